@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto'
+import { connectAsync, type MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+import { Counter, type Registry } from 'prom-client'
+import {
+  ACKNOWLEDGED_TEXT,
+  HearthError,
+  RESOLVED_TEXT,
+  allDevicesTopic,
+  deviceTopic,
+  parseDeviceEvent,
+  parseDeviceTopic,
+  type Alert,
+  type Clock,
+  type DeviceCommand,
+  type DeviceEvent,
+  type DeviceId,
+  type HealthReport,
+  type Outcome,
+  type Service,
+} from '../contract/index.js'
+import * as lifecycle from './alert-lifecycle.js'
+import { CANCELS, EVENT_ALERT_PRIORITY } from './event-alert-rules.js'
+import type { AlertStore, DeviceOwners, EventInbox } from './ports.js'
+
+export interface AlertingConfig {
+  mqttUrl: string
+  username: string
+  password: string
+  /** How often the event journal is swept for events that arrived but were not processed. */
+  sweepIntervalMs: number
+}
+
+export interface AlertingDeps {
+  logger: Logger
+  metrics: Registry
+  clock: Clock
+  alerts: AlertStore
+  inbox: EventInbox
+  devices: DeviceOwners
+}
+
+export type AlertListener = (alert: Alert) => void
+
+export interface Alerting extends Service {
+  acknowledge(alertId: string, by: string): Alert
+  resolve(alertId: string, by: string, outcome: Outcome, note?: string): Alert
+  onChange(listener: AlertListener): () => void
+  health(): HealthReport
+}
+
+export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Alerting {
+  const log = deps.logger
+  const listeners = new Set<AlertListener>()
+  const raised = new Counter({ name: 'hearth_alerts_raised_total', help: 'Alerts raised, by priority and kind', labelNames: ['priority', 'kind'], registers: [deps.metrics] })
+  const events = new Counter({ name: 'hearth_device_events_total', help: 'Device events processed, by type', labelNames: ['type'], registers: [deps.metrics] })
+  const refused = new Counter({ name: 'hearth_device_events_refused_total', help: 'Device events refused as invalid', registers: [deps.metrics] })
+  const duplicates = new Counter({ name: 'hearth_device_events_duplicate_total', help: 'Redelivered events ignored', registers: [deps.metrics] })
+  let client: MqttClient | undefined
+  let sweeper: NodeJS.Timeout | undefined
+  let closing: Promise<void> | undefined
+
+  const announce = (alert: Alert): void => {
+    for (const listener of listeners) {
+      try {
+        listener(alert)
+      } catch (error) {
+        log.error({ err: error, alertId: alert.id }, 'alert listener failed')
+      }
+    }
+  }
+
+  const send = (deviceId: string, command: Omit<DeviceCommand, 'id' | 'ts'>): void => {
+    const full: DeviceCommand = { id: `c-${randomBytes(6).toString('hex')}`, ts: deps.clock.now() / 1000, ...command }
+    client?.publish(deviceTopic(deviceId, 'commands'), JSON.stringify(full), { qos: 1 }, (error) => {
+      if (error) log.error({ err: error, deviceId, command: full.type }, 'command not sent')
+    })
+    log.info({ deviceId, command: full.type, alertId: full.alertId }, 'command sent')
+  }
+
+  /** Applies one event to the alerts; returns the alert it changed, if any. Runs inside a transaction. */
+  const apply = (deviceId: DeviceId, event: DeviceEvent, atMs: number): Alert | undefined => {
+    const personId = deps.devices.personOf(deviceId)
+    if (personId === undefined) {
+      log.warn({ deviceId, eventId: event.id }, 'event from a device with no person')
+      return undefined
+    }
+    const priority = EVENT_ALERT_PRIORITY[event.type]
+    const trigger = { personId, deviceId, kind: event.type, priority: priority ?? 'warning', atMs }
+    if (priority) {
+      const open = deps.alerts.findOpen(personId, event.type)
+      if (!open) {
+        const fresh = lifecycle.raise(trigger)
+        const alert = deps.alerts.insert(fresh.alert)
+        deps.alerts.addHistory(alert.id, fresh.entry)
+        raised.inc({ priority, kind: event.type })
+        return alert
+      }
+      return commit(lifecycle.fold(open, trigger))
+    }
+    const cancels = CANCELS[event.type]
+    if (cancels) {
+      const open = deps.alerts.findOpen(personId, cancels)
+      return open ? commit(lifecycle.cancelByPerson(open, atMs)) : undefined
+    }
+    return undefined
+  }
+
+  const commit = (transition: lifecycle.Transition): Alert | undefined => {
+    if (!transition.ok) return undefined
+    deps.alerts.update(transition.alert)
+    deps.alerts.addHistory(transition.alert.id, transition.entry)
+    return transition.alert
+  }
+
+  /** PROTOCOL §1: a redelivered event (same device, same id) is processed once, also across restarts. */
+  const process = (deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void => {
+    const changed = deps.alerts.transaction(() => {
+      deps.inbox.record(deviceId, event, receivedAtMs)
+      if (deps.inbox.isProcessed(deviceId, event.id)) return 'duplicate' as const
+      const alert = apply(deviceId, event, receivedAtMs)
+      deps.inbox.markProcessed(deviceId, event.id, deps.clock.now())
+      return alert
+    })
+    if (changed === 'duplicate') {
+      duplicates.inc()
+      return
+    }
+    events.inc({ type: event.type })
+    if (changed) {
+      log.info({ alertId: changed.id, kind: changed.kind, status: changed.status, occurrences: changed.occurrences }, 'alert changed by device event')
+      announce(changed)
+    }
+  }
+
+  const sweep = (): void => {
+    try {
+      for (const entry of deps.inbox.pending(500)) process(entry.deviceId, entry.event, entry.receivedAtMs)
+    } catch (error) {
+      log.error({ err: error }, 'event journal sweep failed')
+    }
+  }
+
+  const onMessage = (topic: string, payload: Buffer): void => {
+    const parsed = parseDeviceTopic(topic)
+    if (parsed?.suffix !== 'events') return
+    const receivedAtMs = deps.clock.now()
+    const verdict = parseDeviceEvent(payload)
+    if (!verdict.ok) {
+      refused.inc()
+      log.info({ deviceId: parsed.deviceId, problems: verdict.problems }, 'event refused')
+      tellDevice(parsed.deviceId, receivedAtMs, verdict.problems.map((p) => ({ code: 'invalid' as const, message: `${p.field}: ${p.message}` })))
+      return
+    }
+    if (verdict.notices.length > 0) {
+      tellDevice(parsed.deviceId, receivedAtMs, verdict.notices.map((message) => ({ code: 'notice' as const, message })))
+    }
+    try {
+      process(parsed.deviceId, verdict.event, receivedAtMs)
+    } catch (error) {
+      // Still in the journal: the sweep retries it.
+      log.error({ err: error, deviceId: parsed.deviceId, eventId: verdict.event.id }, 'event processing failed')
+    }
+  }
+
+  const tellDevice = (deviceId: DeviceId, receivedAtMs: number, refusedItems: Array<{ code: 'invalid' | 'notice'; message: string }>): void => {
+    const message = { topic: 'events', receivedAt: new Date(receivedAtMs).toISOString(), refused: refusedItems }
+    client?.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(message), { qos: 0 })
+  }
+
+  const transition = (alertId: string, change: (alert: Alert, now: number) => lifecycle.Transition): Alert =>
+    deps.alerts.transaction(() => {
+      const alert = deps.alerts.get(alertId)
+      if (!alert) throw new HearthError('not_found', `no alert ${alertId}`)
+      const result = change(alert, deps.clock.now())
+      if (!result.ok) throw new HearthError('conflict', `alert ${alertId} is ${result.reason}`)
+      deps.alerts.update(result.alert)
+      deps.alerts.addHistory(result.alert.id, result.entry)
+      return result.alert
+    })
+
+  return {
+    async start() {
+      sweep()
+      client = await connectAsync(config.mqttUrl, {
+        clientId: 'hearth-svc-alerting',
+        username: config.username,
+        password: config.password,
+        clean: false,
+        reconnectPeriod: 1000,
+      })
+      client.on('message', onMessage)
+      client.on('error', (error) => log.error({ err: error }, 'alerting mqtt error'))
+      await client.subscribeAsync(allDevicesTopic('events'), { qos: 1 })
+      sweeper = setInterval(sweep, config.sweepIntervalMs)
+      log.info('alerting started')
+    },
+    acknowledge(alertId, by) {
+      const alert = transition(alertId, (a, now) => lifecycle.acknowledge(a, by, now))
+      log.info({ alertId, by }, 'alert acknowledged')
+      send(alert.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
+      announce(alert)
+      return alert
+    },
+    resolve(alertId, by, outcome, note) {
+      const before = deps.alerts.get(alertId)
+      const alert = transition(alertId, (a, now) => lifecycle.resolve(a, by, outcome, note, now))
+      log.info({ alertId, by, outcome }, 'alert resolved')
+      if (before?.status === 'raised') send(alert.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
+      send(alert.deviceId, { type: 'alarm.resolved', alertId, text: RESOLVED_TEXT })
+      announce(alert)
+      return alert
+    },
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    health: () => ({ component: 'alerting', ok: client?.connected === true }),
+    close() {
+      closing ??= (async () => {
+        if (sweeper) clearInterval(sweeper)
+        await client?.endAsync()
+        listeners.clear()
+        log.info('alerting closed')
+      })()
+      return closing
+    },
+  }
+}

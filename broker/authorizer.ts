@@ -1,0 +1,125 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes'
+import type { Logger } from 'pino'
+import {
+  isDeviceId,
+  parseDeviceEvent,
+  verifyDeviceSecret,
+  type Clock,
+  type DeviceId,
+} from '../contract/index.js'
+import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
+import type { DeviceCredentials, EventJournal } from './ports.js'
+
+export interface ServiceAccount {
+  username: string
+  password: string
+  role: ServiceRole
+}
+
+interface AuthorizerDeps {
+  logger: Logger
+  clock: Clock
+  credentials: DeviceCredentials
+  services: readonly ServiceAccount[]
+  journal: EventJournal
+  refuse: (reason: string, detail: Record<string, unknown>) => void
+}
+
+const CONNACK_IDENTIFIER_REJECTED = 2
+const CONNACK_BAD_USERNAME_OR_PASSWORD = 4
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  return Object.assign<Error, { returnCode: number }>(new Error(message), { returnCode })
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+type Hooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>
+
+/** The broker's authentication and ACL hooks (PROTOCOL §1 "Identity" and "Topics"). */
+export function createAuthorizer(deps: AuthorizerDeps): Hooks {
+  const principals = new WeakMap<Client, Principal>()
+  const services = new Map(deps.services.map((s) => [s.username, s]))
+
+  const identify = (client: Client, username: string | undefined, password: string | undefined): Principal | string => {
+    if (username === undefined || password === undefined) return 'missing_credentials'
+    const service = services.get(username)
+    if (service) {
+      return sameSecret(password, service.password) ? { kind: 'service', username, role: service.role } : 'bad_password'
+    }
+    if (!isDeviceId(username)) return 'unknown_device'
+    if (client.id !== username) return 'client_id_mismatch'
+    const hash = deps.credentials.secretHashOf(username)
+    if (hash === undefined) return 'unknown_device'
+    return verifyDeviceSecret(password, hash) ? { kind: 'device', deviceId: username } : 'bad_password'
+  }
+
+  return {
+    authenticate(client, username, password, done) {
+      let outcome: Principal | string
+      try {
+        outcome = identify(client, username, password?.toString('utf8'))
+      } catch (error) {
+        deps.logger.error({ err: error, clientId: client.id }, 'credential lookup failed')
+        deps.refuse('auth_lookup_failed', { clientId: client.id })
+        return done(authError('server unavailable', 3), false)
+      }
+      if (typeof outcome === 'string') {
+        deps.refuse(outcome, { clientId: client.id, username })
+        const code = outcome === 'client_id_mismatch' ? CONNACK_IDENTIFIER_REJECTED : CONNACK_BAD_USERNAME_OR_PASSWORD
+        return done(authError(outcome, code), false)
+      }
+      principals.set(client, outcome)
+      done(null, true)
+    },
+
+    authorizePublish(client, packet: PublishPacket, callback) {
+      // Wills and broker-internal publishes have no client; wills were authorised at CONNECT time by aedes.
+      if (!client) return callback(null)
+      const principal = principals.get(client)
+      if (!principal) return callback(new Error('not authenticated'))
+      const decision = decidePublish(principal, packet.topic)
+      if (!decision.allowed) {
+        deps.refuse('publish_denied', { clientId: client.id, topic: packet.topic, why: decision.reason })
+        return callback(new Error(decision.reason))
+      }
+      if (principal.kind === 'device' && packet.topic.endsWith('/events')) {
+        try {
+          journalEvent(deps, principal.deviceId, packet)
+        } catch (error) {
+          // No PUBACK: the device keeps the event and sends it again.
+          deps.logger.error({ err: error, deviceId: principal.deviceId }, 'could not journal device event')
+          deps.refuse('journal_failed', { clientId: client.id })
+          return callback(new Error('event journal unavailable'))
+        }
+      }
+      callback(null)
+    },
+
+    authorizeSubscribe(client, subscription: Subscription, callback) {
+      const principal = principals.get(client)
+      const decision = principal ? decideSubscribe(principal, subscription.topic) : { allowed: false as const, reason: 'not authenticated' }
+      if (!decision.allowed) {
+        deps.refuse('subscribe_denied', { clientId: client.id, topic: subscription.topic, why: decision.reason })
+        // A null subscription makes aedes answer SUBACK 0x80 for this filter.
+        return callback(null, null)
+      }
+      callback(null, subscription)
+    },
+  }
+}
+
+/**
+ * PROTOCOL §1 events at QoS 1: aedes sends PUBACK only after this hook returns, so the event is
+ * on disk before the device is told it was delivered. Invalid events pass on to alerting,
+ * which answers the device on its errors topic.
+ */
+function journalEvent(deps: AuthorizerDeps, deviceId: DeviceId, packet: PublishPacket): void {
+  const verdict = parseDeviceEvent(packet.payload)
+  if (verdict.ok) deps.journal.record(deviceId, verdict.event, deps.clock.now())
+}

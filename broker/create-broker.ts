@@ -1,0 +1,152 @@
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { Aedes, type AedesOptions, type Client } from 'aedes'
+import { WebSocketServer, createWebSocketStream } from 'ws'
+import type { Logger } from 'pino'
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { Clock, HealthReport, Service } from '../contract/index.js'
+import { createAuthorizer, type ServiceAccount } from './authorizer.js'
+import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
+import type { DeviceCredentials, EventJournal } from './ports.js'
+
+export interface BrokerConfig {
+  host: string
+  /** 0 picks a free port. */
+  port: number
+  tls?: { port: number; key: Buffer; cert: Buffer }
+  maxPacketBytes: number
+  connectTimeoutMs: number
+}
+
+export interface BrokerDeps {
+  logger: Logger
+  metrics: Registry
+  clock: Clock
+  credentials: DeviceCredentials
+  services: readonly ServiceAccount[]
+  journal: EventJournal
+}
+
+export interface Broker extends Service {
+  /** The bound MQTT/TCP port (after start). */
+  port(): number
+  tlsPort(): number | undefined
+  /** Serves MQTT over WebSocket on an HTTP upgrade the root routes here (path /mqtt). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  health(): HealthReport
+}
+
+export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
+  const log = deps.logger
+  const refusals = new Counter({
+    name: 'hearth_mqtt_refusals_total',
+    help: 'MQTT connections, publishes and subscriptions refused, by reason',
+    labelNames: ['reason'],
+    registers: [deps.metrics],
+  })
+  let aedes: Aedes | undefined
+  let tcp: TcpServer | undefined
+  let tls: TcpServer | undefined
+  let wss: WebSocketServer | undefined
+  let closing: Promise<void> | undefined
+  new Gauge({
+    name: 'hearth_mqtt_clients_connected',
+    help: 'MQTT clients connected now',
+    registers: [deps.metrics],
+    collect() {
+      this.set(aedes?.connectedClients ?? 0)
+    },
+  })
+
+  const refuse = (reason: string, detail: Record<string, unknown>): void => {
+    refusals.inc({ reason })
+    log.warn({ reason, ...detail }, 'mqtt refusal')
+  }
+
+  const accept = (conn: Duplex, req?: IncomingMessage): void => {
+    const scanner = new MqttFrameScanner(config.maxPacketBytes)
+    const guarded = new GuardedConnection(conn, scanner, (why) => refuse('packet_too_large', { why }))
+    aedes?.handle(guarded, req)
+  }
+
+  const onTcpConnection = (socket: Socket): void => {
+    // Neither aedes nor Node sets TCP_NODELAY; without it small alarm packets wait on Nagle.
+    socket.setNoDelay(true)
+    socket.on('error', () => socket.destroy())
+    accept(socket)
+  }
+
+  return {
+    async start() {
+      const authorizer = createAuthorizer({ ...deps, refuse })
+      const options: AedesOptions = {
+        connectTimeout: config.connectTimeoutMs,
+        maxClientsIdLength: 64,
+        ...authorizer,
+      }
+      aedes = await Aedes.createBroker(options)
+      aedes.on('clientError', (client: Client, error: Error) => {
+        log.debug({ clientId: client.id, err: error.message }, 'mqtt client error')
+      })
+      tcp = createTcpServer(onTcpConnection)
+      await listen(tcp, config.port, config.host)
+      if (config.tls) {
+        tls = createTlsServer({ key: config.tls.key, cert: config.tls.cert }, onTcpConnection)
+        await listen(tls, config.tls.port, config.host)
+      }
+      wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPacketBytes })
+      log.info({ port: addressPort(tcp), tlsPort: tls ? addressPort(tls) : undefined }, 'mqtt broker listening')
+    },
+    port: () => addressPort(tcp),
+    tlsPort: () => (tls ? addressPort(tls) : undefined),
+    handleUpgrade(req, socket, head) {
+      if (!wss) {
+        socket.destroy()
+        return
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const stream = createWebSocketStream(ws)
+        stream.on('error', () => stream.destroy())
+        accept(stream, req)
+      })
+    },
+    health: () => ({ component: 'broker', ok: aedes !== undefined && !aedes.closed }),
+    close() {
+      closing ??= (async () => {
+        const serversClosed = Promise.all([tcp, tls].flatMap((server) => (server ? [closeServer(server)] : [])))
+        wss?.close()
+        const broker = aedes
+        if (broker) await withTimeout(new Promise<void>((resolve) => broker.close(() => resolve())), 5000)
+        await withTimeout(serversClosed.then(() => undefined), 5000)
+        log.info('mqtt broker closed')
+      })()
+      return closing
+    },
+  }
+}
+
+function listen(server: TcpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+function addressPort(server: TcpServer | undefined): number {
+  const address = server?.address()
+  if (!address || typeof address === 'string') throw new Error('broker is not listening')
+  return address.port
+}
+
+function closeServer(server: TcpServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()))
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())])
+}

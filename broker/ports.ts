@@ -1,0 +1,14 @@
+import type { DeviceEvent, DeviceId } from '../contract/index.js'
+
+/** Looks up a provisioned device's stored secret hash; undefined when the device is unknown or retired. */
+export interface DeviceCredentials {
+  secretHashOf(deviceId: DeviceId): string | undefined
+}
+
+/**
+ * Durably records a device event before the broker acknowledges it (PUBACK), so that an alarm the
+ * device was told is delivered survives a crash. Must be synchronous and throw when it cannot record.
+ */
+export interface EventJournal {
+  record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod'
+import { DeviceIdSchema } from './ids.js'
+import { isMetricName } from './metrics.js'
+import { OutcomeSchema } from './alert.js'
+
+/** PROTOCOL §2 request bodies and queries. Unknown fields are refused so typos are not silently ignored. */
+
+export const LoginBodySchema = z.strictObject({
+  username: z.string().min(1).max(128),
+  password: z.string().min(1).max(1024),
+})
+
+export const ROLES = ['admin', 'supervisor', 'responder', 'clinician'] as const
+export const RoleSchema = z.enum(ROLES)
+export type Role = z.infer<typeof RoleSchema>
+
+export const CreateUserBodySchema = z.strictObject({
+  username: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lower-case letters, digits, . _ - (2 to 64)'),
+  password: z.string().min(12, 'at least 12 characters').max(1024),
+  displayName: z.string().min(1).max(128).optional(),
+  roles: z.array(RoleSchema).min(1),
+})
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const contactSchema = z.strictObject({
+  name: z.string().min(1).max(128),
+  relationship: z.string().max(64).optional(),
+  phone: z.string().max(32).optional(),
+  keyHolder: z.boolean().optional(),
+})
+
+export const CreatePersonBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(128),
+  timeZone: z.string().refine(isTimeZone, 'unknown IANA time zone').default('Europe/London'),
+  dateOfBirth: z.iso.date().optional(),
+  address: z.string().max(512).optional(),
+  phone: z.string().max(32).optional(),
+  medicalNotes: z.string().max(4096).optional(),
+  contacts: z.array(contactSchema).max(20).optional(),
+})
+export type CreatePersonBody = z.infer<typeof CreatePersonBodySchema>
+
+export const DEVICE_TYPES = [
+  'pendant',
+  'fall-detector',
+  'wearable',
+  'motion-sensor',
+  'door-sensor',
+  'bed-sensor',
+  'chair-sensor',
+  'smoke-alarm',
+  'co-alarm',
+  'heat-alarm',
+  'flood-sensor',
+  'medication-dispenser',
+  'hub',
+] as const
+export const DeviceTypeSchema = z.enum(DEVICE_TYPES)
+export type DeviceType = z.infer<typeof DeviceTypeSchema>
+
+export const ProvisionDeviceBodySchema = z.strictObject({
+  id: DeviceIdSchema.optional(),
+  type: DeviceTypeSchema,
+  personId: z.string().min(1).max(64),
+  checkInSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
+  label: z.string().max(128).optional(),
+})
+export type ProvisionDeviceBody = z.infer<typeof ProvisionDeviceBodySchema>
+
+export const ALERT_LIST_STATUSES = ['open', 'resolved', 'all'] as const
+export const AlertListQuerySchema = z.strictObject({
+  status: z.enum(ALERT_LIST_STATUSES).default('open'),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+})
+
+export const ResolveBodySchema = z.strictObject({
+  outcome: OutcomeSchema,
+  note: z.string().max(4096).optional(),
+})
+
+export const CreateTokenBodySchema = z.strictObject({
+  name: z.string().min(1).max(128),
+  roles: z.array(RoleSchema).min(1),
+})
+
+const DURATION = /^(\d+)(s|m|h|d)$/
+const DURATION_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+/** Parses a bucket width such as `60s`, `5m`, `1h`, `1d` into milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = DURATION.exec(text)
+  if (!match) return undefined
+  return Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS]
+}
+
+/** The most points one readings query returns. */
+export const MAX_SERIES_POINTS = 5000
+
+export const ReadingsQuerySchema = z
+  .strictObject({
+    metric: z.string().refine(isMetricName, 'unknown metric'),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    every: z
+      .string()
+      .default('60s')
+      .refine((v) => (parseDurationMs(v) ?? 0) > 0, 'a duration such as 60s, 5m, 1h or 1d'),
+  })
+  .transform((q) => ({
+    metric: q.metric,
+    fromMs: Date.parse(q.from),
+    toMs: Date.parse(q.to),
+    everyMs: parseDurationMs(q.every) ?? 60_000,
+  }))
+  .refine((q) => q.toMs > q.fromMs, { message: 'must be after from', path: ['to'] })
+  .refine((q) => (q.toMs - q.fromMs) / q.everyMs <= MAX_SERIES_POINTS, {
+    message: `asks for more than ${MAX_SERIES_POINTS} buckets; widen every or narrow the range`,
+    path: ['every'],
+  })
+
+export interface SeriesPoint {
+  t: string
+  mean: number
+  min: number
+  max: number
+  count: number
+}

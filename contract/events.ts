@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import { problemsFromZod, type Problem } from './problems.js'
+import { MAX_DEVICE_PAYLOAD_BYTES } from './senml.js'
+
+/** PROTOCOL §1 event types. */
+export const EVENT_TYPES = [
+  'alarm.pressed',
+  'alarm.cancelled',
+  'fall.detected',
+  'smoke.detected',
+  'co.detected',
+  'heat.detected',
+  'flood.detected',
+  'motion',
+  'door.opened',
+  'door.closed',
+  'bed.exit',
+  'bed.enter',
+  'chair.exit',
+  'chair.enter',
+  'medication.taken',
+  'medication.missed',
+  'test',
+] as const
+export const EventTypeSchema = z.enum(EVENT_TYPES)
+export type EventType = z.infer<typeof EventTypeSchema>
+
+const label = z.string().min(1).max(64)
+const DATA_SCHEMAS: Partial<Record<EventType, z.ZodType>> = {
+  'fall.detected': z.looseObject({ confidence: z.number().min(0).max(1).optional() }),
+  motion: z.looseObject({ room: label.optional() }),
+  'door.opened': z.looseObject({ door: label.optional() }),
+  'door.closed': z.looseObject({ door: label.optional() }),
+  'medication.taken': z.looseObject({ dose: label.optional() }),
+  'medication.missed': z.looseObject({ dose: label.optional() }),
+}
+
+export const DeviceEventSchema = z.object({
+  id: z.string().min(1).max(64),
+  type: EventTypeSchema,
+  ts: z.number().finite().optional(),
+  data: z.record(z.string(), z.unknown()).default({}),
+})
+export type DeviceEvent = z.infer<typeof DeviceEventSchema>
+
+const KNOWN_EVENT_FIELDS = new Set(['id', 'type', 'ts', 'data'])
+
+export type EventVerdict =
+  | { ok: true; event: DeviceEvent; notices: string[] }
+  | { ok: false; problems: Problem[] }
+
+/**
+ * Parses an event payload. Unknown fields are ignored and reported as notices rather than refused:
+ * an alarm must never be lost because firmware added a field.
+ */
+export function parseDeviceEvent(payload: Buffer | string): EventVerdict {
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length
+  if (size > MAX_DEVICE_PAYLOAD_BYTES) {
+    return { ok: false, problems: [{ field: '(root)', message: `payload is ${size} bytes; the limit is ${MAX_DEVICE_PAYLOAD_BYTES}` }] }
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(payload.toString())
+  } catch (error) {
+    return { ok: false, problems: [{ field: '(root)', message: `payload is not JSON: ${(error as Error).message}` }] }
+  }
+  const parsed = DeviceEventSchema.safeParse(raw)
+  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error) }
+  const event = parsed.data
+  const dataSchema = DATA_SCHEMAS[event.type]
+  if (dataSchema) {
+    const data = dataSchema.safeParse(event.data)
+    if (!data.success) {
+      return { ok: false, problems: problemsFromZod(data.error).map((p) => ({ ...p, field: `data.${p.field}` })) }
+    }
+  }
+  const unknown = Object.keys(raw as object).filter((k) => !KNOWN_EVENT_FIELDS.has(k))
+  return { ok: true, event, notices: unknown.map((k) => `ignored unknown field "${k}"`) }
+}

@@ -1,0 +1,18 @@
+/** Shapes every service shares with the composition root (ARCHITECTURE: "A service"). No I/O here. */
+
+export interface Service {
+  start(): Promise<void>
+  /** Idempotent and time-limited. */
+  close(): Promise<void>
+}
+
+/** Time is an input: rules and lifecycles never read Date.now() themselves. */
+export interface Clock {
+  now(): number
+}
+
+export interface HealthReport {
+  component: string
+  ok: boolean
+  detail?: string
+}

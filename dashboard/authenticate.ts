@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http'
+import type { RequestHandler } from 'express'
+import { HearthError, type Clock } from '../contract/index.js'
+import { can, type Action, type Principal } from './access-policy.js'
+import type { Users } from './ports.js'
+import { SESSION_COOKIE, readCookie } from './session-cookie.js'
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal
+    sessionSecret?: string
+  }
+}
+
+export interface Identified {
+  principal: Principal
+  /** Present for cookie sessions, so sign-out can drop the session's live connections. */
+  sessionSecret?: string
+}
+
+/** Who is asking: a session cookie (people) or `Authorization: Bearer` (integrations). */
+export function identify(req: IncomingMessage, users: Users, clock: Clock, bearer?: string): Identified | undefined {
+  const header = req.headers.authorization
+  const token = bearer ?? (header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined)
+  if (token) {
+    const viaToken = users.principalOfToken(token)
+    if (viaToken) return { principal: viaToken }
+    const viaSession = users.userOfSession(token, clock.now())
+    return viaSession ? { principal: viaSession, sessionSecret: token } : undefined
+  }
+  const secret = readCookie(req.headers.cookie, SESSION_COOKIE)
+  if (!secret) return undefined
+  const user = users.userOfSession(secret, clock.now())
+  return user ? { principal: user, sessionSecret: secret } : undefined
+}
+
+export function authenticate(users: Users, clock: Clock): RequestHandler {
+  return (req, _res, next) => {
+    const who = identify(req, users, clock)
+    if (who) {
+      req.principal = who.principal
+      req.sessionSecret = who.sessionSecret
+    }
+    next()
+  }
+}
+
+/** Deny by default: a route names the action it performs. */
+export function requires(action: Action): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.principal) return next(new HearthError('unauthorized', 'sign in first'))
+    if (!can(req.principal, action)) return next(new HearthError('forbidden', `your roles do not allow ${action}`))
+    next()
+  }
+}

@@ -1,0 +1,100 @@
+import type { Server as HttpServer } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import express from 'express'
+import type { Logger } from 'pino'
+import { Counter, type Registry } from 'prom-client'
+import type { Clock, Service } from '../contract/index.js'
+import { authenticate } from './authenticate.js'
+import { createErrorHandler, notFound } from './error-handler.js'
+import { attachLiveAlerts } from './live-alerts.js'
+import type { AlertDesk, AlertQueries, Devices, HealthProbe, People, ReadingsQueries, Users } from './ports.js'
+import { adminRoutes } from './routes/admin-routes.js'
+import { alertRoutes } from './routes/alert-routes.js'
+import { authRoutes } from './routes/auth-routes.js'
+import type { RouteContext } from './routes/context.js'
+import { deviceRoutes } from './routes/device-routes.js'
+import { personRoutes } from './routes/person-routes.js'
+
+export interface DashboardConfig {
+  sessionTtlMs: number
+  /** Mark cookies Secure (set when served over HTTPS, directly or behind a proxy). */
+  secureCookies: boolean
+  /** Trust X-Forwarded-* from a reverse proxy (for client IPs in sign-in throttling). */
+  trustProxy: boolean
+}
+
+export interface DashboardDeps {
+  server: HttpServer
+  logger: Logger
+  metrics: Registry
+  clock: Clock
+  users: Users
+  people: People
+  devices: Devices
+  alerts: AlertQueries
+  desk: AlertDesk
+  readings: ReadingsQueries
+  health: HealthProbe
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url))
+
+export function createDashboard(config: DashboardConfig, deps: DashboardDeps): Service {
+  let live: ReturnType<typeof attachLiveAlerts> | undefined
+  let closed = false
+
+  return {
+    start() {
+      const app = express()
+      app.disable('x-powered-by')
+      app.set('trust proxy', config.trustProxy)
+      const errors = new Counter({ name: 'hearth_http_errors_total', help: 'HTTP error responses, by code', labelNames: ['code'], registers: [deps.metrics] })
+      const ctx: RouteContext = {
+        ...deps,
+        sessionTtlMs: config.sessionTtlMs,
+        secureCookies: config.secureCookies,
+        onSignOut: (secret) => live?.dropSession(secret),
+      }
+
+      app.get('/healthz', (_req, res) => {
+        const reports = deps.health()
+        const down = reports.filter((r) => !r.ok)
+        res.status(down.length === 0 ? 200 : 503).json({
+          status: down.length === 0 ? 'ok' : 'down',
+          components: reports,
+          ...(down.length > 0 ? { down: down.map((r) => r.component) } : {}),
+        })
+      })
+      app.get('/metrics', async (_req, res) => {
+        res.setHeader('Content-Type', deps.metrics.contentType)
+        res.send(await deps.metrics.metrics())
+      })
+
+      const api = express.Router()
+      api.use(express.json({ limit: '64kb', strict: true }))
+      api.use(authenticate(deps.users, deps.clock))
+      api.use('/auth', authRoutes(ctx))
+      api.use('/persons', personRoutes(ctx))
+      api.use('/devices', deviceRoutes(ctx))
+      api.use('/alerts', alertRoutes(ctx))
+      api.use('/', adminRoutes(ctx))
+      api.use(notFound())
+      app.use('/api', api)
+      app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1m' }))
+      app.use(notFound())
+      app.use(createErrorHandler(deps.logger, errors))
+      // The app must be the server's request listener before socket.io wraps it for its own path.
+      deps.server.on('request', app)
+      live = attachLiveAlerts(deps.server, deps)
+      deps.logger.info('dashboard ready')
+      return Promise.resolve()
+    },
+    close() {
+      if (!closed) {
+        closed = true
+        live?.close()
+      }
+      return Promise.resolve()
+    },
+  }
+}

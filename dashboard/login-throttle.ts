@@ -1,0 +1,31 @@
+/** Slows password guessing: after `maxFailures` failures within the window, a key is refused until it passes. */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>()
+
+  constructor(
+    private readonly maxFailures: number,
+    private readonly windowMs: number,
+  ) {}
+
+  private recent(key: string, nowMs: number): number[] {
+    const kept = (this.failures.get(key) ?? []).filter((t) => nowMs - t < this.windowMs)
+    if (kept.length === 0) this.failures.delete(key)
+    else this.failures.set(key, kept)
+    return kept
+  }
+
+  /** Milliseconds to wait before another attempt, or 0. */
+  retryAfterMs(key: string, nowMs: number): number {
+    const recent = this.recent(key, nowMs)
+    if (recent.length < this.maxFailures) return 0
+    return this.windowMs - (nowMs - (recent[0] ?? nowMs))
+  }
+
+  fail(key: string, nowMs: number): void {
+    this.failures.set(key, [...this.recent(key, nowMs), nowMs])
+  }
+
+  succeed(key: string): void {
+    this.failures.delete(key)
+  }
+}

@@ -1,0 +1,56 @@
+import { Router } from 'express'
+import { HearthError, LoginBodySchema } from '../../contract/index.js'
+import { LoginThrottle } from '../login-throttle.js'
+import { hashPassword, verifyPassword } from '../password-hash.js'
+import { sessionCookie } from '../session-cookie.js'
+import { validate } from '../validate-input.js'
+import type { RouteContext } from './context.js'
+
+const MAX_FAILURES = 5
+const FAILURE_WINDOW_MS = 15 * 60_000
+// Compared against when the username is unknown, so timing does not reveal which usernames exist.
+const decoy = hashPassword('hearth-decoy-password')
+
+export function authRoutes(ctx: RouteContext): Router {
+  const router = Router()
+  const throttle = new LoginThrottle(MAX_FAILURES, FAILURE_WINDOW_MS)
+
+  router.post('/login', async (req, res) => {
+    const body = validate(LoginBodySchema, req.body, 'sign-in')
+    const key = `${body.username}|${req.ip ?? ''}`
+    const now = ctx.clock.now()
+    const wait = throttle.retryAfterMs(key, now)
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)))
+      throw new HearthError('too_many_requests', `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`)
+    }
+    const found = ctx.users.credentialsOf(body.username)
+    const ok = await verifyPassword(body.password, found?.passwordHash ?? (await decoy))
+    if (!found || !ok) {
+      throttle.fail(key, now)
+      ctx.logger.warn({ username: body.username, ip: req.ip }, 'sign-in failed')
+      throw new HearthError('unauthorized', 'wrong username or password')
+    }
+    throttle.succeed(key)
+    const secret = ctx.users.openSession(found.user.id, ctx.clock.now(), ctx.sessionTtlMs)
+    res.setHeader('Set-Cookie', sessionCookie(secret, Math.floor(ctx.sessionTtlMs / 1000), ctx.secureCookies))
+    ctx.logger.info({ username: found.user.username }, 'signed in')
+    res.json({ user: found.user, roles: found.user.roles })
+  })
+
+  router.post('/logout', (req, res) => {
+    if (req.sessionSecret) {
+      ctx.users.closeSession(req.sessionSecret)
+      ctx.onSignOut(req.sessionSecret)
+    }
+    res.setHeader('Set-Cookie', sessionCookie('', 0, ctx.secureCookies))
+    res.status(204).end()
+  })
+
+  router.get('/me', (req, res, next) => {
+    if (!req.principal) return next(new HearthError('unauthorized', 'sign in first'))
+    res.json({ user: req.principal, roles: req.principal.roles })
+  })
+
+  return router
+}

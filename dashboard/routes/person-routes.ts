@@ -1,0 +1,54 @@
+import { Router } from 'express'
+import { CreatePersonBodySchema, HearthError, ReadingsQuerySchema, MAX_SERIES_POINTS, METRICS } from '../../contract/index.js'
+import { requires } from '../authenticate.js'
+import { validate } from '../validate-input.js'
+import type { RouteContext } from './context.js'
+
+export function personRoutes(ctx: RouteContext): Router {
+  const router = Router()
+
+  const personOr404 = (id: string) => {
+    const person = ctx.people.get(id)
+    if (!person) throw new HearthError('not_found', `no person ${id}`)
+    return person
+  }
+
+  router.post('/', requires('persons:write'), (req, res) => {
+    const body = validate(CreatePersonBodySchema, req.body, 'person')
+    const person = ctx.people.create(body, ctx.clock.now())
+    ctx.logger.info({ personId: person.id, by: req.principal?.username }, 'person created')
+    res.status(201).json(person)
+  })
+
+  router.get('/', requires('persons:read'), (_req, res) => {
+    res.json({ persons: ctx.people.list() })
+  })
+
+  router.get('/:id', requires('persons:read'), (req, res) => {
+    const person = personOr404(req.params.id as string)
+    res.json({
+      ...person,
+      devices: ctx.devices.listForPerson(person.id),
+      latest: ctx.readings.latest(person.id),
+      alerts: ctx.alerts.listForPerson(person.id, 50),
+    })
+  })
+
+  router.get('/:id/readings', requires('readings:read'), (req, res) => {
+    const person = personOr404(req.params.id as string)
+    const q = validate(ReadingsQuerySchema, req.query, 'readings query')
+    const points = ctx.readings.series({ personId: person.id, ...q }, MAX_SERIES_POINTS)
+    const spec = METRICS[q.metric]
+    res.json({
+      personId: person.id,
+      metric: q.metric,
+      unit: spec.kind === 'number' ? spec.unit : null,
+      from: new Date(q.fromMs).toISOString(),
+      to: new Date(q.toMs).toISOString(),
+      everySeconds: q.everyMs / 1000,
+      points,
+    })
+  })
+
+  return router
+}

@@ -1,0 +1,172 @@
+import { connectAsync, type MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+import { Counter, type Registry } from 'prom-client'
+import {
+  allDevicesTopic,
+  deviceTopic,
+  judgeSenmlPack,
+  parseDeviceStatus,
+  parseDeviceTopic,
+  type Clock,
+  type DeviceErrorMessage,
+  type DeviceId,
+  type HealthReport,
+  type Service,
+} from '../contract/index.js'
+import type { DeviceDirectory, IngestReading, ReadingsSink } from './ports.js'
+
+export interface IngestConfig {
+  mqttUrl: string
+  username: string
+  password: string
+  flushIntervalMs: number
+  maxBatch: number
+  /** Readings held for retry while the store refuses; beyond this the oldest are dropped and counted. */
+  maxPending: number
+}
+
+export interface IngestDeps {
+  logger: Logger
+  metrics: Registry
+  clock: Clock
+  readings: ReadingsSink
+  devices: DeviceDirectory
+}
+
+export interface Ingest extends Service {
+  health(): HealthReport
+  /** Writes what is buffered now (used on close and by tests that need a settled store). */
+  flush(): void
+}
+
+export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
+  const log = deps.logger
+  const accepted = new Counter({ name: 'hearth_readings_accepted_total', help: 'SenML records accepted', registers: [deps.metrics] })
+  const refused = new Counter({
+    name: 'hearth_readings_refused_total',
+    help: 'SenML records (or whole payloads) refused, by reason',
+    labelNames: ['code'],
+    registers: [deps.metrics],
+  })
+  const written = new Counter({ name: 'hearth_readings_written_total', help: 'Readings written to the store', registers: [deps.metrics] })
+  const writeErrors = new Counter({ name: 'hearth_readings_write_errors_total', help: 'Failed batch writes', registers: [deps.metrics] })
+  const dropped = new Counter({ name: 'hearth_readings_dropped_total', help: 'Readings dropped because the store stayed away', registers: [deps.metrics] })
+  const statusRefused = new Counter({ name: 'hearth_status_refused_total', help: 'Status messages refused', registers: [deps.metrics] })
+
+  let client: MqttClient | undefined
+  let timer: NodeJS.Timeout | undefined
+  let pending: IngestReading[] = []
+  let seen = new Map<string, number>()
+  let closing: Promise<void> | undefined
+
+  const tellDevice = (deviceId: DeviceId, message: DeviceErrorMessage): void => {
+    client?.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(message), { qos: 0 })
+  }
+
+  const flush = (): void => {
+    if (pending.length > 0) {
+      const batch = pending
+      try {
+        deps.readings.writeBatch(batch)
+        written.inc(batch.length)
+        pending = []
+      } catch (error) {
+        writeErrors.inc()
+        log.error({ err: error, batch: batch.length }, 'readings write failed; will retry')
+        if (pending.length > config.maxPending) {
+          const excess = pending.length - config.maxPending
+          pending = pending.slice(excess)
+          dropped.inc(excess)
+          log.error({ dropped: excess }, 'readings dropped: store unavailable and buffer full')
+        }
+      }
+    }
+    if (seen.size > 0) {
+      const batch = seen
+      seen = new Map()
+      try {
+        deps.devices.recordSeen(batch)
+      } catch (error) {
+        log.error({ err: error }, 'could not record device last-seen')
+      }
+    }
+  }
+
+  const onReadings = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
+    const personId = deps.devices.personOf(deviceId)
+    if (personId === undefined) {
+      log.warn({ deviceId }, 'readings from a device that is no longer provisioned')
+      return
+    }
+    seen.set(deviceId, receivedAtMs)
+    const verdict = judgeSenmlPack(payload, receivedAtMs)
+    for (const r of verdict.readings) pending.push({ ...r, personId, deviceId, receivedAtMs })
+    accepted.inc(verdict.readings.length)
+    if (verdict.refusals.length > 0) {
+      for (const r of verdict.refusals) refused.inc({ code: r.code })
+      log.info({ deviceId, refused: verdict.refusals.length, accepted: verdict.readings.length, first: verdict.refusals[0] }, 'readings refused')
+      tellDevice(deviceId, {
+        topic: 'readings',
+        receivedAt: new Date(receivedAtMs).toISOString(),
+        accepted: verdict.readings.length,
+        refused: verdict.refusals,
+      })
+    }
+    if (pending.length >= config.maxBatch) flush()
+  }
+
+  const onStatus = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
+    const verdict = parseDeviceStatus(payload)
+    if (!verdict.ok) {
+      statusRefused.inc()
+      log.info({ deviceId, problems: verdict.problems }, 'status refused')
+      tellDevice(deviceId, {
+        topic: 'status',
+        receivedAt: new Date(receivedAtMs).toISOString(),
+        refused: verdict.problems.map((p) => ({ code: 'invalid', message: `${p.field}: ${p.message}` })),
+      })
+      return
+    }
+    deps.devices.recordStatus(deviceId, verdict.status, receivedAtMs)
+  }
+
+  const onMessage = (topic: string, payload: Buffer): void => {
+    const parsed = parseDeviceTopic(topic)
+    if (!parsed) return
+    const receivedAtMs = deps.clock.now()
+    try {
+      if (parsed.suffix === 'readings') onReadings(parsed.deviceId, payload, receivedAtMs)
+      else if (parsed.suffix === 'status') onStatus(parsed.deviceId, payload, receivedAtMs)
+    } catch (error) {
+      log.error({ err: error, topic }, 'ingest failed to handle a message')
+    }
+  }
+
+  return {
+    async start() {
+      client = await connectAsync(config.mqttUrl, {
+        clientId: 'hearth-svc-ingest',
+        username: config.username,
+        password: config.password,
+        clean: false,
+        reconnectPeriod: 1000,
+      })
+      client.on('message', onMessage)
+      client.on('error', (error) => log.error({ err: error }, 'ingest mqtt error'))
+      await client.subscribeAsync([allDevicesTopic('readings'), allDevicesTopic('status')], { qos: 1 })
+      timer = setInterval(flush, config.flushIntervalMs)
+      log.info('ingest started')
+    },
+    flush,
+    health: () => ({ component: 'ingest', ok: client?.connected === true }),
+    close() {
+      closing ??= (async () => {
+        if (timer) clearInterval(timer)
+        await client?.endAsync()
+        flush()
+        log.info('ingest closed')
+      })()
+      return closing
+    },
+  }
+}

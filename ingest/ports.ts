@@ -1,0 +1,22 @@
+import type { DeviceId, DeviceStatus, MetricName } from '../contract/index.js'
+
+export interface IngestReading {
+  personId: string
+  deviceId: string
+  metric: MetricName
+  value: number
+  atMs: number
+  receivedAtMs: number
+}
+
+/** Where accepted readings go (the readings store). Throws when it cannot write. */
+export interface ReadingsSink {
+  writeBatch(readings: readonly IngestReading[]): void
+}
+
+/** What ingest needs to know and keep about devices. */
+export interface DeviceDirectory {
+  personOf(deviceId: DeviceId): string | undefined
+  recordStatus(deviceId: DeviceId, status: DeviceStatus, atMs: number): void
+  recordSeen(seenAt: ReadonlyMap<string, number>): void
+}

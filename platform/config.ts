@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { HearthError, describeProblems, problemsFromZod, type Problem } from '../contract/index.js'
+
+/** Every HEARTH_ variable, its default and its check, in one place (PROTOCOL §3). */
+const port = z.coerce.number().int().min(0).max(65535)
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+const EnvSchema = z.object({
+  HEARTH_DATA_DIR: z.string().min(1).default('./data'),
+  HEARTH_HOST: z.string().min(1).default('0.0.0.0'),
+  HEARTH_HTTP_PORT: port.default(8080),
+  HEARTH_MQTT_PORT: port.default(1883),
+  HEARTH_MQTTS_PORT: port.optional(),
+  HEARTH_TLS_KEY_FILE: z.string().min(1).optional(),
+  HEARTH_TLS_CERT_FILE: z.string().min(1).optional(),
+  HEARTH_ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
+  HEARTH_SERVICE_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
+  HEARTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HEARTH_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  HEARTH_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
+  HEARTH_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  HEARTH_SECURE_COOKIES: flag.default(false),
+  HEARTH_TRUST_PROXY: flag.default(false),
+  HEARTH_INFLUX_URL: z.url().optional(),
+  HEARTH_INFLUX_DATABASE: z.string().min(1).default('hearth'),
+  HEARTH_INFLUX_USERNAME: z.string().optional(),
+  HEARTH_INFLUX_PASSWORD: z.string().optional(),
+  HEARTH_INFLUX_TOKEN: z.string().optional(),
+})
+
+export interface Config {
+  dataDir: string
+  host: string
+  httpPort: number
+  mqttPort: number
+  tls?: { port: number; key: Buffer; cert: Buffer }
+  adminPassword?: string
+  servicePassword?: string
+  logLevel: z.infer<typeof EnvSchema>['HEARTH_LOG_LEVEL']
+  maxPacketBytes: number
+  connectTimeoutMs: number
+  sessionTtlMs: number
+  secureCookies: boolean
+  trustProxy: boolean
+  /** HEARTH_ variables that mean nothing to Hearth (likely typos); reported, not fatal. */
+  unknownVariables: string[]
+}
+
+function readTls(env: z.infer<typeof EnvSchema>, problems: Problem[]): Config['tls'] {
+  const { HEARTH_MQTTS_PORT: tlsPort, HEARTH_TLS_KEY_FILE: keyFile, HEARTH_TLS_CERT_FILE: certFile } = env
+  if (tlsPort === undefined && !keyFile && !certFile) return undefined
+  if (!keyFile || !certFile) {
+    problems.push({ field: 'HEARTH_TLS_KEY_FILE', message: 'MQTT over TLS needs both HEARTH_TLS_KEY_FILE and HEARTH_TLS_CERT_FILE' })
+    return undefined
+  }
+  try {
+    return { port: tlsPort ?? 8883, key: readFileSync(keyFile), cert: readFileSync(certFile) }
+  } catch (error) {
+    problems.push({ field: 'HEARTH_TLS_KEY_FILE', message: `cannot read key or certificate: ${(error as Error).message}` })
+    return undefined
+  }
+}
+
+/** Reads and checks the configuration, reporting every problem at once. */
+export function loadConfig(source: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(source)
+  if (!parsed.success) {
+    const problems = problemsFromZod(parsed.error)
+    throw new HearthError('validation_failed', `invalid configuration: ${describeProblems(problems)}`, { problems })
+  }
+  const env = parsed.data
+  const problems: Problem[] = []
+  const tls = readTls(env, problems)
+  if (env.HEARTH_INFLUX_URL) {
+    problems.push({ field: 'HEARTH_INFLUX_URL', message: 'the InfluxDB readings store is not part of this release; unset it to use the embedded store' })
+  }
+  if (problems.length > 0) {
+    throw new HearthError('validation_failed', `invalid configuration: ${describeProblems(problems)}`, { problems })
+  }
+  const known = new Set(Object.keys(EnvSchema.shape))
+  return {
+    dataDir: resolve(env.HEARTH_DATA_DIR),
+    host: env.HEARTH_HOST,
+    httpPort: env.HEARTH_HTTP_PORT,
+    mqttPort: env.HEARTH_MQTT_PORT,
+    ...(tls ? { tls } : {}),
+    ...(env.HEARTH_ADMIN_PASSWORD ? { adminPassword: env.HEARTH_ADMIN_PASSWORD } : {}),
+    ...(env.HEARTH_SERVICE_PASSWORD ? { servicePassword: env.HEARTH_SERVICE_PASSWORD } : {}),
+    logLevel: env.HEARTH_LOG_LEVEL,
+    maxPacketBytes: env.HEARTH_MAX_PACKET_BYTES,
+    connectTimeoutMs: env.HEARTH_CONNECT_TIMEOUT_MS,
+    sessionTtlMs: env.HEARTH_SESSION_HOURS * 3_600_000,
+    secureCookies: env.HEARTH_SECURE_COOKIES,
+    trustProxy: env.HEARTH_TRUST_PROXY,
+    unknownVariables: Object.keys(source).filter((k) => k.startsWith('HEARTH_') && !known.has(k)),
+  }
+}
+
+export const CONFIG_HELP = Object.keys(EnvSchema.shape)

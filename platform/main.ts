@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util'
+import { HearthError } from '../contract/index.js'
+import { CONFIG_HELP, loadConfig } from './config.js'
+import { createLogger } from './logger.js'
+import { startPlatform } from './start-platform.js'
+
+const HELP = `Usage: npm start [-- --help]
+
+Runs the whole Hearth platform in one process: the MQTT broker (TCP, and WebSocket at /mqtt),
+ingest, alerting and the dashboard. Configured by environment variables:
+
+${CONFIG_HELP.map((name) => `  ${name}`).join('\n')}
+
+See README.md for what each one does and its default.`
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true })
+  if (values.help) {
+    console.log(HELP)
+    return
+  }
+  const config = loadConfig(process.env)
+  const logger = createLogger(config.logLevel)
+  if (config.unknownVariables.length > 0) logger.warn({ variables: config.unknownVariables }, 'ignoring unknown HEARTH_ variables')
+  const platform = await startPlatform(config, logger)
+  const host = config.host === '0.0.0.0' ? 'localhost' : config.host
+  console.log(`\nHearth is running.\n  Dashboard: http://${host}:${platform.httpPort}/\n  MQTT:      mqtt://${host}:${platform.mqttPort} (and ws://${host}:${platform.httpPort}/mqtt)`)
+  if (platform.generatedAdminPassword) {
+    console.log(`  Sign in as admin with password ${platform.generatedAdminPassword}\n  (shown once; set HEARTH_ADMIN_PASSWORD on a fresh data dir to choose it)`)
+  }
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'stopping')
+    const force = setTimeout(() => process.exit(1), 15_000)
+    force.unref()
+    platform.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof HearthError || (error instanceof Error && 'code' in error) ? error.message : String(error)
+  console.error(`hearth: ${message}`)
+  process.exit(error instanceof HearthError ? 2 : 1)
+})

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import { Registry, collectDefaultMetrics } from 'prom-client'
+import { createAlerting } from '../alerting/create-alerting.js'
+import { createBroker } from '../broker/create-broker.js'
+import type { Clock, Service } from '../contract/index.js'
+import { createDashboard } from '../dashboard/create-dashboard.js'
+import { hashPassword } from '../dashboard/password-hash.js'
+import { createIngest } from '../ingest/create-ingest.js'
+import { createAlertRepository } from '../stores/alert-repository.js'
+import { createDeviceRepository } from '../stores/device-repository.js'
+import { createEventJournal } from '../stores/event-journal.js'
+import { openDatabase } from '../stores/open-database.js'
+import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
+import { createPersonRepository } from '../stores/person-repository.js'
+import { createSqliteReadingsStore } from '../stores/sqlite-readings-store.js'
+import { createUserRepository } from '../stores/user-repository.js'
+import type { Config } from './config.js'
+
+export interface RunningPlatform {
+  httpPort: number
+  mqttPort: number
+  /** Set only when this start created the admin user with a generated password. */
+  generatedAdminPassword?: string
+  close(): Promise<void>
+}
+
+const systemClock: Clock = { now: () => Date.now() }
+
+/** The composition root: opens the stores, starts every service, and closes them in reverse. */
+export async function startPlatform(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningPlatform> {
+  const metrics = new Registry()
+  collectDefaultMetrics({ register: metrics, prefix: 'hearth_process_' })
+  const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
+  const readingsStore = createSqliteReadingsStore(join(config.dataDir, 'readings.db'))
+  const users = createUserRepository(db)
+  const people = createPersonRepository(db)
+  const devices = createDeviceRepository(db)
+  const journal = createEventJournal(db)
+  const alerts = createAlertRepository(db)
+
+  const generatedAdminPassword = await bootstrapAdmin(config, users, clock, logger)
+  const servicePassword = config.servicePassword ?? randomBytes(24).toString('base64url')
+  const started: Service[] = []
+  const server: Server = createServer()
+  server.headersTimeout = 20_000
+  server.requestTimeout = 30_000
+
+  const closeAll = async (): Promise<void> => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    for (const service of started.reverse()) {
+      try {
+        await service.close()
+      } catch (error) {
+        logger.error({ err: error }, 'a service failed to close')
+      }
+    }
+    started.length = 0
+    readingsStore.close()
+    db.close()
+    logger.info('hearth stopped')
+  }
+
+  try {
+    const broker = createBroker(
+      { host: config.host, port: config.mqttPort, ...(config.tls ? { tls: config.tls } : {}), maxPacketBytes: config.maxPacketBytes, connectTimeoutMs: config.connectTimeoutMs },
+      {
+        logger: logger.child({ component: 'broker' }),
+        metrics,
+        clock,
+        credentials: devices,
+        journal,
+        services: [
+          { username: 'hearth-ingest', password: servicePassword, role: 'ingest' },
+          { username: 'hearth-alerting', password: servicePassword, role: 'alerting' },
+        ],
+      },
+    )
+    await broker.start()
+    started.push(broker)
+    server.on('upgrade', (req, socket, head) => {
+      if (new URL(req.url ?? '/', 'http://hearth').pathname === '/mqtt') broker.handleUpgrade(req, socket, head)
+    })
+    const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+    const mqttUrl = `mqtt://${loopback}:${broker.port()}`
+
+    const ingest = createIngest(
+      { mqttUrl, username: 'hearth-ingest', password: servicePassword, flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
+      { logger: logger.child({ component: 'ingest' }), metrics, clock, readings: readingsStore, devices },
+    )
+    await ingest.start()
+    started.push(ingest)
+
+    const alerting = createAlerting(
+      { mqttUrl, username: 'hearth-alerting', password: servicePassword, sweepIntervalMs: 1000 },
+      { logger: logger.child({ component: 'alerting' }), metrics, clock, alerts, inbox: journal, devices },
+    )
+    await alerting.start()
+    started.push(alerting)
+
+    const dashboard = createDashboard(
+      { sessionTtlMs: config.sessionTtlMs, secureCookies: config.secureCookies, trustProxy: config.trustProxy },
+      {
+        server,
+        logger: logger.child({ component: 'dashboard' }),
+        metrics,
+        clock,
+        users,
+        people,
+        devices,
+        alerts,
+        desk: alerting,
+        readings: readingsStore,
+        health: () => [broker.health(), ingest.health(), alerting.health(), { component: 'dashboard', ok: server.listening }],
+      },
+    )
+    await dashboard.start()
+    started.push(dashboard)
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.httpPort, config.host, () => resolve())
+    })
+    const address = server.address()
+    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort
+    logger.info({ httpPort, mqttPort: broker.port(), dataDir: config.dataDir }, 'hearth is up')
+    return {
+      httpPort,
+      mqttPort: broker.port(),
+      ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
+      close: closeAll,
+    }
+  } catch (error) {
+    await closeAll()
+    throw error
+  }
+}
+
+/** PROTOCOL §3: on a fresh data dir, create `admin` with HEARTH_ADMIN_PASSWORD or a generated one. */
+async function bootstrapAdmin(
+  config: Config,
+  users: ReturnType<typeof createUserRepository>,
+  clock: Clock,
+  logger: Logger,
+): Promise<string | undefined> {
+  if (users.count() > 0) return undefined
+  const password = config.adminPassword ?? randomBytes(12).toString('base64url')
+  users.create({ username: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(password), roles: ['admin'] }, clock.now())
+  logger.info('created user admin')
+  return config.adminPassword ? undefined : password
+}

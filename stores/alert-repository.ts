@@ -1,0 +1,135 @@
+import type { Alert, AlertHistoryEntry, AlertStatus, Outcome, Priority } from '../contract/index.js'
+import type { SqliteDatabase } from './open-database.js'
+
+interface Row {
+  seq: number
+  person_id: string
+  person_name: string
+  device_id: string
+  kind: string
+  priority: Priority
+  status: AlertStatus
+  raised_at: number
+  last_occurred_at: number
+  acknowledged_at: number | null
+  acknowledged_by: string | null
+  resolved_at: number | null
+  resolved_by: string | null
+  outcome: Outcome | null
+  note: string | null
+  cancelled_at: number | null
+  occurrences: number
+  escalation_level: number
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+const ms = (text: string | null): number | null => (text === null ? null : Date.parse(text))
+
+function toAlert(row: Row): Alert {
+  return {
+    id: `a-${row.seq}`,
+    personId: row.person_id,
+    personName: row.person_name,
+    deviceId: row.device_id,
+    kind: row.kind,
+    priority: row.priority,
+    status: row.status,
+    raisedAt: new Date(row.raised_at).toISOString(),
+    lastOccurredAt: new Date(row.last_occurred_at).toISOString(),
+    acknowledgedAt: iso(row.acknowledged_at),
+    acknowledgedBy: row.acknowledged_by,
+    resolvedAt: iso(row.resolved_at),
+    resolvedBy: row.resolved_by,
+    outcome: row.outcome,
+    note: row.note,
+    cancelledAt: iso(row.cancelled_at),
+    occurrences: row.occurrences,
+    escalationLevel: row.escalation_level,
+  }
+}
+
+function seqOf(alertId: string): number | undefined {
+  const match = /^a-(\d{1,15})$/.exec(alertId)
+  return match ? Number(match[1]) : undefined
+}
+
+const SELECT = 'SELECT alerts.*, persons.name AS person_name FROM alerts JOIN persons ON persons.id = alerts.person_id'
+const STATUS_FILTER = {
+  open: "status != 'resolved'",
+  resolved: "status = 'resolved'",
+  all: '1 = 1',
+} as const
+
+export type NewAlert = Omit<Alert, 'id' | 'personName'>
+
+export function createAlertRepository(db: SqliteDatabase) {
+  const open = db.prepare<[string, string], Row>(`${SELECT} WHERE person_id = ? AND kind = ? AND status != 'resolved'`)
+  const bySeq = db.prepare<[number], Row>(`${SELECT} WHERE seq = ?`)
+  const lists = Object.fromEntries(
+    Object.entries(STATUS_FILTER).map(([k, where]) => [k, db.prepare<[number], Row>(`${SELECT} WHERE ${where} ORDER BY seq DESC LIMIT ?`)]),
+  ) as Record<keyof typeof STATUS_FILTER, ReturnType<typeof db.prepare<[number], Row>>>
+  const byPerson = db.prepare<[string, number], Row>(`${SELECT} WHERE person_id = ? ORDER BY seq DESC LIMIT ?`)
+  const insert = db.prepare(
+    `INSERT INTO alerts (person_id, device_id, kind, priority, status, raised_at, last_occurred_at, acknowledged_at,
+       acknowledged_by, resolved_at, resolved_by, outcome, note, cancelled_at, occurrences, escalation_level)
+     VALUES (@personId, @deviceId, @kind, @priority, @status, @raisedAt, @lastOccurredAt, @acknowledgedAt,
+       @acknowledgedBy, @resolvedAt, @resolvedBy, @outcome, @note, @cancelledAt, @occurrences, @escalationLevel)`,
+  )
+  const update = db.prepare(
+    `UPDATE alerts SET status = @status, priority = @priority, last_occurred_at = @lastOccurredAt,
+       acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy, resolved_at = @resolvedAt,
+       resolved_by = @resolvedBy, outcome = @outcome, note = @note, cancelled_at = @cancelledAt,
+       occurrences = @occurrences, escalation_level = @escalationLevel WHERE seq = @seq`,
+  )
+  const addHistory = db.prepare('INSERT INTO alert_history (alert_seq, at, action, by, detail) VALUES (?, ?, ?, ?, ?)')
+  const history = db.prepare<[number], { at: number; action: AlertHistoryEntry['action']; by: string | null; detail: string | null }>(
+    'SELECT at, action, by, detail FROM alert_history WHERE alert_seq = ? ORDER BY at, rowid',
+  )
+
+  const params = (alert: NewAlert) => ({
+    ...alert,
+    raisedAt: Date.parse(alert.raisedAt),
+    lastOccurredAt: Date.parse(alert.lastOccurredAt),
+    acknowledgedAt: ms(alert.acknowledgedAt),
+    resolvedAt: ms(alert.resolvedAt),
+    cancelledAt: ms(alert.cancelledAt),
+  })
+
+  return {
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)()
+    },
+    findOpen(personId: string, kind: string): Alert | undefined {
+      const row = open.get(personId, kind)
+      return row ? toAlert(row) : undefined
+    },
+    get(alertId: string): Alert | undefined {
+      const seq = seqOf(alertId)
+      const row = seq === undefined ? undefined : bySeq.get(seq)
+      return row ? toAlert(row) : undefined
+    },
+    insert(alert: NewAlert): Alert {
+      const seq = Number(insert.run(params(alert)).lastInsertRowid)
+      return toAlert(bySeq.get(seq) as Row)
+    },
+    update(alert: Alert): void {
+      const { id, personName: _name, ...rest } = alert
+      update.run({ ...params(rest), seq: seqOf(id) })
+    },
+    addHistory(alertId: string, entry: AlertHistoryEntry): void {
+      addHistory.run(seqOf(alertId), Date.parse(entry.at), entry.action, entry.by, entry.detail)
+    },
+    history(alertId: string): AlertHistoryEntry[] {
+      const seq = seqOf(alertId)
+      if (seq === undefined) return []
+      return history.all(seq).map((h) => ({ ...h, at: new Date(h.at).toISOString() }))
+    },
+    list(status: keyof typeof STATUS_FILTER, limit: number): Alert[] {
+      return lists[status].all(limit).map(toAlert)
+    },
+    listForPerson(personId: string, limit: number): Alert[] {
+      return byPerson.all(personId, limit).map(toAlert)
+    },
+  }
+}
+export type AlertRepository = ReturnType<typeof createAlertRepository>

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto'
+import type { DeviceId, DeviceStatus, DeviceType } from '../contract/index.js'
+import type { SqliteDatabase } from './open-database.js'
+
+export interface DeviceRecord {
+  id: string
+  type: DeviceType
+  personId: string
+  label: string | null
+  checkInSeconds: number | null
+  createdAt: string
+  lastSeenAt: string | null
+  online: boolean | null
+  battery: number | null
+  signal: number | null
+  firmware: string | null
+}
+
+interface Row {
+  id: string
+  type: DeviceType
+  person_id: string
+  label: string | null
+  check_in_seconds: number | null
+  created_at: number
+  last_seen_at: number | null
+  online: number | null
+  battery: number | null
+  signal: number | null
+  firmware: string | null
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+
+function toRecord(row: Row): DeviceRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    personId: row.person_id,
+    label: row.label,
+    checkInSeconds: row.check_in_seconds,
+    createdAt: new Date(row.created_at).toISOString(),
+    lastSeenAt: iso(row.last_seen_at),
+    online: row.online === null ? null : row.online === 1,
+    battery: row.battery,
+    signal: row.signal,
+    firmware: row.firmware,
+  }
+}
+
+export interface NewDevice {
+  id?: string
+  type: DeviceType
+  personId: string
+  secretHash: string
+  checkInSeconds?: number
+  label?: string
+}
+
+const COLUMNS = 'id, type, person_id, label, check_in_seconds, created_at, last_seen_at, online, battery, signal, firmware'
+
+export function createDeviceRepository(db: SqliteDatabase) {
+  const insert = db.prepare(
+    'INSERT INTO devices (id, type, person_id, secret_hash, check_in_seconds, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
+  const secretOf = db.prepare<[string], { secret_hash: string }>('SELECT secret_hash FROM devices WHERE id = ?')
+  const personOf = db.prepare<[string], { person_id: string }>('SELECT person_id FROM devices WHERE id = ?')
+  const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE id = ?`)
+  const all = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM devices ORDER BY id`)
+  const byPerson = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE person_id = ? ORDER BY id`)
+  const status = db.prepare(
+    `UPDATE devices SET online = ?, battery = COALESCE(?, battery), signal = COALESCE(?, signal),
+       firmware = COALESCE(?, firmware), status_at = ?, last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?`,
+  )
+  const seen = db.prepare('UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?')
+
+  return {
+    /** Inserts a device; returns its id. Throws a constraint error when the id is taken. */
+    provision(device: NewDevice, nowMs: number): string {
+      const id = device.id ?? `${device.type}-${randomBytes(4).toString('hex')}`
+      insert.run(id, device.type, device.personId, device.secretHash, device.checkInSeconds ?? null, device.label ?? null, nowMs)
+      return id
+    },
+    exists(id: string): boolean {
+      return secretOf.get(id) !== undefined
+    },
+    secretHashOf(deviceId: DeviceId): string | undefined {
+      return secretOf.get(deviceId)?.secret_hash
+    },
+    personOf(deviceId: DeviceId): string | undefined {
+      return personOf.get(deviceId)?.person_id
+    },
+    get(id: string): DeviceRecord | undefined {
+      const row = byId.get(id)
+      return row ? toRecord(row) : undefined
+    },
+    list(): DeviceRecord[] {
+      return all.all().map(toRecord)
+    },
+    listForPerson(personId: string): DeviceRecord[] {
+      return byPerson.all(personId).map(toRecord)
+    },
+    recordStatus(deviceId: DeviceId, value: DeviceStatus, atMs: number): void {
+      status.run(value.online ? 1 : 0, value.battery ?? null, value.signal ?? null, value.firmware ?? null, atMs, atMs, deviceId)
+    },
+    recordSeen: db.transaction((seenAt: ReadonlyMap<string, number>) => {
+      for (const [deviceId, atMs] of seenAt) seen.run(atMs, deviceId)
+    }) as (seenAt: ReadonlyMap<string, number>) => void,
+  }
+}
+export type DeviceRepository = ReturnType<typeof createDeviceRepository>
