@@ -29,7 +29,7 @@ export function createSqliteReadingsStore(path: string) {
     for (const r of readings) insert.run(r.personId, r.metric, Math.round(r.atMs), r.value, r.deviceId, r.receivedAtMs)
   })
   const series = db.prepare<[number, number, number, string, string, number, number, number], { bucket: number; mean: number; min: number; max: number; count: number }>(
-    `SELECT ((at_ms - ?) / ?) * ? AS bucket, AVG(value) AS mean, MIN(value) AS min, MAX(value) AS max, COUNT(*) AS count
+    `SELECT CAST((at_ms - ?) / ? AS INTEGER) * ? AS bucket, AVG(value) AS mean, MIN(value) AS min, MAX(value) AS max, COUNT(*) AS count
        FROM readings WHERE person_id = ? AND metric = ? AND at_ms >= ? AND at_ms < ?
        GROUP BY bucket ORDER BY bucket LIMIT ?`,
   )
@@ -43,6 +43,7 @@ export function createSqliteReadingsStore(path: string) {
       writeBatch(readings)
     },
     series(q: SeriesQuery, maxPoints: number): SeriesPoint[] {
+      // Numbers bind as REAL; the CAST floors the bucket index (at_ms >= from, so truncation is floor).
       return series.all(q.fromMs, q.everyMs, q.everyMs, q.personId, q.metric, q.fromMs, q.toMs, maxPoints).map((row) => ({
         t: new Date(q.fromMs + row.bucket).toISOString(),
         mean: row.mean,

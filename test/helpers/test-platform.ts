@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
+import { io, type Socket } from 'socket.io-client'
+import type { Alert, DeviceType, ServerToClientEvents } from '../../contract/index.js'
+import { loadConfig } from '../../platform/config.js'
+import { createLogger } from '../../platform/logger.js'
+import { startPlatform, type RunningPlatform } from '../../platform/start-platform.js'
+
+export const ADMIN_PASSWORD = 'test-admin-password-1'
+
+export function tempDir(prefix = 'hearth-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** A signed-in HTTP client for the platform's API. */
+export class TestApi {
+  cookie = ''
+  constructor(readonly baseUrl: string) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.cookie ? { cookie: this.cookie } : {}), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    })
+    const setCookie = response.headers.get('set-cookie')
+    if (setCookie) this.cookie = setCookie.split(';')[0] ?? ''
+    const text = await response.text()
+    let parsed: unknown = text
+    try {
+      parsed = text ? JSON.parse(text) : undefined
+    } catch {
+      // not JSON (metrics, static files): keep the text
+    }
+    return { status: response.status, body: parsed }
+  }
+
+  async login(username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
+    const { status, body } = await this.request('POST', '/api/auth/login', { username, password })
+    if (status !== 200) throw new Error(`login failed: ${status} ${JSON.stringify(body)}`)
+  }
+
+  async createPerson(name = 'Ada Lovelace'): Promise<string> {
+    const { status, body } = await this.request('POST', '/api/persons', { name })
+    if (status !== 201) throw new Error(`create person failed: ${status} ${JSON.stringify(body)}`)
+    return (body as { id: string }).id
+  }
+
+  async provision(type: DeviceType, personId: string, id?: string): Promise<{ id: string; secret: string }> {
+    const { status, body } = await this.request('POST', '/api/devices', { type, personId, ...(id ? { id } : {}) })
+    if (status !== 201) throw new Error(`provision failed: ${status} ${JSON.stringify(body)}`)
+    return body as { id: string; secret: string }
+  }
+}
+
+export interface TestPlatform {
+  platform: RunningPlatform
+  dataDir: string
+  httpUrl: string
+  mqttUrl: string
+  api: TestApi
+  close(): Promise<void>
+}
+
+/** Starts the whole platform in this process on free loopback ports with a real data dir. */
+export async function startTestPlatform(dataDir = tempDir()): Promise<TestPlatform> {
+  const config = loadConfig({
+    HEARTH_DATA_DIR: dataDir,
+    HEARTH_HOST: '127.0.0.1',
+    HEARTH_HTTP_PORT: '0',
+    HEARTH_MQTT_PORT: '0',
+    HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  })
+  const platform = await startPlatform(config, createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'))
+  const httpUrl = `http://127.0.0.1:${platform.httpPort}`
+  const api = new TestApi(httpUrl)
+  await api.login()
+  return { platform, dataDir, httpUrl, mqttUrl: `mqtt://127.0.0.1:${platform.mqttPort}`, api, close: () => platform.close() }
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+/** A device connection as PROTOCOL §1 describes it. */
+export function connectDevice(mqttUrl: string, device: { id: string; secret: string }, extra: IClientOptions = {}): Promise<MqttClient> {
+  return connectAsync(mqttUrl, {
+    clientId: device.id,
+    username: device.id,
+    password: device.secret,
+    clean: false,
+    reconnectPeriod: 0,
+    ...extra,
+  })
+}
+
+/** A live dashboard connection, signed in with the API's session. */
+export async function connectLive(api: TestApi): Promise<Socket<ServerToClientEvents>> {
+  const socket: Socket<ServerToClientEvents> = io(api.baseUrl, { extraHeaders: { cookie: api.cookie }, transports: ['websocket'], reconnection: false })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('ready', () => resolve())
+    socket.once('connect_error', reject)
+  })
+  return socket
+}
+
+/** Resolves with the first value for which `pick` returns something. */
+export function nextMessage<T>(client: MqttClient, pick: (topic: string, payload: Buffer) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (topic: string, payload: Buffer): void => {
+      const value = pick(topic, payload)
+      if (value !== undefined) {
+        client.off('message', onMessage)
+        resolve(value)
+      }
+    }
+    client.on('message', onMessage)
+  })
+}
+
+export function nextAlert(socket: Socket<ServerToClientEvents>, match: (alert: Alert) => boolean): Promise<Alert> {
+  return new Promise((resolve) => {
+    const onAlert = (alert: Alert): void => {
+      if (match(alert)) {
+        socket.off('alert', onAlert)
+        resolve(alert)
+      }
+    }
+    socket.on('alert', onAlert)
+  })
+}
+
+/** Polls until `check` returns a value (for effects that have no event to wait on, such as a batch write). */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}

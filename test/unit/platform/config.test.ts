@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { HearthError } from '../../../contract/index.js'
+import { loadConfig } from '../../../platform/config.js'
+
+describe('loadConfig', () => {
+  it('runs with no variables set, on the PROTOCOL §3 defaults', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({ httpPort: 8080, mqttPort: 1883, maxPacketBytes: 65536, logLevel: 'info' })
+    expect(config.dataDir).toMatch(/\/data$/)
+    expect(config.tls).toBeUndefined()
+  })
+
+  it('reports every bad variable at once', () => {
+    let error: unknown
+    try {
+      loadConfig({ HEARTH_HTTP_PORT: 'eighty', HEARTH_MQTT_PORT: '70000', HEARTH_ADMIN_PASSWORD: 'short' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(HearthError)
+    expect((error as HearthError).problems?.map((p) => p.field).sort()).toEqual(['HEARTH_ADMIN_PASSWORD', 'HEARTH_HTTP_PORT', 'HEARTH_MQTT_PORT'])
+  })
+
+  it('asks for both TLS files and names unknown HEARTH_ variables', () => {
+    expect(() => loadConfig({ HEARTH_MQTTS_PORT: '8883' })).toThrow(/HEARTH_TLS_KEY_FILE/)
+    expect(loadConfig({ HEARTH_MQTT_PROT: '1' }).unknownVariables).toEqual(['HEARTH_MQTT_PROT'])
+  })
+})
