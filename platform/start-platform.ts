@@ -49,8 +49,9 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   server.requestTimeout = 30_000
 
   const closeAll = async (): Promise<void> => {
+    // Stop taking requests; upgraded connections (live dashboards, MQTT over WebSocket) close with their services.
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
     for (const service of started.reverse()) {
       try {
         await service.close()
@@ -59,6 +60,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       }
     }
     started.length = 0
+    await Promise.race([httpClosed, new Promise((resolve) => setTimeout(resolve, 5000).unref())])
     readingsStore.close()
     db.close()
     logger.info('hearth stopped')

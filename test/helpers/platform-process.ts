@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { ADMIN_PASSWORD } from './test-platform.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+export interface PlatformProcess {
+  child: ChildProcess
+  httpUrl: string
+  mqttUrl: string
+  output: () => string
+}
+
+/** Runs `platform/main.ts` as its own process, as `npm start` does, and reads its ports from what it prints. */
+export function spawnPlatform(dataDir: string): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HEARTH_DATA_DIR: dataDir,
+      HEARTH_HOST: '127.0.0.1',
+      HEARTH_HTTP_PORT: '0',
+      HEARTH_MQTT_PORT: '0',
+      HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      HEARTH_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString()
+      const http = /Dashboard: (http:\/\/[\d.]+:\d+)\//.exec(out)
+      const mqtt = /MQTT:\s+(mqtt:\/\/[\d.]+:\d+)/.exec(out)
+      if (http?.[1] && mqtt?.[1]) {
+        child.stdout?.off('data', onData)
+        resolve({ child, httpUrl: http[1], mqttUrl: mqtt[1], output: () => out })
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.once('exit', (code) => reject(new Error(`platform exited (${String(code)}) before it was up:\n${out}`)))
+  })
+}
+
+export function killed(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill(signal)
+  })
+}
