@@ -19,8 +19,10 @@ const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Seacole', 'Jones', 'Cavell'
 
 export function personName(index: number): string {
   const first = FIRST_NAMES[index % FIRST_NAMES.length] ?? 'Sam'
-  const last = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length] ?? 'Smith'
-  return `${first} ${last}`
+  const last = LAST_NAMES[index % LAST_NAMES.length] ?? 'Smith'
+  // 12 first and 10 last names give 60 distinct people before a number is needed.
+  const round = Math.floor(index / 60)
+  return round === 0 ? `${first} ${last}` : `${first} ${last} ${round + 1}`
 }
 
 /** Provisions and runs N homes; returns them with a stop function. */
