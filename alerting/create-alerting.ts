@@ -20,7 +20,7 @@ import {
   type Service,
 } from '../contract/index.js'
 import * as lifecycle from './alert-lifecycle.js'
-import { CANCELS, EVENT_ALERT_PRIORITY } from './event-alert-rules.js'
+import { applyDeviceEvent } from './apply-device-event.js'
 import type { AlertStore, DeviceOwners, EventInbox } from './ports.js'
 
 export interface AlertingConfig {
@@ -78,58 +78,28 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     log.info({ deviceId, command: full.type, alertId: full.alertId }, 'command sent')
   }
 
-  /** Applies one event to the alerts; returns the alert it changed, if any. Runs inside a transaction. */
-  const apply = (deviceId: DeviceId, event: DeviceEvent, atMs: number): Alert | undefined => {
-    const personId = deps.devices.personOf(deviceId)
-    if (personId === undefined) {
-      log.warn({ deviceId, eventId: event.id }, 'event from a device with no person')
-      return undefined
-    }
-    const priority = EVENT_ALERT_PRIORITY[event.type]
-    const trigger = { personId, deviceId, kind: event.type, priority: priority ?? 'warning', atMs }
-    if (priority) {
-      const open = deps.alerts.findOpen(personId, event.type)
-      if (!open) {
-        const fresh = lifecycle.raise(trigger)
-        const alert = deps.alerts.insert(fresh.alert)
-        deps.alerts.addHistory(alert.id, fresh.entry)
-        raised.inc({ priority, kind: event.type })
-        return alert
-      }
-      return commit(lifecycle.fold(open, trigger))
-    }
-    const cancels = CANCELS[event.type]
-    if (cancels) {
-      const open = deps.alerts.findOpen(personId, cancels)
-      return open ? commit(lifecycle.cancelByPerson(open, atMs)) : undefined
-    }
-    return undefined
-  }
-
-  const commit = (transition: lifecycle.Transition): Alert | undefined => {
-    if (!transition.ok) return undefined
-    deps.alerts.update(transition.alert)
-    deps.alerts.addHistory(transition.alert.id, transition.entry)
-    return transition.alert
-  }
-
   /** PROTOCOL §1: a redelivered event (same device, same id) is processed once, also across restarts. */
   const process = (deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void => {
-    const changed = deps.alerts.transaction(() => {
+    const effect = deps.alerts.transaction(() => {
       deps.inbox.record(deviceId, event, receivedAtMs)
       if (deps.inbox.isProcessed(deviceId, event.id)) return 'duplicate' as const
-      const alert = apply(deviceId, event, receivedAtMs)
+      const personId = deps.devices.personOf(deviceId)
+      const result = personId === undefined ? undefined : applyDeviceEvent(deps.alerts, personId, deviceId, event, receivedAtMs)
       deps.inbox.markProcessed(deviceId, event.id, deps.clock.now())
-      return alert
+      return result
     })
-    if (changed === 'duplicate') {
+    if (effect === 'duplicate') {
       duplicates.inc()
       return
     }
     events.inc({ type: event.type })
-    if (changed) {
-      log.info({ alertId: changed.id, kind: changed.kind, status: changed.status, occurrences: changed.occurrences }, 'alert changed by device event')
-      announce(changed)
+    if (effect === undefined) {
+      log.warn({ deviceId, eventId: event.id }, 'event from a device with no person')
+    } else if (effect.kind !== 'none') {
+      const { alert } = effect
+      if (effect.kind === 'raised') raised.inc({ priority: alert.priority, kind: alert.kind })
+      log.info({ alertId: alert.id, kind: alert.kind, status: alert.status, occurrences: alert.occurrences }, `alert ${effect.kind} by device event`)
+      announce(alert)
     }
   }
 
@@ -203,10 +173,13 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       return alert
     },
     resolve(alertId, by, outcome, note) {
-      const before = deps.alerts.get(alertId)
-      const alert = transition(alertId, (a, now) => lifecycle.resolve(a, by, outcome, note, now))
+      let wasRaised = false
+      const alert = transition(alertId, (a, now) => {
+        wasRaised = a.status === 'raised'
+        return lifecycle.resolve(a, by, outcome, note, now)
+      })
       log.info({ alertId, by, outcome }, 'alert resolved')
-      if (before?.status === 'raised') send(alert.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
+      if (wasRaised) send(alert.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
       send(alert.deviceId, { type: 'alarm.resolved', alertId, text: RESOLVED_TEXT })
       announce(alert)
       return alert

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { problemsFromZod, type Problem } from './problems.js'
-import { MAX_DEVICE_PAYLOAD_BYTES } from './senml.js'
+import { readJsonPayload } from './json-payload.js'
 
 /** PROTOCOL §1 event types. */
 export const EVENT_TYPES = [
@@ -54,16 +54,9 @@ export type EventVerdict =
  * an alarm must never be lost because firmware added a field.
  */
 export function parseDeviceEvent(payload: Buffer | string): EventVerdict {
-  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length
-  if (size > MAX_DEVICE_PAYLOAD_BYTES) {
-    return { ok: false, problems: [{ field: '(root)', message: `payload is ${size} bytes; the limit is ${MAX_DEVICE_PAYLOAD_BYTES}` }] }
-  }
-  let raw: unknown
-  try {
-    raw = JSON.parse(payload.toString())
-  } catch (error) {
-    return { ok: false, problems: [{ field: '(root)', message: `payload is not JSON: ${(error as Error).message}` }] }
-  }
+  const json = readJsonPayload(payload)
+  if (!json.ok) return { ok: false, problems: [{ field: '(root)', message: json.message }] }
+  const raw = json.value
   const parsed = DeviceEventSchema.safeParse(raw)
   if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error) }
   const event = parsed.data

@@ -1,6 +1,7 @@
 export * from './ids.js'
 export * from './topics.js'
 export * from './metrics.js'
+export * from './json-payload.js'
 export * from './senml.js'
 export * from './events.js'
 export * from './status.js'

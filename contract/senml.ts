@@ -1,7 +1,5 @@
+import { readJsonPayload } from './json-payload.js'
 import { METRICS, isMetricName, type MetricName } from './metrics.js'
-
-/** PROTOCOL §1: a payload over 16 KiB is refused whole. */
-export const MAX_DEVICE_PAYLOAD_BYTES = 16 * 1024
 /** RFC 8428 §4.5.3: a time below 2^28 is relative to the moment of receipt. */
 export const RELATIVE_TIME_LIMIT_S = 2 ** 28
 
@@ -60,16 +58,9 @@ function refuseWhole(code: RefusalCode, message: string): PackVerdict {
  * PROTOCOL §1: each record is judged on its own; a valid record is kept even when its neighbours are not.
  */
 export function judgeSenmlPack(payload: Buffer | string, receivedAtMs: number): PackVerdict {
-  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length
-  if (size > MAX_DEVICE_PAYLOAD_BYTES) {
-    return refuseWhole('too_large', `payload is ${size} bytes; the limit is ${MAX_DEVICE_PAYLOAD_BYTES}`)
-  }
-  let pack: unknown
-  try {
-    pack = JSON.parse(payload.toString())
-  } catch (error) {
-    return refuseWhole('not_json', `payload is not JSON: ${(error as Error).message}`)
-  }
+  const json = readJsonPayload(payload)
+  if (!json.ok) return refuseWhole(json.code, json.message)
+  const pack = json.value
   if (!Array.isArray(pack) || pack.length === 0) {
     return refuseWhole('not_a_pack', 'a SenML pack is a non-empty JSON array of records')
   }

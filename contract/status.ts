@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { problemsFromZod, type Problem } from './problems.js'
-import { MAX_DEVICE_PAYLOAD_BYTES } from './senml.js'
+import { readJsonPayload } from './json-payload.js'
 
 /** PROTOCOL §1 status object; `online` is required. */
 export const DeviceStatusSchema = z.strictObject({
@@ -18,16 +18,9 @@ export const OFFLINE_WILL_PAYLOAD = '{"online":false}'
 export type StatusVerdict = { ok: true; status: DeviceStatus } | { ok: false; problems: Problem[] }
 
 export function parseDeviceStatus(payload: Buffer | string): StatusVerdict {
-  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length
-  if (size > MAX_DEVICE_PAYLOAD_BYTES) {
-    return { ok: false, problems: [{ field: '(root)', message: `payload is ${size} bytes; the limit is ${MAX_DEVICE_PAYLOAD_BYTES}` }] }
-  }
-  let raw: unknown
-  try {
-    raw = JSON.parse(payload.toString())
-  } catch (error) {
-    return { ok: false, problems: [{ field: '(root)', message: `payload is not JSON: ${(error as Error).message}` }] }
-  }
+  const json = readJsonPayload(payload)
+  if (!json.ok) return { ok: false, problems: [{ field: '(root)', message: json.message }] }
+  const raw = json.value
   const parsed = DeviceStatusSchema.safeParse(raw)
   return parsed.success ? { ok: true, status: parsed.data } : { ok: false, problems: problemsFromZod(parsed.error) }
 }

@@ -22,6 +22,8 @@ import type { Config } from './config.js'
 export interface RunningPlatform {
   httpPort: number
   mqttPort: number
+  /** The MQTT over TLS port, when TLS is configured. */
+  mqttsPort?: number
   /** Set only when this start created the admin user with a generated password. */
   generatedAdminPassword?: string
   close(): Promise<void>
@@ -132,6 +134,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     return {
       httpPort,
       mqttPort: broker.port(),
+      ...(broker.tlsPort() === undefined ? {} : { mqttsPort: broker.tlsPort() }),
       ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
       close: closeAll,
     }

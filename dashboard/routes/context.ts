@@ -1,18 +1,7 @@
-import type { Logger } from 'pino'
-import type { Clock } from '../../contract/index.js'
-import type { AlertDesk, AlertQueries, Devices, HealthProbe, People, ReadingsQueries, Users } from '../ports.js'
+import type { DashboardDeps } from '../create-dashboard.js'
 
-/** What the route modules share. */
-export interface RouteContext {
-  logger: Logger
-  clock: Clock
-  users: Users
-  people: People
-  devices: Devices
-  alerts: AlertQueries
-  desk: AlertDesk
-  readings: ReadingsQueries
-  health: HealthProbe
+/** What the route modules share: the dashboard's dependencies and its session settings. */
+export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   sessionTtlMs: number
   secureCookies: boolean
   /** Called on sign-out so the session's live connections close too. */

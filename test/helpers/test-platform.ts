@@ -65,8 +65,9 @@ export interface TestPlatform {
 }
 
 /** Starts the whole platform in this process on free loopback ports with a real data dir. */
-export async function startTestPlatform(dataDir = tempDir()): Promise<TestPlatform> {
+export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string> = {}): Promise<TestPlatform> {
   const config = loadConfig({
+    ...env,
     HEARTH_DATA_DIR: dataDir,
     HEARTH_HOST: '127.0.0.1',
     HEARTH_HTTP_PORT: '0',

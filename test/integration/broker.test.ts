@@ -129,4 +129,11 @@ describe('broker', () => {
     expect(await refusals('packet_too_large')).toBe(before + 1)
     expect(grewBy).toBeLessThan(4 * 1024 * 1024)
   })
+
+  it('closes a connection that never sends CONNECT once the connect timeout passes', async () => {
+    const socket = tcpConnect(broker.port(), '127.0.0.1')
+    socket.on('error', () => undefined)
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    expect(socket.bytesRead).toBe(0)
+  })
 })
