@@ -13,6 +13,9 @@ export interface Clock {
 
 export interface HealthReport {
   component: string
+  /** False when the component is down: /healthz answers 503. */
   ok: boolean
+  /** Up, but not all there (readings spooling while their store is away): /healthz stays 200. */
+  degraded?: boolean
   detail?: string
 }

@@ -58,11 +58,14 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
 
       app.get('/healthz', (_req, res) => {
         const reports = deps.health()
-        const down = reports.filter((r) => !r.ok)
-        res.status(down.length === 0 ? 200 : 503).json({
-          status: down.length === 0 ? 'ok' : 'down',
+        const down = reports.filter((r) => !r.ok).map((r) => r.component)
+        const degraded = reports.filter((r) => r.ok && r.degraded).map((r) => r.component)
+        const status = down.length > 0 ? 'down' : degraded.length > 0 ? 'degraded' : 'ok'
+        res.status(down.length > 0 ? 503 : 200).json({
+          status,
           components: reports,
-          ...(down.length > 0 ? { down: down.map((r) => r.component) } : {}),
+          ...(down.length > 0 ? { down } : {}),
+          ...(degraded.length > 0 ? { degraded } : {}),
         })
       })
       app.get('/metrics', async (_req, res) => {

@@ -77,8 +77,8 @@ export interface AlertQueries {
 }
 
 export interface ReadingsQueries {
-  series(q: { personId: string; metric: MetricName; fromMs: number; toMs: number; everyMs: number }, maxPoints: number): SeriesPoint[]
-  latest(personId: string): Array<{ metric: MetricName; value: number; at: string }>
+  series(q: { personId: string; metric: MetricName; fromMs: number; toMs: number; everyMs: number }, maxPoints: number): Promise<SeriesPoint[]>
+  latest(personId: string): Promise<Array<{ metric: MetricName; value: number; at: string }>>
 }
 
 export type HealthProbe = () => HealthReport[]

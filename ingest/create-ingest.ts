@@ -36,7 +36,7 @@ export interface IngestDeps {
 export interface Ingest extends Service {
   health(): HealthReport
   /** Writes what is buffered now (used on close and by tests that need a settled store). */
-  flush(): void
+  flush(): Promise<void>
 }
 
 export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
@@ -55,7 +55,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
 
   let client: MqttClient | undefined
   let timer: NodeJS.Timeout | undefined
-  let pending: IngestReading[] = []
+  const pending: IngestReading[] = []
   let seen = new Map<string, number>()
   let closing: Promise<void> | undefined
 
@@ -63,24 +63,34 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     client?.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(message), { qos: 0 })
   }
 
-  const flush = (): void => {
-    if (pending.length > 0) {
-      const batch = pending
+  let writing: Promise<void> | undefined
+
+  /** Writes what is buffered; one write at a time, so batches reach the store in order. */
+  const writePending = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const batch = pending.slice(0, config.maxBatch)
       try {
-        deps.readings.writeBatch(batch)
-        written.inc(batch.length)
-        pending = []
+        await deps.readings.writeBatch(batch)
       } catch (error) {
         writeErrors.inc()
         log.error({ err: error, batch: batch.length }, 'readings write failed; will retry')
         if (pending.length > config.maxPending) {
           const excess = pending.length - config.maxPending
-          pending = pending.slice(excess)
+          pending.splice(0, excess)
           dropped.inc(excess)
           log.error({ dropped: excess }, 'readings dropped: store unavailable and buffer full')
         }
+        return
       }
+      written.inc(batch.length)
+      pending.splice(0, batch.length)
     }
+  }
+
+  const flush = (): Promise<void> => {
+    writing ??= writePending().finally(() => {
+      writing = undefined
+    })
     if (seen.size > 0) {
       const batch = seen
       seen = new Map()
@@ -90,6 +100,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
         log.error({ err: error }, 'could not record device last-seen')
       }
     }
+    return writing
   }
 
   const onReadings = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
@@ -112,7 +123,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
         refused: verdict.refusals,
       })
     }
-    if (pending.length >= config.maxBatch) flush()
+    if (pending.length >= config.maxBatch) void flush()
   }
 
   const onStatus = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
@@ -154,7 +165,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       client.on('message', onMessage)
       client.on('error', (error) => log.error({ err: error }, 'ingest mqtt error'))
       await client.subscribeAsync([allDevicesTopic('readings'), allDevicesTopic('status')], { qos: 1 })
-      timer = setInterval(flush, config.flushIntervalMs)
+      timer = setInterval(() => void flush(), config.flushIntervalMs)
       log.info('ingest started')
     },
     flush,
@@ -163,7 +174,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       closing ??= (async () => {
         if (timer) clearInterval(timer)
         await client?.endAsync()
-        flush()
+        await flush()
         log.info('ingest closed')
       })()
       return closing

@@ -9,9 +9,9 @@ export interface IngestReading {
   receivedAtMs: number
 }
 
-/** Where accepted readings go (the readings store). Throws when it cannot write. */
+/** Where accepted readings go (the readings store). Rejects when it cannot write. */
 export interface ReadingsSink {
-  writeBatch(readings: readonly IngestReading[]): void
+  writeBatch(readings: readonly IngestReading[]): Promise<void>
 }
 
 /** What ingest needs to know and keep about devices. */

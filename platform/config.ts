@@ -23,7 +23,7 @@ const EnvSchema = z.object({
   HEARTH_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
   HEARTH_SECURE_COOKIES: flag.default(false),
   HEARTH_TRUST_PROXY: flag.default(false),
-  HEARTH_INFLUX_URL: z.url().optional(),
+  HEARTH_INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
   HEARTH_INFLUX_DATABASE: z.string().min(1).default('hearth'),
   HEARTH_INFLUX_USERNAME: z.string().optional(),
   HEARTH_INFLUX_PASSWORD: z.string().optional(),
@@ -44,6 +44,8 @@ export interface Config {
   sessionTtlMs: number
   secureCookies: boolean
   trustProxy: boolean
+  /** Set when readings go to InfluxDB instead of the embedded store. */
+  influx?: { url: string; database: string; username?: string; password?: string; token?: string }
   /** HEARTH_ variables that mean nothing to Hearth (likely typos); reported, not fatal. */
   unknownVariables: string[]
 }
@@ -73,9 +75,6 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const env = parsed.data
   const problems: Problem[] = []
   const tls = readTls(env, problems)
-  if (env.HEARTH_INFLUX_URL) {
-    problems.push({ field: 'HEARTH_INFLUX_URL', message: 'the InfluxDB readings store is not part of this release; unset it to use the embedded store' })
-  }
   if (problems.length > 0) {
     throw new HearthError('validation_failed', `invalid configuration: ${describeProblems(problems)}`, { problems })
   }
@@ -94,6 +93,17 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     sessionTtlMs: env.HEARTH_SESSION_HOURS * 3_600_000,
     secureCookies: env.HEARTH_SECURE_COOKIES,
     trustProxy: env.HEARTH_TRUST_PROXY,
+    ...(env.HEARTH_INFLUX_URL
+      ? {
+          influx: {
+            url: env.HEARTH_INFLUX_URL,
+            database: env.HEARTH_INFLUX_DATABASE,
+            ...(env.HEARTH_INFLUX_USERNAME ? { username: env.HEARTH_INFLUX_USERNAME } : {}),
+            ...(env.HEARTH_INFLUX_PASSWORD ? { password: env.HEARTH_INFLUX_PASSWORD } : {}),
+            ...(env.HEARTH_INFLUX_TOKEN ? { token: env.HEARTH_INFLUX_TOKEN } : {}),
+          },
+        }
+      : {}),
     unknownVariables: Object.keys(source).filter((k) => k.startsWith('HEARTH_') && !known.has(k)),
   }
 }

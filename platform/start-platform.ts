@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting } from '../alerting/create-alerting.js'
 import { createBroker } from '../broker/create-broker.js'
-import type { Clock, Service } from '../contract/index.js'
+import type { Clock, HealthReport, Service } from '../contract/index.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
 import { hashPassword } from '../dashboard/password-hash.js'
 import { createIngest } from '../ingest/create-ingest.js'
@@ -15,6 +15,9 @@ import { createEventJournal } from '../stores/event-journal.js'
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { createPersonRepository } from '../stores/person-repository.js'
+import { createInfluxReadingsStore } from '../stores/influx-readings-store.js'
+import type { ReadingsStore } from '../stores/readings-store.js'
+import { createSpooledReadingsStore } from '../stores/spooled-readings-store.js'
 import { createSqliteReadingsStore } from '../stores/sqlite-readings-store.js'
 import { createUserRepository } from '../stores/user-repository.js'
 import type { Config } from './config.js'
@@ -36,7 +39,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const metrics = new Registry()
   collectDefaultMetrics({ register: metrics, prefix: 'hearth_process_' })
   const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
-  const readingsStore = createSqliteReadingsStore(join(config.dataDir, 'readings.db'))
+  const readingsStore = createReadingsStore(config, logger, metrics)
   const users = createUserRepository(db)
   const people = createPersonRepository(db)
   const devices = createDeviceRepository(db)
@@ -63,12 +66,13 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     }
     started.length = 0
     await Promise.race([httpClosed, new Promise((resolve) => setTimeout(resolve, 5000).unref())])
-    readingsStore.close()
+    await readingsStore.close()
     db.close()
     logger.info('hearth stopped')
   }
 
   try {
+    await readingsStore.start()
     const broker = createBroker(
       { host: config.host, port: config.mqttPort, ...(config.tls ? { tls: config.tls } : {}), maxPacketBytes: config.maxPacketBytes, connectTimeoutMs: config.connectTimeoutMs },
       {
@@ -118,7 +122,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         alerts,
         desk: alerting,
         readings: readingsStore,
-        health: () => [broker.health(), ingest.health(), alerting.health(), { component: 'dashboard', ok: server.listening }],
+        health: () => [broker.health(), ingest.health(), alerting.health(), readingsStore.health(), { component: 'dashboard', ok: server.listening }],
       },
     )
     await dashboard.start()
@@ -130,7 +134,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     })
     const address = server.address()
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort
-    logger.info({ httpPort, mqttPort: broker.port(), dataDir: config.dataDir }, 'hearth is up')
+    logger.info({ httpPort, mqttPort: broker.port(), dataDir: config.dataDir, readingsStore: readingsStore.kind }, 'hearth is up')
     return {
       httpPort,
       mqttPort: broker.port(),
@@ -142,6 +146,22 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     await closeAll()
     throw error
   }
+}
+
+/** PROTOCOL §3: readings go to InfluxDB when HEARTH_INFLUX_URL is set, behind a durable spool; else to the embedded store. */
+function createReadingsStore(config: Config, logger: Logger, metrics: Registry): ReadingsStore & { health(): HealthReport } {
+  if (!config.influx) {
+    const embedded = createSqliteReadingsStore(join(config.dataDir, 'readings.db'))
+    return { ...embedded, health: () => ({ component: 'readings-store', ok: true, detail: 'embedded' }) }
+  }
+  return createSpooledReadingsStore(createInfluxReadingsStore({ ...config.influx, requestTimeoutMs: 5000 }), {
+    path: join(config.dataDir, 'readings-spool.db'),
+    replayBatch: 5000,
+    retryMinMs: 250,
+    retryMaxMs: 5000,
+    logger: logger.child({ component: 'readings-spool' }),
+    metrics,
+  })
 }
 
 /** PROTOCOL §3: on a fresh data dir, create `admin` with HEARTH_ADMIN_PASSWORD or a generated one. */

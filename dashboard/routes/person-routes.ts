@@ -24,20 +24,20 @@ export function personRoutes(ctx: RouteContext): Router {
     res.json({ persons: ctx.people.list() })
   })
 
-  router.get('/:id', requires('persons:read'), (req, res) => {
+  router.get('/:id', requires('persons:read'), async (req, res) => {
     const person = personOr404(req.params.id as string)
     res.json({
       ...person,
       devices: ctx.devices.listForPerson(person.id),
-      latest: ctx.readings.latest(person.id),
+      latest: await ctx.readings.latest(person.id),
       alerts: ctx.alerts.listForPerson(person.id, 50),
     })
   })
 
-  router.get('/:id/readings', requires('readings:read'), (req, res) => {
+  router.get('/:id/readings', requires('readings:read'), async (req, res) => {
     const person = personOr404(req.params.id as string)
     const q = validate(ReadingsQuerySchema, req.query, 'readings query')
-    const points = ctx.readings.series({ personId: person.id, ...q }, MAX_SERIES_POINTS)
+    const points = await ctx.readings.series({ personId: person.id, ...q }, MAX_SERIES_POINTS)
     const spec = METRICS[q.metric]
     res.json({
       personId: person.id,

@@ -1,0 +1,42 @@
+import type { MetricName, SeriesPoint } from '../contract/index.js'
+
+/** One accepted reading as the stores keep it. */
+export interface StoredReading {
+  personId: string
+  deviceId: string
+  metric: MetricName
+  value: number
+  atMs: number
+  receivedAtMs: number
+}
+
+export interface SeriesQuery {
+  personId: string
+  metric: MetricName
+  fromMs: number
+  toMs: number
+  /** Buckets start at `fromMs` and are `everyMs` wide. */
+  everyMs: number
+}
+
+export interface LatestReading {
+  metric: MetricName
+  value: number
+  at: string
+}
+
+/**
+ * The readings store port: the embedded SQLite store is the default, InfluxDB the alternative.
+ * Both pass test/contract/readings-store.test.ts.
+ */
+export interface ReadingsStore {
+  readonly kind: 'embedded' | 'influxdb'
+  start(): Promise<void>
+  /** Resolves once the batch is stored; rejects, storing nothing it can tell apart, when it cannot. */
+  writeBatch(readings: readonly StoredReading[]): Promise<void>
+  /** Buckets with at least one reading, oldest first, at most `maxPoints`. */
+  series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]>
+  /** The most recent value of each metric for a person. */
+  latest(personId: string): Promise<LatestReading[]>
+  close(): Promise<void>
+}

@@ -1,0 +1,151 @@
+import type { Logger } from 'pino'
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { HealthReport } from '../contract/index.js'
+import { openDatabase, type SqliteDatabase } from './open-database.js'
+import type { ReadingsStore, StoredReading } from './readings-store.js'
+
+export interface SpoolOptions {
+  /** The spool's SQLite file, under HEARTH_DATA_DIR. */
+  path: string
+  /** Readings replayed per write once the store is back. */
+  replayBatch: number
+  retryMinMs: number
+  retryMaxMs: number
+  logger: Logger
+  metrics: Registry
+}
+
+const SPOOL_MIGRATIONS = [
+  { version: 1, sql: 'CREATE TABLE spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, readings TEXT NOT NULL, count INTEGER NOT NULL)' },
+]
+
+export type SpooledReadingsStore = ReadingsStore & { health(): HealthReport; spooled(): number }
+
+/**
+ * Puts a durable spool in front of a remote readings store: while the store is unreachable or
+ * refusing, batches go to a SQLite file and are replayed in order when it is back. Writes
+ * always resolve once the readings are stored or spooled, so ingest never waits on the outage.
+ */
+export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolOptions): SpooledReadingsStore {
+  const log = options.logger
+  let db: SqliteDatabase | undefined
+  let depth = 0
+  let replaying: Promise<void> | undefined
+  let closed = false
+  let failingSince: number | undefined
+  let lastError = ''
+  const written = new Counter({ name: 'hearth_readings_store_points_written_total', help: 'Readings the readings store accepted (direct and replayed)', registers: [options.metrics] })
+  const errors = new Counter({ name: 'hearth_readings_store_write_errors_total', help: 'Failed writes to the readings store', registers: [options.metrics] })
+  const replayed = new Counter({ name: 'hearth_readings_spool_replayed_total', help: 'Spooled readings replayed into the store', registers: [options.metrics] })
+  new Gauge({
+    name: 'hearth_readings_spool_depth',
+    help: 'Readings waiting in the spool for the store',
+    registers: [options.metrics],
+    collect() {
+      this.set(depth)
+    },
+  })
+
+  const spool = (): SqliteDatabase => {
+    db ??= openDatabase(options.path, SPOOL_MIGRATIONS, { synchronous: 'FULL' })
+    return db
+  }
+
+  const append = (readings: readonly StoredReading[]): void => {
+    spool().prepare('INSERT INTO spool (readings, count) VALUES (?, ?)').run(JSON.stringify(readings), readings.length)
+    depth += readings.length
+  }
+
+  const failed = (error: unknown): void => {
+    errors.inc()
+    lastError = error instanceof Error ? error.message : String(error)
+    if (failingSince === undefined) {
+      failingSince = Date.now()
+      log.error({ err: error, store: inner.kind }, 'readings store unavailable; spooling readings')
+    }
+  }
+
+  /** Replays the spool oldest first; a batch leaves the spool only once the store has it. */
+  const replay = async (): Promise<void> => {
+    let delayMs = options.retryMinMs
+    while (!closed && depth > 0) {
+      const rows = spool().prepare<[], { seq: number; readings: string; count: number }>('SELECT seq, readings, count FROM spool ORDER BY seq').iterate()
+      const taken: number[] = []
+      const batch: StoredReading[] = []
+      for (const row of rows) {
+        if (batch.length > 0 && batch.length + row.count > options.replayBatch) break
+        taken.push(row.seq)
+        batch.push(...(JSON.parse(row.readings) as StoredReading[]))
+      }
+      try {
+        await inner.writeBatch(batch)
+      } catch (error) {
+        failed(error)
+        await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
+        delayMs = Math.min(delayMs * 2, options.retryMaxMs)
+        continue
+      }
+      delayMs = options.retryMinMs
+      spool().prepare(`DELETE FROM spool WHERE seq <= ?`).run(taken.at(-1))
+      depth -= batch.length
+      written.inc(batch.length)
+      replayed.inc(batch.length)
+    }
+    if (depth === 0 && failingSince !== undefined) {
+      log.info({ store: inner.kind, outageMs: Date.now() - failingSince }, 'readings store back; spool replayed')
+      failingSince = undefined
+    }
+  }
+
+  const startReplay = (): void => {
+    replaying ??= replay().finally(() => {
+      replaying = undefined
+    })
+  }
+
+  return {
+    kind: inner.kind,
+    async start() {
+      depth = spool().prepare<[], { n: number }>('SELECT COALESCE(SUM(count), 0) AS n FROM spool').get()?.n ?? 0
+      try {
+        await inner.start()
+      } catch (error) {
+        failed(error)
+      }
+      if (depth > 0) {
+        log.info({ spooled: depth }, 'replaying readings spooled before the last stop')
+        startReplay()
+      }
+    },
+    async writeBatch(readings) {
+      if (readings.length === 0) return
+      if (depth === 0) {
+        try {
+          await inner.writeBatch(readings)
+          written.inc(readings.length)
+          failingSince = undefined
+          return
+        } catch (error) {
+          failed(error)
+        }
+      }
+      // PROTOCOL: nothing lost. Behind a non-empty spool, new readings queue too, keeping order.
+      append(readings)
+      startReplay()
+    },
+    series: (q, maxPoints) => inner.series(q, maxPoints),
+    latest: (personId) => inner.latest(personId),
+    spooled: () => depth,
+    health: () =>
+      depth === 0 && failingSince === undefined
+        ? { component: 'readings-store', ok: true }
+        : { component: 'readings-store', ok: true, degraded: true, detail: `${inner.kind} unavailable (${lastError}); ${depth} readings spooled` },
+    async close() {
+      closed = true
+      await replaying
+      await inner.close()
+      db?.close()
+      db = undefined
+    },
+  }
+}
