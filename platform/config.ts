@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   HEARTH_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
   HEARTH_SECURE_COOKIES: flag.default(false),
   HEARTH_TRUST_PROXY: flag.default(false),
+  HEARTH_RAW_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(90),
+  HEARTH_ROLLUP_RETENTION_DAYS: z.coerce.number().min(1).max(36500).default(730),
   HEARTH_INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
   HEARTH_INFLUX_DATABASE: z.string().min(1).default('hearth'),
   HEARTH_INFLUX_USERNAME: z.string().optional(),
@@ -44,6 +46,8 @@ export interface Config {
   sessionTtlMs: number
   secureCookies: boolean
   trustProxy: boolean
+  /** Raw readings are kept this long, then rolled up into hours kept for the rollup period. */
+  retention: { rawRetentionMs: number; rollupRetentionMs: number }
   /** Set when readings go to InfluxDB instead of the embedded store. */
   influx?: { url: string; database: string; username?: string; password?: string; token?: string }
   /** HEARTH_ variables that mean nothing to Hearth (likely typos); reported, not fatal. */
@@ -75,6 +79,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const env = parsed.data
   const problems: Problem[] = []
   const tls = readTls(env, problems)
+  if (env.HEARTH_ROLLUP_RETENTION_DAYS < env.HEARTH_RAW_RETENTION_DAYS) {
+    problems.push({ field: 'HEARTH_ROLLUP_RETENTION_DAYS', message: 'must be at least HEARTH_RAW_RETENTION_DAYS' })
+  }
   if (problems.length > 0) {
     throw new HearthError('validation_failed', `invalid configuration: ${describeProblems(problems)}`, { problems })
   }
@@ -93,6 +100,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     sessionTtlMs: env.HEARTH_SESSION_HOURS * 3_600_000,
     secureCookies: env.HEARTH_SECURE_COOKIES,
     trustProxy: env.HEARTH_TRUST_PROXY,
+    retention: { rawRetentionMs: env.HEARTH_RAW_RETENTION_DAYS * 86_400_000, rollupRetentionMs: env.HEARTH_ROLLUP_RETENTION_DAYS * 86_400_000 },
     ...(env.HEARTH_INFLUX_URL
       ? {
           influx: {

@@ -134,6 +134,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     })
     const address = server.address()
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort
+    scheduleRetention(readingsStore, config, clock, logger, started)
     logger.info({ httpPort, mqttPort: broker.port(), dataDir: config.dataDir, readingsStore: readingsStore.kind }, 'hearth is up')
     return {
       httpPort,
@@ -154,13 +155,42 @@ function createReadingsStore(config: Config, logger: Logger, metrics: Registry):
     const embedded = createSqliteReadingsStore(join(config.dataDir, 'readings.db'))
     return { ...embedded, health: () => ({ component: 'readings-store', ok: true, detail: 'embedded' }) }
   }
-  return createSpooledReadingsStore(createInfluxReadingsStore({ ...config.influx, requestTimeoutMs: 5000 }), {
+  return createSpooledReadingsStore(createInfluxReadingsStore({ ...config.influx, requestTimeoutMs: 5000, retention: config.retention }), {
     path: join(config.dataDir, 'readings-spool.db'),
     replayBatch: 5000,
     retryMinMs: 250,
     retryMaxMs: 5000,
     logger: logger.child({ component: 'readings-spool' }),
     metrics,
+  })
+}
+
+/** Applies the readings retention now and every hour, without holding up start-up. */
+function scheduleRetention(store: ReadingsStore, config: Config, clock: Clock, logger: Logger, started: Service[]): void {
+  const log = logger.child({ component: 'retention' })
+  let running: Promise<void> | undefined
+  const run = (): void => {
+    running ??= store
+      .applyRetention(clock.now(), config.retention)
+      .then(
+        (result) => {
+          if (result.removed > 0) log.info(result, 'readings retention applied')
+        },
+        (error: unknown) => log.error({ err: error }, 'readings retention failed'),
+      )
+      .finally(() => {
+        running = undefined
+      })
+  }
+  run()
+  const timer = setInterval(run, 3_600_000)
+  timer.unref()
+  started.push({
+    start: () => Promise.resolve(),
+    close: async () => {
+      clearInterval(timer)
+      await running
+    },
   })
 }
 

@@ -1,6 +1,6 @@
 import { InfluxDB, escape, type IPoint } from 'influx'
 import { isMetricName, type SeriesPoint } from '../contract/index.js'
-import type { LatestReading, ReadingsStore, SeriesQuery, StoredReading } from './readings-store.js'
+import { HOUR_MS, RejectedBatchError, type LatestReading, type ReadingsStore, type RetentionPolicy, type SeriesQuery, type StoredReading } from './readings-store.js'
 
 export interface InfluxConfig {
   /** Base URL of the server, e.g. http://127.0.0.1:8086 (a path prefix is kept). */
@@ -12,6 +12,19 @@ export interface InfluxConfig {
   /** Sent as `Authorization: Token …` (InfluxDB 2.x and 3.x). */
   token?: string
   requestTimeoutMs: number
+  /** Raw points expire after this; hourly rollups, kept longer, answer for older time. */
+  retention: RetentionPolicy
+}
+
+const RAW_RP = 'hearth_raw'
+const ROLLUP_RP = 'hearth_rollup'
+
+interface Bucket {
+  time: Date
+  total: number
+  min: number
+  max: number
+  count: number
 }
 
 /**
@@ -46,27 +59,88 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
     timestamp: Math.round(r.atMs * 1000),
   })
 
+  const buckets = async (q: SeriesQuery, fromMs: number, toMs: number, source: 'raw' | 'rollup', limit: number): Promise<Bucket[]> => {
+    const offsetMs = ((q.fromMs % q.everyMs) + q.everyMs) % q.everyMs
+    const [fields, from] =
+      source === 'raw'
+        ? ['SUM("value") AS total, MIN("value") AS min, MAX("value") AS max, COUNT("value") AS count', escape.measurement(q.metric)]
+        : ['SUM("sum") AS total, MIN("min") AS min, MAX("max") AS max, SUM("count") AS count', `"${ROLLUP_RP}".${escape.measurement(q.metric)}`]
+    return influx.query<Bucket>(
+      `SELECT ${fields} FROM ${from}
+        WHERE person_id = ${escape.stringLit(q.personId)} AND time >= ${fromMs}ms AND time < ${toMs}ms
+        GROUP BY time(${q.everyMs}ms, ${offsetMs}ms) fill(none) LIMIT ${limit}`,
+      { precision: 'ms' },
+    )
+  }
+
+  /**
+   * InfluxDB 1.x expires points itself: raw points live in a default retention policy of the raw
+   * period, and a continuous query rolls them into hourly sums, extremes and counts kept for the
+   * rollup period. Idempotent. InfluxDB 2.x and 3.x keep retention on the bucket instead.
+   */
+  const ensureRetention = async (policy: RetentionPolicy): Promise<{ rolledUp: number; removed: number }> => {
+    const hours = (ms: number): string => `${Math.max(1, Math.round(ms / HOUR_MS))}h`
+    const existing = await influx.showRetentionPolicies(config.database).catch(() => undefined)
+    if (!existing) return { rolledUp: 0, removed: 0 }
+    const policies = [
+      [RAW_RP, hours(policy.rawRetentionMs), true],
+      [ROLLUP_RP, hours(policy.rollupRetentionMs), false],
+    ] as const
+    for (const [name, duration, isDefault] of policies) {
+      const options = { database: config.database, duration, replication: 1, isDefault }
+      if (existing.some((rp) => rp.name === name)) await influx.alterRetentionPolicy(name, options)
+      else await influx.createRetentionPolicy(name, options)
+    }
+    const queries = await influx.showContinousQueries(config.database)
+    if (!queries.some((cq) => cq.name === 'hearth_hourly')) {
+      await influx.createContinuousQuery(
+        'hearth_hourly',
+        `SELECT SUM("value") AS sum, MIN("value") AS min, MAX("value") AS max, COUNT("value") AS count
+           INTO "${ROLLUP_RP}".:MEASUREMENT FROM "${RAW_RP}"./.*/ GROUP BY time(1h), *`,
+        config.database,
+      )
+    }
+    return { rolledUp: 0, removed: 0 }
+  }
+
   return {
     kind: 'influxdb',
     async start() {
       // 1.x: create the database if it is missing; 2.x and 3.x map buckets themselves and refuse this.
       const names = await influx.getDatabaseNames().catch(() => undefined)
       if (names && !names.includes(config.database)) await influx.createDatabase(config.database)
+      // Before the first write, so points land in the raw policy from the start.
+      await ensureRetention(config.retention)
     },
     async writeBatch(readings) {
       if (readings.length === 0) return
-      await influx.writePoints(readings.map(toPoint), { precision: 'u' })
+      try {
+        await influx.writePoints(readings.map(toPoint), { precision: 'u' })
+      } catch (error) {
+        // 400 is InfluxDB's "never": a partial write (points beyond retention) or a bad point.
+        if ((error as { res?: { statusCode?: number } }).res?.statusCode === 400) {
+          throw new RejectedBatchError(`InfluxDB refused the batch: ${(error as Error).message}`, { cause: error })
+        }
+        throw error
+      }
     },
     async series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]> {
-      const offsetMs = ((q.fromMs % q.everyMs) + q.everyMs) % q.everyMs
-      const rows = await influx.query<{ time: Date; mean: number; min: number; max: number; count: number }>(
-        `SELECT MEAN("value") AS mean, MIN("value") AS min, MAX("value") AS max, COUNT("value") AS count
-           FROM ${escape.measurement(q.metric)}
-          WHERE person_id = ${escape.stringLit(q.personId)} AND time >= ${q.fromMs}ms AND time < ${q.toMs}ms
-          GROUP BY time(${q.everyMs}ms, ${offsetMs}ms) fill(none) LIMIT ${maxPoints}`,
-        { precision: 'ms' },
-      )
-      return rows.map((row) => ({ t: new Date(row.time.getTime()).toISOString(), mean: row.mean, min: row.min, max: row.max, count: row.count }))
+      // Older than the raw period, only the hourly rollups remain: ask each for its side of the cutoff.
+      const cutoffMs = Math.floor((Date.now() - config.retention.rawRetentionMs) / HOUR_MS) * HOUR_MS
+      const parts = await Promise.all([
+        q.toMs > cutoffMs ? buckets(q, Math.max(q.fromMs, cutoffMs), q.toMs, 'raw', maxPoints) : [],
+        q.fromMs < cutoffMs ? buckets(q, q.fromMs, Math.min(q.toMs, cutoffMs), 'rollup', maxPoints) : [],
+      ])
+      const merged = new Map<number, Bucket>()
+      for (const b of parts.flat()) {
+        const at = b.time.getTime()
+        const known = merged.get(at)
+        merged.set(at, known ? { time: b.time, total: known.total + b.total, min: Math.min(known.min, b.min), max: Math.max(known.max, b.max), count: known.count + b.count } : b)
+      }
+      return [...merged.entries()]
+        .sort(([a], [b]) => a - b)
+        .slice(0, maxPoints)
+        .map(([at, b]) => ({ t: new Date(at).toISOString(), mean: b.total / b.count, min: b.min, max: b.max, count: b.count }))
     },
     async latest(personId: string): Promise<LatestReading[]> {
       const rows = await influx.query<{ time: Date; value: number }>(
@@ -81,6 +155,7 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
       }
       return latest.sort((a, b) => a.metric.localeCompare(b.metric))
     },
+    applyRetention: (_nowMs, policy) => ensureRetention(policy),
     close() {
       return Promise.resolve()
     },

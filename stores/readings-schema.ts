@@ -15,4 +15,21 @@ export const READINGS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX readings_series ON readings(person_id, metric, at_ms);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Retention: raw readings older than the raw period are rolled up into hours, then removed.
+      CREATE INDEX readings_time ON readings(at_ms);
+      CREATE TABLE readings_hourly (
+        person_id TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        hour_ms INTEGER NOT NULL,
+        sum REAL NOT NULL,
+        min REAL NOT NULL,
+        max REAL NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (person_id, metric, hour_ms)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

@@ -25,6 +25,29 @@ export interface LatestReading {
   at: string
 }
 
+export interface RetentionPolicy {
+  rawRetentionMs: number
+  rollupRetentionMs: number
+}
+
+export interface RetentionResult {
+  rolledUp: number
+  removed: number
+}
+
+export const HOUR_MS = 3_600_000
+
+/**
+ * The store refused (part of) a batch for good: sending it again would be refused again (a point
+ * beyond the store's retention, a type conflict). Retrying stops; the refusal is counted and logged.
+ */
+export class RejectedBatchError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'RejectedBatchError'
+  }
+}
+
 /**
  * The readings store port: the embedded SQLite store is the default, InfluxDB the alternative.
  * Both pass test/contract/readings-store.test.ts.
@@ -38,5 +61,10 @@ export interface ReadingsStore {
   series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]>
   /** The most recent value of each metric for a person. */
   latest(personId: string): Promise<LatestReading[]>
+  /**
+   * Rolls raw readings older than the raw period up into hourly buckets and removes them, and
+   * removes rollups older than theirs. Series over old time answer from the rollups.
+   */
+  applyRetention(nowMs: number, policy: RetentionPolicy): Promise<RetentionResult>
   close(): Promise<void>
 }

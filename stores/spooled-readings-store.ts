@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { HealthReport } from '../contract/index.js'
 import { openDatabase, type SqliteDatabase } from './open-database.js'
-import type { ReadingsStore, StoredReading } from './readings-store.js'
+import { RejectedBatchError, type ReadingsStore, type StoredReading } from './readings-store.js'
 
 export interface SpoolOptions {
   /** The spool's SQLite file, under HEARTH_DATA_DIR. */
@@ -36,6 +36,7 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
   let lastError = ''
   const written = new Counter({ name: 'hearth_readings_store_points_written_total', help: 'Readings the readings store accepted (direct and replayed)', registers: [options.metrics] })
   const errors = new Counter({ name: 'hearth_readings_store_write_errors_total', help: 'Failed writes to the readings store', registers: [options.metrics] })
+  const rejected = new Counter({ name: 'hearth_readings_store_rejected_total', help: 'Readings the store refused for good (beyond its retention, bad points)', registers: [options.metrics] })
   const replayed = new Counter({ name: 'hearth_readings_spool_replayed_total', help: 'Spooled readings replayed into the store', registers: [options.metrics] })
   new Gauge({
     name: 'hearth_readings_spool_depth',
@@ -54,6 +55,14 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
   const append = (readings: readonly StoredReading[]): void => {
     spool().prepare('INSERT INTO spool (readings, count) VALUES (?, ?)').run(JSON.stringify(readings), readings.length)
     depth += readings.length
+  }
+
+  /** A batch refused for good is not retried; spooling it would block everything behind it. */
+  const isRejection = (error: unknown, count: number): boolean => {
+    if (!(error instanceof RejectedBatchError)) return false
+    rejected.inc(count)
+    log.error({ err: error, readings: count }, 'readings store refused a batch for good')
+    return true
   }
 
   const failed = (error: unknown): void => {
@@ -80,6 +89,11 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
       try {
         await inner.writeBatch(batch)
       } catch (error) {
+        if (isRejection(error, batch.length)) {
+          spool().prepare(`DELETE FROM spool WHERE seq <= ?`).run(taken.at(-1))
+          depth -= batch.length
+          continue
+        }
         failed(error)
         await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
         delayMs = Math.min(delayMs * 2, options.retryMaxMs)
@@ -126,6 +140,7 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
           failingSince = undefined
           return
         } catch (error) {
+          if (isRejection(error, readings.length)) return
           failed(error)
         }
       }
@@ -135,6 +150,7 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
     },
     series: (q, maxPoints) => inner.series(q, maxPoints),
     latest: (personId) => inner.latest(personId),
+    applyRetention: (nowMs, policy) => inner.applyRetention(nowMs, policy),
     spooled: () => depth,
     health: () =>
       depth === 0 && failingSince === undefined

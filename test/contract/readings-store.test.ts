@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ReadingsStore, StoredReading } from '../../stores/readings-store.js'
+import { InfluxDB } from 'influx'
+import { RejectedBatchError, type ReadingsStore, type StoredReading } from '../../stores/readings-store.js'
 import { createInfluxReadingsStore } from '../../stores/influx-readings-store.js'
 import { createSqliteReadingsStore } from '../../stores/sqlite-readings-store.js'
 import { startInfluxd, type Influxd } from '../helpers/influxd.js'
@@ -8,6 +9,8 @@ import { removeDir, tempDir } from '../helpers/test-platform.js'
 
 const T0 = Date.parse('2026-11-20T08:00:00Z')
 const MINUTE = 60_000
+const DAY = 24 * 60 * MINUTE
+const RETENTION = { rawRetentionMs: 3650 * DAY, rollupRetentionMs: 3650 * DAY }
 
 function reading(personId: string, metric: StoredReading['metric'], value: number, atMs: number, deviceId = 'wrist-1'): StoredReading {
   return { personId, deviceId, metric, value, atMs, receivedAtMs: atMs + 150 }
@@ -108,7 +111,82 @@ let influxd: Influxd
 readingsStoreContract('influxdb', async () => {
   influxd = await startInfluxd()
   return {
-    store: createInfluxReadingsStore({ url: influxd.url, database: 'hearth_contract', requestTimeoutMs: 10_000 }),
+    store: createInfluxReadingsStore({ url: influxd.url, database: 'hearth_contract', requestTimeoutMs: 10_000, retention: RETENTION }),
     teardown: () => influxd.destroy(),
   }
+})
+
+describe('retention on the embedded store', () => {
+  const dir = tempDir()
+  const store = createSqliteReadingsStore(join(dir, 'readings.db'))
+  const NOW = Date.parse('2026-11-22T12:00:00Z')
+  const policy = { rawRetentionMs: 30 * DAY, rollupRetentionMs: 365 * DAY }
+
+  beforeAll(() => store.start())
+  afterAll(async () => {
+    await store.close()
+    removeDir(dir)
+  })
+
+  it('rolls readings older than the raw period into hours, removes them, and still answers series over that time', async () => {
+    const old = NOW - 40 * DAY
+    const oldHour = Math.floor(old / (60 * MINUTE)) * 60 * MINUTE
+    await store.writeBatch([
+      reading('p-ret', 'heart_rate', 60, oldHour + MINUTE),
+      reading('p-ret', 'heart_rate', 90, oldHour + 2 * MINUTE),
+      reading('p-ret', 'heart_rate', 75, NOW - DAY),
+      reading('p-ret', 'heart_rate', 50, NOW - 400 * DAY),
+    ])
+    const result = await store.applyRetention(NOW, policy)
+    expect(result.rolledUp).toBe(3)
+    expect(store.count()).toBe(1)
+    const history = await store.series({ personId: 'p-ret', metric: 'heart_rate', fromMs: oldHour, toMs: NOW, everyMs: DAY }, 100)
+    expect(history[0]).toEqual({ t: new Date(oldHour).toISOString(), mean: 75, min: 60, max: 90, count: 2 })
+    expect(history.at(-1)?.count).toBe(1)
+    // The reading from 400 days ago was rolled up and then fell outside the rollup period too.
+    const ancient = await store.series({ personId: 'p-ret', metric: 'heart_rate', fromMs: NOW - 500 * DAY, toMs: NOW - 300 * DAY, everyMs: DAY }, 100)
+    expect(ancient).toEqual([])
+  })
+
+  it('folds a second pass into the same hour instead of duplicating it', async () => {
+    const hour = Math.floor((NOW - 35 * DAY) / (60 * MINUTE)) * 60 * MINUTE
+    await store.writeBatch([reading('p-ret2', 'spo2', 94, hour + MINUTE)])
+    await store.applyRetention(NOW, policy)
+    await store.writeBatch([reading('p-ret2', 'spo2', 98, hour + 3 * MINUTE)])
+    await store.applyRetention(NOW, policy)
+    const points = await store.series({ personId: 'p-ret2', metric: 'spo2', fromMs: hour, toMs: hour + DAY, everyMs: DAY }, 10)
+    expect(points).toEqual([{ t: new Date(hour).toISOString(), mean: 96, min: 94, max: 98, count: 2 }])
+  })
+})
+
+describe('retention on InfluxDB', () => {
+  let server: Influxd
+  beforeAll(async () => {
+    server = await startInfluxd()
+  })
+  afterAll(() => server.destroy())
+
+  it('keeps raw points in a default policy of the raw period, rolls them up hourly, and refuses older points for good', async () => {
+    const store = createInfluxReadingsStore({ url: server.url, database: 'hearth_retention', requestTimeoutMs: 10_000, retention: { rawRetentionMs: 2 * DAY, rollupRetentionMs: 30 * DAY } })
+    await store.start()
+    const influx = new InfluxDB({ host: '127.0.0.1', port: Number(new URL(server.url).port), database: 'hearth_retention' })
+    const policies = await influx.showRetentionPolicies()
+    expect(policies.map((p) => [p.name, p.duration, p.default])).toEqual(
+      expect.arrayContaining([
+        ['hearth_raw', '48h0m0s', true],
+        ['hearth_rollup', '720h0m0s', false],
+      ]),
+    )
+    expect((await influx.showContinousQueries()).map((q) => q.name)).toContain('hearth_hourly')
+    await expect(store.writeBatch([reading('p-old', 'spo2', 95, Date.now() - 5 * DAY)])).rejects.toBeInstanceOf(RejectedBatchError)
+
+    // What the continuous query leaves behind for older time answers series there, beside raw points.
+    const hour = Math.floor((Date.now() - 5 * DAY) / (60 * MINUTE)) * 60 * MINUTE
+    await influx.writePoints([{ measurement: 'spo2', tags: { person_id: 'p-old', device_id: 'wrist-1' }, fields: { sum: 190, min: 94, max: 96, count: 2 }, timestamp: hour }], { retentionPolicy: 'hearth_rollup', precision: 'ms' })
+    await store.writeBatch([reading('p-old', 'spo2', 97, Date.now() - DAY)])
+    const from = hour
+    const points = await store.series({ personId: 'p-old', metric: 'spo2', fromMs: from, toMs: Date.now(), everyMs: 10 * DAY }, 10)
+    expect(points).toEqual([{ t: new Date(from).toISOString(), mean: 287 / 3, min: 94, max: 97, count: 3 }])
+    await store.close()
+  })
 })
