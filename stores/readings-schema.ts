@@ -32,4 +32,24 @@ export const READINGS_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Minute aggregates kept as readings arrive: a day of 1 Hz data in 1-minute buckets reads
+      -- 1,440 rows instead of 86,400.
+      CREATE TABLE readings_minute (
+        person_id TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        minute_ms INTEGER NOT NULL,
+        sum REAL NOT NULL,
+        min REAL NOT NULL,
+        max REAL NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (person_id, metric, minute_ms)
+      ) WITHOUT ROWID;
+      INSERT INTO readings_minute (person_id, metric, minute_ms, sum, min, max, count)
+        SELECT person_id, metric, (at_ms / 60000) * 60000 AS minute, SUM(value), MIN(value), MAX(value), COUNT(*)
+          FROM readings WHERE 1 GROUP BY person_id, metric, minute;
+    `,
+  },
 ]

@@ -3,6 +3,15 @@ import { openDatabase, type SqliteDatabase } from './open-database.js'
 import { HOUR_MS, type LatestReading, type ReadingsStore, type SeriesQuery, type StoredReading } from './readings-store.js'
 import { READINGS_MIGRATIONS } from './readings-schema.js'
 
+interface SeriesParams {
+  person: string
+  metric: string
+  from: number
+  to: number
+  every: number
+  limit: number
+}
+
 interface BucketRow {
   bucket: number
   mean: number
@@ -12,33 +21,77 @@ interface BucketRow {
 }
 
 const DAY_MS = 24 * HOUR_MS
+const MINUTE_MS = 60_000
+
+interface Aggregate {
+  personId: string
+  metric: string
+  minuteMs: number
+  sum: number
+  min: number
+  max: number
+  count: number
+}
+
+/** Folds a batch into per-minute aggregates, so the minute table takes one upsert per person, metric and minute. */
+function minuteAggregates(readings: readonly StoredReading[]): Iterable<Aggregate> {
+  const byKey = new Map<string, Aggregate>()
+  for (const r of readings) {
+    const minuteMs = Math.floor(Math.round(r.atMs) / MINUTE_MS) * MINUTE_MS
+    const key = `${r.personId}\u0000${r.metric}\u0000${minuteMs}`
+    const known = byKey.get(key)
+    if (known) {
+      known.sum += r.value
+      known.min = Math.min(known.min, r.value)
+      known.max = Math.max(known.max, r.value)
+      known.count++
+    } else {
+      byKey.set(key, { personId: r.personId, metric: r.metric, minuteMs, sum: r.value, min: r.value, max: r.value, count: 1 })
+    }
+  }
+  return byKey.values()
+}
+
+const bucketed = (source: string): string =>
+  `SELECT CAST((t - @from) / @every AS INTEGER) * @every AS bucket, SUM(total) / SUM(n) AS mean, MIN(lo) AS min, MAX(hi) AS max,
+          SUM(n) AS count
+     FROM (${source}
+           UNION ALL
+           SELECT hour_ms, sum, count, min, max FROM readings_hourly
+            WHERE person_id = @person AND metric = @metric AND hour_ms >= @from AND hour_ms < @to)
+    GROUP BY bucket ORDER BY bucket LIMIT @limit`
 
 function prepare(db: SqliteDatabase) {
   const insert = db.prepare('INSERT INTO readings (person_id, metric, at_ms, value, device_id, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)')
+  const addToMinute = db.prepare(
+    `INSERT INTO readings_minute (person_id, metric, minute_ms, sum, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (person_id, metric, minute_ms) DO UPDATE SET sum = sum + excluded.sum, min = MIN(min, excluded.min),
+       max = MAX(max, excluded.max), count = count + excluded.count`,
+  )
   const rollUp = db.prepare(
     `INSERT INTO readings_hourly (person_id, metric, hour_ms, sum, min, max, count)
-       SELECT person_id, metric, (at_ms / ${HOUR_MS}) * ${HOUR_MS} AS hour, SUM(value), MIN(value), MAX(value), COUNT(*)
-         FROM readings WHERE at_ms < ? GROUP BY person_id, metric, hour
+       SELECT person_id, metric, (minute_ms / ${HOUR_MS}) * ${HOUR_MS} AS hour, SUM(sum), MIN(min), MAX(max), SUM(count)
+         FROM readings_minute WHERE minute_ms < ? GROUP BY person_id, metric, hour
      ON CONFLICT (person_id, metric, hour_ms) DO UPDATE SET sum = sum + excluded.sum, min = MIN(min, excluded.min),
        max = MAX(max, excluded.max), count = count + excluded.count`,
   )
+  const removeMinutes = db.prepare('DELETE FROM readings_minute WHERE minute_ms < ?')
   const removeRaw = db.prepare('DELETE FROM readings WHERE at_ms < ?')
   const removeRollups = db.prepare('DELETE FROM readings_hourly WHERE hour_ms < ?')
   return {
     writeBatch: db.transaction((readings: readonly StoredReading[]) => {
       for (const r of readings) insert.run(r.personId, r.metric, Math.round(r.atMs), r.value, r.deviceId, r.receivedAtMs)
+      for (const a of minuteAggregates(readings)) addToMinute.run(a.personId, a.metric, a.minuteMs, a.sum, a.min, a.max, a.count)
     }),
-    // Raw readings and hourly rollups (what retention left of older time) answer together.
-    // Numbers bind as REAL; the CAST floors the bucket index (t >= from, so truncation is floor).
-    series: db.prepare<[number, number, number, string, string, number, number, string, string, number, number, number], BucketRow>(
-      `SELECT CAST((t - ?) / ? AS INTEGER) * ? AS bucket, SUM(total) / SUM(n) AS mean, MIN(lo) AS min, MAX(hi) AS max,
-              SUM(n) AS count
-         FROM (SELECT at_ms AS t, value AS total, 1 AS n, value AS lo, value AS hi FROM readings
-                WHERE person_id = ? AND metric = ? AND at_ms >= ? AND at_ms < ?
-               UNION ALL
-               SELECT hour_ms, sum, count, min, max FROM readings_hourly
-                WHERE person_id = ? AND metric = ? AND hour_ms >= ? AND hour_ms < ?)
-        GROUP BY bucket ORDER BY bucket LIMIT ?`,
+    // Raw readings (or their minute aggregates) and hourly rollups (what retention left of older
+    // time) answer together. Numbers bind as REAL; the CAST floors the bucket index.
+    seriesRaw: db.prepare<[SeriesParams], BucketRow>(
+      bucketed(`SELECT at_ms AS t, value AS total, 1 AS n, value AS lo, value AS hi FROM readings
+                 WHERE person_id = @person AND metric = @metric AND at_ms >= @from AND at_ms < @to`),
+    ),
+    seriesMinutes: db.prepare<[SeriesParams], BucketRow>(
+      bucketed(`SELECT minute_ms AS t, sum AS total, count AS n, min AS lo, max AS hi FROM readings_minute
+                 WHERE person_id = @person AND metric = @metric AND minute_ms >= @from AND minute_ms < @to`),
     ),
     latest: db.prepare<[string], { metric: MetricName; value: number; at_ms: number }>(
       'SELECT metric, value, MAX(at_ms) AS at_ms FROM readings WHERE person_id = ? GROUP BY metric ORDER BY metric',
@@ -47,6 +100,7 @@ function prepare(db: SqliteDatabase) {
     /** One chunk of retention in one transaction, so ingest never waits long on it. */
     retireBefore: db.transaction((beforeMs: number): number => {
       rollUp.run(beforeMs)
+      removeMinutes.run(beforeMs)
       return removeRaw.run(beforeMs).changes
     }),
     removeRollups,
@@ -76,8 +130,10 @@ export function createSqliteReadingsStore(path: string): ReadingsStore & { count
       return Promise.resolve()
     },
     series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]> {
-      const range = [q.personId, q.metric, q.fromMs, q.toMs] as const
-      const rows = ready().series.all(q.fromMs, q.everyMs, q.everyMs, ...range, ...range, maxPoints)
+      const params: SeriesParams = { person: q.personId, metric: q.metric, from: q.fromMs, to: q.toMs, every: q.everyMs, limit: maxPoints }
+      // Whole-minute buckets on minute boundaries can be answered from the minute aggregates.
+      const minuteAligned = q.everyMs % MINUTE_MS === 0 && q.fromMs % MINUTE_MS === 0 && q.toMs % MINUTE_MS === 0
+      const rows = (minuteAligned ? ready().seriesMinutes : ready().seriesRaw).all(params)
       return Promise.resolve(
         rows.map((row) => ({ t: new Date(q.fromMs + row.bucket).toISOString(), mean: row.mean, min: row.min, max: row.max, count: row.count })),
       )
