@@ -21,7 +21,7 @@ import {
 } from '../contract/index.js'
 import * as lifecycle from './alert-lifecycle.js'
 import { applyDeviceEvent } from './apply-device-event.js'
-import type { AlertStore, DeviceOwners, EventInbox } from './ports.js'
+import type { AlertStore, CommandOutbox, DeviceOwners, EventInbox } from './ports.js'
 
 export interface AlertingConfig {
   mqttUrl: string
@@ -37,6 +37,7 @@ export interface AlertingDeps {
   clock: Clock
   alerts: AlertStore
   inbox: EventInbox
+  outbox: CommandOutbox
   devices: DeviceOwners
 }
 
@@ -56,6 +57,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   const events = new Counter({ name: 'hearth_device_events_total', help: 'Device events processed, by type', labelNames: ['type'], registers: [deps.metrics] })
   const refused = new Counter({ name: 'hearth_device_events_refused_total', help: 'Device events refused as invalid', registers: [deps.metrics] })
   const duplicates = new Counter({ name: 'hearth_device_events_duplicate_total', help: 'Redelivered events ignored', registers: [deps.metrics] })
+  const sweepFailures = new Counter({ name: 'hearth_device_events_failed_total', help: 'Journalled events that failed to process (retried)', registers: [deps.metrics] })
   let client: MqttClient | undefined
   let sweeper: NodeJS.Timeout | undefined
   let closing: Promise<void> | undefined
@@ -70,12 +72,27 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     }
   }
 
-  const send = (deviceId: string, command: Omit<DeviceCommand, 'id' | 'ts'>): void => {
-    const full: DeviceCommand = { id: `c-${randomBytes(6).toString('hex')}`, ts: deps.clock.now() / 1000, ...command }
-    client?.publish(deviceTopic(deviceId, 'commands'), JSON.stringify(full), { qos: 1 }, (error) => {
-      if (error) log.error({ err: error, deviceId, command: full.type }, 'command not sent')
-    })
-    log.info({ deviceId, command: full.type, alertId: full.alertId }, 'command sent')
+  /** Queues a command in the caller's transaction; `flushCommands` sends it once that has committed. */
+  const enqueue = (deviceId: string, command: Omit<DeviceCommand, 'id' | 'ts'>): void => {
+    const now = deps.clock.now()
+    const full: DeviceCommand = { id: `c-${randomBytes(6).toString('hex')}`, ts: now / 1000, ...command }
+    deps.outbox.enqueue({ id: full.id, deviceId, payload: JSON.stringify(full), createdAtMs: now })
+  }
+
+  const inFlight = new Set<string>()
+  /** Sends every unsent command; each is marked sent once the broker has taken it (PUBACK). */
+  const flushCommands = (createdBeforeMs = Number.MAX_SAFE_INTEGER): void => {
+    if (!client) return
+    for (const command of deps.outbox.unsent(createdBeforeMs, 500)) {
+      if (inFlight.has(command.id)) continue
+      inFlight.add(command.id)
+      client.publish(deviceTopic(command.deviceId, 'commands'), command.payload, { qos: 1 }, (error) => {
+        inFlight.delete(command.id)
+        if (error) return log.error({ err: error, deviceId: command.deviceId, commandId: command.id }, 'command not sent; will retry')
+        deps.outbox.markSent(command.id, deps.clock.now())
+      })
+      log.info({ deviceId: command.deviceId, commandId: command.id }, 'command sent')
+    }
   }
 
   /** PROTOCOL §1: a redelivered event (same device, same id) is processed once, also across restarts. */
@@ -103,11 +120,27 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     }
   }
 
+  /** Each entry on its own: one that keeps failing must not hold up those behind it. */
   const sweep = (): void => {
     try {
-      for (const entry of deps.inbox.pending(500)) process(entry.deviceId, entry.event, entry.receivedAtMs)
+      // Commands left unsent by a crash or a broker hiccup go out again; recent ones may still be in flight.
+      flushCommands(deps.clock.now() - 5000)
+    } catch (error) {
+      log.error({ err: error }, 'command outbox sweep failed')
+    }
+    let entries: ReturnType<EventInbox['pending']> = []
+    try {
+      entries = deps.inbox.pending(500)
     } catch (error) {
       log.error({ err: error }, 'event journal sweep failed')
+    }
+    for (const entry of entries) {
+      try {
+        process(entry.deviceId, entry.event, entry.receivedAtMs)
+      } catch (error) {
+        sweepFailures.inc()
+        log.error({ err: error, deviceId: entry.deviceId, eventId: entry.event.id }, 'journalled event failed to process; will retry')
+      }
     }
   }
 
@@ -138,7 +171,8 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     client?.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(message), { qos: 0 })
   }
 
-  const transition = (alertId: string, change: (alert: Alert, now: number) => lifecycle.Transition): Alert =>
+  /** One atomic step: the alert change, its history and the commands it causes commit together. */
+  const transition = (alertId: string, change: (alert: Alert, now: number) => lifecycle.Transition, commands: (alert: Alert) => void): Alert =>
     deps.alerts.transaction(() => {
       const alert = deps.alerts.get(alertId)
       if (!alert) throw new HearthError('not_found', `no alert ${alertId}`)
@@ -146,6 +180,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       if (!result.ok) throw new HearthError('conflict', `alert ${alertId} is ${result.reason}`)
       deps.alerts.update(result.alert)
       deps.alerts.addHistory(result.alert.id, result.entry)
+      commands(result.alert)
       return result.alert
     })
 
@@ -153,7 +188,8 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     async start() {
       sweep()
       client = await connectAsync(config.mqttUrl, {
-        clientId: 'hearth-svc-alerting',
+        // Never a device id (PROTOCOL §1 ids have no colon), so no device can take this session over.
+        clientId: config.username,
         username: config.username,
         password: config.password,
         clean: false,
@@ -166,21 +202,29 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       log.info('alerting started')
     },
     acknowledge(alertId, by) {
-      const alert = transition(alertId, (a, now) => lifecycle.acknowledge(a, by, now))
+      const alert = transition(alertId, (a, now) => lifecycle.acknowledge(a, by, now), (a) => {
+        enqueue(a.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
+      })
       log.info({ alertId, by }, 'alert acknowledged')
-      send(alert.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
+      flushCommands()
       announce(alert)
       return alert
     },
     resolve(alertId, by, outcome, note) {
       let wasRaised = false
-      const alert = transition(alertId, (a, now) => {
-        wasRaised = a.status === 'raised'
-        return lifecycle.resolve(a, by, outcome, note, now)
-      })
+      const alert = transition(
+        alertId,
+        (a, now) => {
+          wasRaised = a.status === 'raised'
+          return lifecycle.resolve(a, by, outcome, note, now)
+        },
+        (a) => {
+          if (wasRaised) enqueue(a.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
+          enqueue(a.deviceId, { type: 'alarm.resolved', alertId, text: RESOLVED_TEXT })
+        },
+      )
       log.info({ alertId, by, outcome }, 'alert resolved')
-      if (wasRaised) send(alert.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })
-      send(alert.deviceId, { type: 'alarm.resolved', alertId, text: RESOLVED_TEXT })
+      flushCommands()
       announce(alert)
       return alert
     },

@@ -22,3 +22,10 @@ export interface EventInbox {
 export interface DeviceOwners {
   personOf(deviceId: DeviceId): string | undefined
 }
+
+/** Commands written in the same transaction as the alert change that causes them. */
+export interface CommandOutbox {
+  enqueue(command: { id: string; deviceId: string; payload: string; createdAtMs: number }): void
+  markSent(id: string, atMs: number): void
+  unsent(createdBeforeMs: number, limit: number): Array<{ id: string; deviceId: string; payload: string; createdAtMs: number }>
+}

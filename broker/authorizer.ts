@@ -79,7 +79,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
     },
 
     authorizePublish(client, packet: PublishPacket, callback) {
-      // Wills and broker-internal publishes have no client; wills were authorised at CONNECT time by aedes.
+      // Broker-internal publishes ($SYS heartbeats) have no client.
       if (!client) return callback(null)
       const principal = principals.get(client)
       if (!principal) return callback(new Error('not authenticated'))
@@ -88,6 +88,9 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
         deps.refuse('publish_denied', { clientId: client.id, topic: packet.topic, why: decision.reason })
         return callback(new Error(decision.reason))
       }
+      // PROTOCOL §1: only status is retained. A retained reading or event would be replayed to
+      // every new subscriber as if new, so the flag is dropped rather than the message.
+      if (packet.retain && !packet.topic.endsWith('/status')) packet.retain = false
       if (principal.kind === 'device' && packet.topic.endsWith('/events')) {
         try {
           journalEvent(deps, principal.deviceId, packet)

@@ -92,9 +92,11 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       })
       tcp = createTcpServer(onTcpConnection)
       await listen(tcp, config.port, config.host)
+      tcp.on('error', (error) => log.error({ err: error }, 'mqtt listener error'))
       if (config.tls) {
         tls = createTlsServer({ key: config.tls.key, cert: config.tls.cert }, onTcpConnection)
         await listen(tls, config.tls.port, config.host)
+        tls.on('error', (error) => log.error({ err: error }, 'mqtts listener error'))
       }
       wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPacketBytes })
       log.info({ port: addressPort(tcp), tlsPort: tls ? addressPort(tls) : undefined }, 'mqtt broker listening')

@@ -35,11 +35,23 @@ const DATA_SCHEMAS: Partial<Record<EventType, z.ZodType>> = {
   'medication.missed': z.looseObject({ dose: label.optional() }),
 }
 
+/** Event data is a small object: at most this deep, so it can always be stored and read back. */
+export const MAX_EVENT_DATA_DEPTH = 4
+
+function depthWithin(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return true
+  if (limit === 0) return false
+  return Object.values(value).every((v) => depthWithin(v, limit - 1))
+}
+
 export const DeviceEventSchema = z.object({
   id: z.string().min(1).max(64),
   type: EventTypeSchema,
   ts: z.number().finite().optional(),
-  data: z.record(z.string(), z.unknown()).default({}),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((data) => depthWithin(data, MAX_EVENT_DATA_DEPTH), `nested more than ${MAX_EVENT_DATA_DEPTH} levels deep`)
+    .default({}),
 })
 export type DeviceEvent = z.infer<typeof DeviceEventSchema>
 

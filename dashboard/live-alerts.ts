@@ -41,7 +41,14 @@ export function attachLiveAlerts(server: HttpServer, deps: { logger: Logger; met
   })
 
   io.on('connection', (socket) => {
-    const { principal } = socket.data
+    const { principal, sessionSecret } = socket.data
+    // The live feed ends with the session that opened it, not only on sign-out.
+    const expiresAt = sessionSecret ? deps.users.sessionExpiresAt(sessionSecret) : undefined
+    if (expiresAt !== undefined) {
+      const timer = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, expiresAt - deps.clock.now()), 2 ** 31 - 1))
+      timer.unref()
+      socket.once('disconnect', () => clearTimeout(timer))
+    }
     if (can(principal, 'alerts:read')) void socket.join(ALERTS_ROOM)
     socket.onAny((event: string) => {
       deps.logger.info({ user: principal.username, event }, 'socket message refused: the live connection is receive-only')

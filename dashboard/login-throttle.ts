@@ -5,6 +5,7 @@ export class LoginThrottle {
   constructor(
     private readonly maxFailures: number,
     private readonly windowMs: number,
+    private readonly maxKeys = 10_000,
   ) {}
 
   private recent(key: string, nowMs: number): number[] {
@@ -22,7 +23,15 @@ export class LoginThrottle {
   }
 
   fail(key: string, nowMs: number): void {
-    this.failures.set(key, [...this.recent(key, nowMs), nowMs])
+    const recent = this.recent(key, nowMs)
+    this.failures.delete(key)
+    this.failures.set(key, [...recent, nowMs])
+    // Bounded: the oldest keys go first when someone sprays many usernames.
+    while (this.failures.size > this.maxKeys) {
+      const oldest = this.failures.keys().next().value
+      if (oldest === undefined) break
+      this.failures.delete(oldest)
+    }
   }
 
   succeed(key: string): void {

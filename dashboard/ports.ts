@@ -26,6 +26,7 @@ export interface Users {
   list(): UserView[]
   openSession(userId: string, nowMs: number, ttlMs: number): string
   userOfSession(secret: string, nowMs: number): UserView | undefined
+  sessionExpiresAt(secret: string): number | undefined
   closeSession(secret: string): void
   createApiToken(name: string, roles: Role[], createdBy: string, nowMs: number): { id: string; token: string }
   principalOfToken(secret: string): UserView | undefined

@@ -115,7 +115,9 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     accepted.inc(verdict.readings.length)
     if (verdict.refusals.length > 0) {
       for (const r of verdict.refusals) refused.inc({ code: r.code })
-      log.info({ deviceId, refused: verdict.refusals.length, accepted: verdict.readings.length, first: verdict.refusals[0] }, 'readings refused')
+      // Codes and names only: refusal messages carry the values, which are health data.
+      const reasons = verdict.refusals.map((r) => `${r.index}:${r.name ?? ''}:${r.code}`)
+      log.info({ deviceId, refused: verdict.refusals.length, accepted: verdict.readings.length, reasons }, 'readings refused')
       tellDevice(deviceId, {
         topic: 'readings',
         receivedAt: new Date(receivedAtMs).toISOString(),
@@ -141,9 +143,10 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     deps.devices.recordStatus(deviceId, verdict.status, receivedAtMs)
   }
 
-  const onMessage = (topic: string, payload: Buffer): void => {
+  const onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }): void => {
     const parsed = parseDeviceTopic(topic)
-    if (!parsed) return
+    // A retained status replayed on (re)subscribing is old news, not a check-in: it was kept when it arrived.
+    if (!parsed || packet.retain) return
     const receivedAtMs = deps.clock.now()
     try {
       if (parsed.suffix === 'readings') onReadings(parsed.deviceId, payload, receivedAtMs)
@@ -156,7 +159,8 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   return {
     async start() {
       client = await connectAsync(config.mqttUrl, {
-        clientId: 'hearth-svc-ingest',
+        // Never a device id (PROTOCOL §1 ids have no colon), so no device can take this session over.
+        clientId: config.username,
         username: config.username,
         password: config.password,
         clean: false,

@@ -10,7 +10,8 @@ const HELP = `Usage: npm run demo [-- --homes N]
 
 Starts Hearth on a fresh ./demo-data folder with N simulated homes (default 10) that send
 vitals and, now and then, press a pendant or fall, so live alerts reach the dashboard within a
-minute. Prints where to sign in. Ctrl-C stops it. HEARTH_ variables apply as for npm start.`
+minute. Prints where to sign in. Ctrl-C stops it. HEARTH_ variables apply as for npm start,
+except HEARTH_DATA_DIR: the demo always uses ./demo-data and wipes it first.`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' }, homes: { type: 'string' } }, strict: true })
@@ -21,10 +22,11 @@ async function main(): Promise<void> {
   const homes = Number(values.homes ?? 10)
   if (!Number.isInteger(homes) || homes < 1 || homes > 500) throw new Error('--homes must be a whole number from 1 to 500')
   const password = process.env.HEARTH_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url')
+  // Always its own folder, wiped at each start: never HEARTH_DATA_DIR, which may hold real people.
   const config = loadConfig({
-    HEARTH_DATA_DIR: './demo-data',
     HEARTH_LOG_LEVEL: 'warn',
     ...process.env,
+    HEARTH_DATA_DIR: './demo-data',
     HEARTH_ADMIN_PASSWORD: password,
   })
   rmSync(config.dataDir, { recursive: true, force: true })

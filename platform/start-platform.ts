@@ -5,11 +5,12 @@ import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting } from '../alerting/create-alerting.js'
 import { createBroker } from '../broker/create-broker.js'
-import type { Clock, HealthReport, Service } from '../contract/index.js'
+import { SOCKET_PATH, type Clock, type HealthReport, type Service } from '../contract/index.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
 import { hashPassword } from '../dashboard/password-hash.js'
 import { createIngest } from '../ingest/create-ingest.js'
 import { createAlertRepository } from '../stores/alert-repository.js'
+import { createCommandOutbox } from '../stores/command-outbox.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { createEventJournal } from '../stores/event-journal.js'
 import { openDatabase } from '../stores/open-database.js'
@@ -33,6 +34,9 @@ export interface RunningPlatform {
 }
 
 const systemClock: Clock = { now: () => Date.now() }
+
+/** The platform's own MQTT identities: the colon keeps them apart from every possible device id. */
+const SERVICE_USERS = { ingest: 'hearth:ingest', alerting: 'hearth:alerting' } as const
 
 /** The composition root: opens the stores, starts every service, and closes them in reverse. */
 export async function startPlatform(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningPlatform> {
@@ -82,29 +86,32 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         credentials: devices,
         journal,
         services: [
-          { username: 'hearth-ingest', password: servicePassword, role: 'ingest' },
-          { username: 'hearth-alerting', password: servicePassword, role: 'alerting' },
+          { username: SERVICE_USERS.ingest, password: servicePassword, role: 'ingest' },
+          { username: SERVICE_USERS.alerting, password: servicePassword, role: 'alerting' },
         ],
       },
     )
     await broker.start()
     started.push(broker)
     server.on('upgrade', (req, socket, head) => {
-      if (new URL(req.url ?? '/', 'http://hearth').pathname === '/mqtt') broker.handleUpgrade(req, socket, head)
+      const path = (req.url ?? '').split('?')[0]
+      if (path === '/mqtt') broker.handleUpgrade(req, socket, head)
+      // socket.io answers its own upgrades; anything else is closed rather than left open.
+      else if (!path?.startsWith(`${SOCKET_PATH}/`)) socket.destroy()
     })
     const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
     const mqttUrl = `mqtt://${loopback}:${broker.port()}`
 
     const ingest = createIngest(
-      { mqttUrl, username: 'hearth-ingest', password: servicePassword, flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
+      { mqttUrl, username: SERVICE_USERS.ingest, password: servicePassword, flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
       { logger: logger.child({ component: 'ingest' }), metrics, clock, readings: readingsStore, devices },
     )
     await ingest.start()
     started.push(ingest)
 
     const alerting = createAlerting(
-      { mqttUrl, username: 'hearth-alerting', password: servicePassword, sweepIntervalMs: 1000 },
-      { logger: logger.child({ component: 'alerting' }), metrics, clock, alerts, inbox: journal, devices },
+      { mqttUrl, username: SERVICE_USERS.alerting, password: servicePassword, sweepIntervalMs: 1000 },
+      { logger: logger.child({ component: 'alerting' }), metrics, clock, alerts, inbox: journal, outbox: createCommandOutbox(db), devices },
     )
     await alerting.start()
     started.push(alerting)
@@ -132,6 +139,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       server.once('error', reject)
       server.listen(config.httpPort, config.host, () => resolve())
     })
+    // After listen, accept errors (such as EMFILE) are logged; they must not end the process.
+    server.on('error', (error) => logger.error({ err: error }, 'http server error'))
     const address = server.address()
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort
     scheduleRetention(readingsStore, config, clock, logger, started)

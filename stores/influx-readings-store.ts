@@ -98,6 +98,8 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
         `SELECT SUM("value") AS sum, MIN("value") AS min, MAX("value") AS max, COUNT("value") AS count
            INTO "${ROLLUP_RP}".:MEASUREMENT FROM "${RAW_RP}"./.*/ GROUP BY time(1h), *`,
         config.database,
+        // Recomputed over the last day every hour, so readings a device uploads late still roll up.
+        'RESAMPLE EVERY 1h FOR 1d',
       )
     }
     return { rolledUp: 0, removed: 0 }

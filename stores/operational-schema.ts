@@ -92,4 +92,19 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_history_alert ON alert_history(alert_seq, at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Commands to devices are written with the change that causes them, then sent; unsent ones
+      -- are sent again after a crash.
+      CREATE TABLE device_commands (
+        id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER
+      );
+      CREATE INDEX device_commands_unsent ON device_commands(created_at) WHERE sent_at IS NULL;
+    `,
+  },
 ]

@@ -47,6 +47,7 @@ export function createUserRepository(db: SqliteDatabase) {
     'SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_hash = ? AND expires_at > ?',
   )
   const deleteSession = db.prepare('DELETE FROM sessions WHERE token_hash = ?')
+  const expiry = db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM sessions WHERE token_hash = ?')
   const purgeSessions = db.prepare('DELETE FROM sessions WHERE expires_at <= ?')
   const insertToken = db.prepare(
     'INSERT INTO api_tokens (token_hash, id, name, roles, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -76,6 +77,9 @@ export function createUserRepository(db: SqliteDatabase) {
     userOfSession(secret: string, nowMs: number): UserRecord | undefined {
       const row = session.get(hashToken(secret), nowMs)
       return row ? toUser(row) : undefined
+    },
+    sessionExpiresAt(secret: string): number | undefined {
+      return expiry.get(hashToken(secret))?.expires_at
     },
     closeSession(secret: string): void {
       deleteSession.run(hashToken(secret))

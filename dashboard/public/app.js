@@ -60,18 +60,45 @@ function connect() {
     if (error.message === 'unauthorized') showSignIn()
   })
   socket.on('alert', (alert) => {
-    if (alert.status === 'resolved') alerts.delete(alert.id)
-    else alerts.set(alert.id, alert)
+    if (resyncing) pendingEvents.push(alert)
+    else merge(alert)
     render()
   })
 }
 
-// On every (re)connect the queue is rebuilt from the API, so nothing stale survives a gap.
+const STATUS_RANK = { raised: 0, acknowledged: 1, resolved: 2 }
+const resolvedIds = new Set()
+let resyncing = false
+let pendingEvents = []
+
+// Keeps the newest known state of an alert: a late answer never brings back what was resolved.
+function merge(alert) {
+  if (resolvedIds.has(alert.id)) return
+  const known = alerts.get(alert.id)
+  if (known && STATUS_RANK[known.status] > STATUS_RANK[alert.status]) return
+  if (alert.status === 'resolved') {
+    resolvedIds.add(alert.id)
+    alerts.delete(alert.id)
+  } else {
+    alerts.set(alert.id, alert)
+  }
+}
+
+// On every (re)connect the queue is rebuilt from the API, so nothing stale survives a gap;
+// alerts that arrive while the snapshot is loading are applied on top of it.
 async function resync() {
-  const { alerts: open } = await api('/api/alerts/queue')
-  alerts.clear()
-  for (const alert of open) alerts.set(alert.id, alert)
-  render()
+  resyncing = true
+  pendingEvents = []
+  try {
+    const { alerts: open } = await api('/api/alerts/queue')
+    alerts.clear()
+    for (const alert of open) merge(alert)
+  } finally {
+    resyncing = false
+    for (const alert of pendingEvents) merge(alert)
+    pendingEvents = []
+    render()
+  }
 }
 
 function sorted() {
@@ -144,9 +171,7 @@ async function act(li, path, body) {
   const error = li.querySelector('.action-error')
   error.textContent = ''
   try {
-    const alert = await api(path, { method: 'POST', body: JSON.stringify(body) })
-    if (alert.status === 'resolved') alerts.delete(alert.id)
-    else alerts.set(alert.id, alert)
+    merge(await api(path, { method: 'POST', body: JSON.stringify(body) }))
     render()
   } catch (e) {
     error.textContent = e.message

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Registry } from 'prom-client'
 import { createBroker } from '../../broker/create-broker.js'
 import { createLogger } from '../../platform/logger.js'
+import { createCommandOutbox } from '../../stores/command-outbox.js'
 import { createDeviceRepository } from '../../stores/device-repository.js'
 import { createEventJournal } from '../../stores/event-journal.js'
 import { openDatabase } from '../../stores/open-database.js'
@@ -90,6 +91,28 @@ describe('alerting', () => {
     expect(alert).toMatchObject({ status: 'raised', cancelledAt: expect.any(String) as string })
     const { body } = await t.api.request('GET', `/api/alerts/${String(alert?.id)}`)
     expect((body as { history: Array<{ action: string }> }).history.map((h) => h.action)).toEqual(['raised', 'cancelled-by-person'])
+  })
+})
+
+describe('commands to devices', () => {
+  it('sends a command left unsent (as by a crash after its acknowledgement committed) on the next sweep', async () => {
+    const t = await startTestPlatform()
+    try {
+      const personId = await t.api.createPerson('Stan Ransome')
+      const device = await t.api.provision('pendant', personId, 'pendant-outbox')
+      const pendant = await connectDevice(t.mqttUrl, device)
+      await pendant.subscribeAsync('wellbeing/v1/devices/pendant-outbox/commands', { qos: 1 })
+      const received = nextMessage(pendant, (topic, payload) => (topic.endsWith('/commands') ? (JSON.parse(payload.toString()) as Record<string, unknown>) : undefined))
+      const db = openDatabase(join(t.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
+      const command = { id: 'c-left-behind', type: 'alarm.acknowledged', ts: Date.now() / 1000 - 60, alertId: 'a-1', text: 'Your call has been answered' }
+      createCommandOutbox(db).enqueue({ id: command.id, deviceId: 'pendant-outbox', payload: JSON.stringify(command), createdAtMs: Date.now() - 60_000 })
+      db.close()
+      expect(await received).toEqual(command)
+      await pendant.endAsync()
+    } finally {
+      await t.close()
+      removeDir(t.dataDir)
+    }
   })
 })
 

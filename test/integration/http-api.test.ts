@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io } from 'socket.io-client'
 import { TestApi, removeDir, startTestPlatform, type TestPlatform } from '../helpers/test-platform.js'
@@ -112,5 +113,17 @@ describe('HTTP API', () => {
     expect((await user.request('POST', '/api/auth/logout')).status).toBe(204)
     expect(await dropped).toBe('io server disconnect')
     expect((await user.request('GET', '/api/auth/me')).status).toBe(401)
+  })
+
+  it('closes upgrade requests it does not serve, even with a malformed URL, and keeps running', async () => {
+    const port = Number(new URL(t.httpUrl).port)
+    for (const path of ['//[', '/not-a-socket']) {
+      const socket = connect(port, '127.0.0.1')
+      socket.on('error', () => undefined)
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`)
+      await closed
+    }
+    expect((await t.api.request('GET', '/healthz')).body.status).toBe('ok')
   })
 })

@@ -27,6 +27,13 @@ describe('parseDeviceEvent', () => {
     expect(!badConfidence.ok && badConfidence.problems.map((p) => p.field)).toEqual(['data.confidence'])
   })
 
+  it('refuses data nested deeper than it can keep, however small the payload', () => {
+    const deep = `{"id":"e-5","type":"alarm.pressed","data":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`
+    const verdict = parseDeviceEvent(deep)
+    expect(!verdict.ok && verdict.problems.map((p) => p.field)).toEqual(['data'])
+    expect(parseDeviceEvent('{"id":"e-6","type":"motion","data":{"room":"hall","extra":{"a":{"b":1}}}}').ok).toBe(true)
+  })
+
   it('refuses malformed JSON with the parser message', () => {
     const verdict = parseDeviceEvent('{"id":')
     expect(!verdict.ok && verdict.problems[0]?.message).toMatch(/^payload is not JSON/)
