@@ -1,5 +1,6 @@
 import { InfluxDB, escape, type IPoint } from 'influx'
 import { isMetricName, type SeriesPoint } from '../contract/index.js'
+import { MINUTE_MS, MINUTE_RP, RECENT_MS, ROLLUP_RP, ensureRollups, rollUpMinutes } from './influx-rollups.js'
 import { HOUR_MS, RejectedBatchError, type LatestReading, type ReadingsStore, type RetentionPolicy, type SeriesQuery, type StoredReading } from './readings-store.js'
 
 export interface InfluxConfig {
@@ -16,8 +17,6 @@ export interface InfluxConfig {
   retention: RetentionPolicy
 }
 
-const RAW_RP = 'hearth_raw'
-const ROLLUP_RP = 'hearth_rollup'
 
 interface Bucket {
   time: Date
@@ -59,51 +58,26 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
     timestamp: Math.round(r.atMs * 1000),
   })
 
-  const buckets = async (q: SeriesQuery, fromMs: number, toMs: number, source: 'raw' | 'rollup', limit: number): Promise<Bucket[]> => {
+  type Source = 'raw' | 'minute' | 'hour'
+  const SOURCES: Record<Source, [string, string]> = {
+    raw: ['SUM("value") AS total, MIN("value") AS min, MAX("value") AS max, COUNT("value") AS count', ''],
+    minute: ['SUM("sum") AS total, MIN("min") AS min, MAX("max") AS max, SUM("count") AS count', `"${MINUTE_RP}".`],
+    hour: ['SUM("sum") AS total, MIN("min") AS min, MAX("max") AS max, SUM("count") AS count', `"${ROLLUP_RP}".`],
+  }
+  const buckets = async (q: SeriesQuery, fromMs: number, toMs: number, source: Source, limit: number): Promise<Bucket[]> => {
+    if (fromMs >= toMs) return []
     const offsetMs = ((q.fromMs % q.everyMs) + q.everyMs) % q.everyMs
-    const [fields, from] =
-      source === 'raw'
-        ? ['SUM("value") AS total, MIN("value") AS min, MAX("value") AS max, COUNT("value") AS count', escape.measurement(q.metric)]
-        : ['SUM("sum") AS total, MIN("min") AS min, MAX("max") AS max, SUM("count") AS count', `"${ROLLUP_RP}".${escape.measurement(q.metric)}`]
+    const [fields, policy] = SOURCES[source]
     return influx.query<Bucket>(
-      `SELECT ${fields} FROM ${from}
+      `SELECT ${fields} FROM ${policy}${escape.measurement(q.metric)}
         WHERE person_id = ${escape.stringLit(q.personId)} AND time >= ${fromMs}ms AND time < ${toMs}ms
         GROUP BY time(${q.everyMs}ms, ${offsetMs}ms) fill(none) LIMIT ${limit}`,
       { precision: 'ms' },
     )
   }
 
-  /**
-   * InfluxDB 1.x expires points itself: raw points live in a default retention policy of the raw
-   * period, and a continuous query rolls them into hourly sums, extremes and counts kept for the
-   * rollup period. Idempotent. InfluxDB 2.x and 3.x keep retention on the bucket instead.
-   */
-  const ensureRetention = async (policy: RetentionPolicy): Promise<{ rolledUp: number; removed: number }> => {
-    const hours = (ms: number): string => `${Math.max(1, Math.round(ms / HOUR_MS))}h`
-    const existing = await influx.showRetentionPolicies(config.database).catch(() => undefined)
-    if (!existing) return { rolledUp: 0, removed: 0 }
-    const policies = [
-      [RAW_RP, hours(policy.rawRetentionMs), true],
-      [ROLLUP_RP, hours(policy.rollupRetentionMs), false],
-    ] as const
-    for (const [name, duration, isDefault] of policies) {
-      const options = { database: config.database, duration, replication: 1, isDefault }
-      if (existing.some((rp) => rp.name === name)) await influx.alterRetentionPolicy(name, options)
-      else await influx.createRetentionPolicy(name, options)
-    }
-    const queries = await influx.showContinousQueries(config.database)
-    if (!queries.some((cq) => cq.name === 'hearth_hourly')) {
-      await influx.createContinuousQuery(
-        'hearth_hourly',
-        `SELECT SUM("value") AS sum, MIN("value") AS min, MAX("value") AS max, COUNT("value") AS count
-           INTO "${ROLLUP_RP}".:MEASUREMENT FROM "${RAW_RP}"./.*/ GROUP BY time(1h), *`,
-        config.database,
-        // Recomputed over the last day every hour, so readings a device uploads late still roll up.
-        'RESAMPLE EVERY 1h FOR 1d',
-      )
-    }
-    return { rolledUp: 0, removed: 0 }
-  }
+  /** Whether this server keeps Hearth's retention policies and rollups (1.x); 2.x and 3.x keep retention on the bucket. */
+  let rollups = false
 
   return {
     kind: 'influxdb',
@@ -112,12 +86,18 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
       const names = await influx.getDatabaseNames().catch(() => undefined)
       if (names && !names.includes(config.database)) await influx.createDatabase(config.database)
       // Before the first write, so points land in the raw policy from the start.
-      await ensureRetention(config.retention)
+      rollups = await ensureRollups(influx, config.database, config.retention)
     },
     async writeBatch(readings) {
       if (readings.length === 0) return
       try {
         await influx.writePoints(readings.map(toPoint), { precision: 'u' })
+        // Readings older than the continuous query's reach are aggregated here, before the batch counts as stored.
+        const lateBefore = Date.now() - RECENT_MS + MINUTE_MS
+        const late = readings.filter((r) => r.atMs < lateBefore)
+        if (rollups && late.length > 0) {
+          await rollUpMinutes(influx, Math.min(...late.map((r) => r.atMs)), Math.max(...late.map((r) => r.atMs)))
+        }
       } catch (error) {
         // 400 is InfluxDB's "never": a partial write (points beyond retention) or a bad point.
         if ((error as { res?: { statusCode?: number } }).res?.statusCode === 400) {
@@ -127,11 +107,17 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
       }
     },
     async series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]> {
-      // Older than the raw period, only the hourly rollups remain: ask each for its side of the cutoff.
-      const cutoffMs = Math.floor((Date.now() - config.retention.rawRetentionMs) / HOUR_MS) * HOUR_MS
+      // Hourly rollups before the raw period; minute aggregates where they are settled and the
+      // buckets are whole minutes; raw points for the rest (the last minutes, or odd buckets).
+      const now = Date.now()
+      const hourCutoff = rollups ? Math.floor((now - config.retention.rawRetentionMs) / HOUR_MS) * HOUR_MS : -Infinity
+      const minuteAligned = rollups && q.everyMs % MINUTE_MS === 0 && q.fromMs % MINUTE_MS === 0
+      const minuteCutoff = minuteAligned ? Math.floor((now - RECENT_MS) / MINUTE_MS) * MINUTE_MS : hourCutoff
+      const at = (t: number): number => Math.min(Math.max(t, q.fromMs), q.toMs)
       const parts = await Promise.all([
-        q.toMs > cutoffMs ? buckets(q, Math.max(q.fromMs, cutoffMs), q.toMs, 'raw', maxPoints) : [],
-        q.fromMs < cutoffMs ? buckets(q, q.fromMs, Math.min(q.toMs, cutoffMs), 'rollup', maxPoints) : [],
+        buckets(q, q.fromMs, at(hourCutoff), 'hour', maxPoints),
+        buckets(q, at(hourCutoff), at(minuteCutoff), 'minute', maxPoints),
+        buckets(q, at(Math.max(hourCutoff, minuteCutoff)), q.toMs, 'raw', maxPoints),
       ])
       const merged = new Map<number, Bucket>()
       for (const b of parts.flat()) {
@@ -157,7 +143,11 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
       }
       return latest.sort((a, b) => a.metric.localeCompare(b.metric))
     },
-    applyRetention: (_nowMs, policy) => ensureRetention(policy),
+    async applyRetention(_nowMs, policy) {
+      rollups = await ensureRollups(influx, config.database, policy)
+      // InfluxDB expires points and runs the continuous queries itself.
+      return { rolledUp: 0, removed: 0 }
+    },
     close() {
       return Promise.resolve()
     },
