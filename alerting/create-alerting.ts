@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { connectAsync, type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
 import {
@@ -16,6 +16,7 @@ import {
   type DeviceEvent,
   type DeviceId,
   type HealthReport,
+  type MqttConnector,
   type Outcome,
   type Service,
 } from '../contract/index.js'
@@ -23,10 +24,10 @@ import * as lifecycle from './alert-lifecycle.js'
 import { applyDeviceEvent } from './apply-device-event.js'
 import type { AlertStore, CommandOutbox, DeviceOwners, EventInbox } from './ports.js'
 
+/** An event id seen again after this long is taken as a new event, not a redelivery. */
+const ID_REUSE_AFTER_MS = 24 * 3_600_000
+
 export interface AlertingConfig {
-  mqttUrl: string
-  username: string
-  password: string
   /** How often the event journal is swept for events that arrived but were not processed. */
   sweepIntervalMs: number
 }
@@ -35,6 +36,8 @@ export interface AlertingDeps {
   logger: Logger
   metrics: Registry
   clock: Clock
+  /** Connects this service to the broker with its own credentials. */
+  connect: MqttConnector
   alerts: AlertStore
   inbox: EventInbox
   outbox: CommandOutbox
@@ -57,6 +60,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   const events = new Counter({ name: 'hearth_device_events_total', help: 'Device events processed, by type', labelNames: ['type'], registers: [deps.metrics] })
   const refused = new Counter({ name: 'hearth_device_events_refused_total', help: 'Device events refused as invalid', registers: [deps.metrics] })
   const duplicates = new Counter({ name: 'hearth_device_events_duplicate_total', help: 'Redelivered events ignored', registers: [deps.metrics] })
+  const idReused = new Counter({ name: 'hearth_device_events_id_reused_total', help: 'Events whose id the device had used before for another event', registers: [deps.metrics] })
   const sweepFailures = new Counter({ name: 'hearth_device_events_failed_total', help: 'Journalled events that failed to process (retried)', registers: [deps.metrics] })
   let client: MqttClient | undefined
   let sweeper: NodeJS.Timeout | undefined
@@ -96,10 +100,20 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   }
 
   /** PROTOCOL §1: a redelivered event (same device, same id) is processed once, also across restarts. */
-  const process = (deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void => {
+  const process = (deviceId: DeviceId, received: DeviceEvent, receivedAtMs: number): void => {
+    let event = received
+    let reused = false
     const effect = deps.alerts.transaction(() => {
+      const before = deps.inbox.recorded(deviceId, event.id)
+      if (before?.processed) {
+        // A redelivery repeats the same event soon after; the same id for another type, or a day
+        // later, is a device whose counter started again (a reset, a reflash). Its alarm still counts.
+        const redelivery = before.type === event.type && receivedAtMs - before.receivedAtMs < ID_REUSE_AFTER_MS
+        if (redelivery) return 'duplicate' as const
+        reused = true
+        event = { ...event, id: `${event.id}~${receivedAtMs}` }
+      }
       deps.inbox.record(deviceId, event, receivedAtMs)
-      if (deps.inbox.isProcessed(deviceId, event.id)) return 'duplicate' as const
       const personId = deps.devices.personOf(deviceId)
       const result = personId === undefined ? undefined : applyDeviceEvent(deps.alerts, personId, deviceId, event, receivedAtMs)
       deps.inbox.markProcessed(deviceId, event.id, deps.clock.now())
@@ -108,6 +122,11 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     if (effect === 'duplicate') {
       duplicates.inc()
       return
+    }
+    if (reused) {
+      idReused.inc()
+      log.warn({ deviceId, eventId: event.id }, 'device reused an event id; processed as a new event')
+      tellDevice(deviceId, receivedAtMs, [{ code: 'notice', message: `event id reused; processed as ${event.id}` }])
     }
     events.inc({ type: event.type })
     if (effect === undefined) {
@@ -187,15 +206,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   return {
     async start() {
       sweep()
-      client = await connectAsync(config.mqttUrl, {
-        // Never a device id (PROTOCOL §1 ids have no colon), so no device can take this session over.
-        clientId: config.username,
-        username: config.username,
-        password: config.password,
-        clean: false,
-        reconnectPeriod: 1000,
-      })
-      client.on('message', onMessage)
+      client = await deps.connect(onMessage)
       client.on('error', (error) => log.error({ err: error }, 'alerting mqtt error'))
       await client.subscribeAsync(allDevicesTopic('events'), { qos: 1 })
       sweeper = setInterval(sweep, config.sweepIntervalMs)

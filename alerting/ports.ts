@@ -14,7 +14,7 @@ export interface AlertStore {
 /** The durable record of device events (written first by the broker, before PUBACK). */
 export interface EventInbox {
   record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void
-  isProcessed(deviceId: DeviceId, eventId: string): boolean
+  recorded(deviceId: DeviceId, eventId: string): { type: DeviceEvent['type']; receivedAtMs: number; processed: boolean } | undefined
   markProcessed(deviceId: DeviceId, eventId: string, atMs: number): void
   pending(limit: number): Array<{ deviceId: DeviceId; event: DeviceEvent; receivedAtMs: number }>
 }

@@ -90,6 +90,10 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       aedes.on('clientError', (client: Client, error: Error) => {
         log.debug({ clientId: client.id, err: error.message }, 'mqtt client error')
       })
+      // Before CONNECT: no CONNECT in time, or bytes that are not MQTT.
+      aedes.on('connectionError', (_client: Client, error: Error) => {
+        refuse(error.message.includes('did not arrive in time') ? 'connect_timeout' : 'protocol_error', { err: error.message })
+      })
       tcp = createTcpServer(onTcpConnection)
       await listen(tcp, config.port, config.host)
       tcp.on('error', (error) => log.error({ err: error }, 'mqtt listener error'))

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
 import {
@@ -11,14 +11,12 @@ import {
   type DeviceErrorMessage,
   type DeviceId,
   type HealthReport,
+  type MqttConnector,
   type Service,
 } from '../contract/index.js'
 import type { DeviceDirectory, IngestReading, ReadingsSink } from './ports.js'
 
 export interface IngestConfig {
-  mqttUrl: string
-  username: string
-  password: string
   flushIntervalMs: number
   maxBatch: number
   /** Readings held for retry while the store refuses; beyond this the oldest are dropped and counted. */
@@ -29,6 +27,8 @@ export interface IngestDeps {
   logger: Logger
   metrics: Registry
   clock: Clock
+  /** Connects this service to the broker with its own credentials. */
+  connect: MqttConnector
   readings: ReadingsSink
   devices: DeviceDirectory
 }
@@ -158,15 +158,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
 
   return {
     async start() {
-      client = await connectAsync(config.mqttUrl, {
-        // Never a device id (PROTOCOL §1 ids have no colon), so no device can take this session over.
-        clientId: config.username,
-        username: config.username,
-        password: config.password,
-        clean: false,
-        reconnectPeriod: 1000,
-      })
-      client.on('message', onMessage)
+      client = await deps.connect(onMessage)
       client.on('error', (error) => log.error({ err: error }, 'ingest mqtt error'))
       await client.subscribeAsync([allDevicesTopic('readings'), allDevicesTopic('status')], { qos: 1 })
       timer = setInterval(() => void flush(), config.flushIntervalMs)

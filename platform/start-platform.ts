@@ -22,6 +22,7 @@ import { createSpooledReadingsStore } from '../stores/spooled-readings-store.js'
 import { createSqliteReadingsStore } from '../stores/sqlite-readings-store.js'
 import { createUserRepository } from '../stores/user-repository.js'
 import type { Config } from './config.js'
+import { serviceConnector } from './connect-service-client.js'
 
 export interface RunningPlatform {
   httpPort: number
@@ -103,15 +104,31 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     const mqttUrl = `mqtt://${loopback}:${broker.port()}`
 
     const ingest = createIngest(
-      { mqttUrl, username: SERVICE_USERS.ingest, password: servicePassword, flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
-      { logger: logger.child({ component: 'ingest' }), metrics, clock, readings: readingsStore, devices },
+      { flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
+      {
+        logger: logger.child({ component: 'ingest' }),
+        metrics,
+        clock,
+        connect: serviceConnector(mqttUrl, SERVICE_USERS.ingest, servicePassword),
+        readings: readingsStore,
+        devices,
+      },
     )
     await ingest.start()
     started.push(ingest)
 
     const alerting = createAlerting(
-      { mqttUrl, username: SERVICE_USERS.alerting, password: servicePassword, sweepIntervalMs: 1000 },
-      { logger: logger.child({ component: 'alerting' }), metrics, clock, alerts, inbox: journal, outbox: createCommandOutbox(db), devices },
+      { sweepIntervalMs: 1000 },
+      {
+        logger: logger.child({ component: 'alerting' }),
+        metrics,
+        clock,
+        connect: serviceConnector(mqttUrl, SERVICE_USERS.alerting, servicePassword),
+        alerts,
+        inbox: journal,
+        outbox: createCommandOutbox(db),
+        devices,
+      },
     )
     await alerting.start()
     started.push(alerting)

@@ -27,8 +27,8 @@ export function createEventJournal(db: SqliteDatabase) {
   const insert = db.prepare(
     'INSERT OR IGNORE INTO device_events (device_id, event_id, type, ts, data, received_at) VALUES (?, ?, ?, ?, ?, ?)',
   )
-  const processedAt = db.prepare<[string, string], { processed_at: number | null }>(
-    'SELECT processed_at FROM device_events WHERE device_id = ? AND event_id = ?',
+  const recorded = db.prepare<[string, string], { type: DeviceEvent['type']; received_at: number; processed_at: number | null }>(
+    'SELECT type, received_at, processed_at FROM device_events WHERE device_id = ? AND event_id = ?',
   )
   const markProcessed = db.prepare('UPDATE device_events SET processed_at = ? WHERE device_id = ? AND event_id = ?')
   const pending = db.prepare<[number], Row>(
@@ -42,8 +42,9 @@ export function createEventJournal(db: SqliteDatabase) {
     record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void {
       insert.run(deviceId, event.id, event.type, event.ts ?? null, JSON.stringify(event.data), receivedAtMs)
     },
-    isProcessed(deviceId: DeviceId, eventId: string): boolean {
-      return (processedAt.get(deviceId, eventId)?.processed_at ?? null) !== null
+    recorded(deviceId: DeviceId, eventId: string): { type: DeviceEvent['type']; receivedAtMs: number; processed: boolean } | undefined {
+      const row = recorded.get(deviceId, eventId)
+      return row ? { type: row.type, receivedAtMs: row.received_at, processed: row.processed_at !== null } : undefined
     },
     markProcessed(deviceId: DeviceId, eventId: string, atMs: number): void {
       markProcessed.run(atMs, deviceId, eventId)

@@ -46,6 +46,20 @@ describe('alerting', () => {
     expect(await openAlerts(t)).toEqual([expect.objectContaining({ kind: 'alarm.pressed', occurrences: 2 })])
   })
 
+  it('raises an alarm whose id the device used before for another event, and tells the device', async () => {
+    const { t, secret } = await platformWithPendant()
+    const pendant = await connectDevice(t.mqttUrl, { id: 'pendant-1', secret })
+    cleanup.push(() => pendant.endAsync())
+    await pendant.subscribeAsync('wellbeing/v1/devices/pendant-1/errors')
+    await pendant.publishAsync(EVENTS, JSON.stringify({ id: 'e-1', type: 'test' }), { qos: 1 })
+    await waitForMetric(t, 'hearth_device_events_total{type="test"} 1')
+    const notice = nextMessage(pendant, (topic, payload) => (topic.endsWith('/errors') ? (JSON.parse(payload.toString()) as Record<string, unknown>) : undefined))
+    await pendant.publishAsync(EVENTS, JSON.stringify({ id: 'e-1', type: 'alarm.pressed' }), { qos: 1 })
+    expect(await notice).toMatchObject({ refused: [{ code: 'notice', message: expect.stringMatching(/^event id reused/) as string }] })
+    await waitForMetric(t, 'hearth_device_events_total{type="alarm.pressed"} 1')
+    expect(await openAlerts(t)).toEqual([expect.objectContaining({ kind: 'alarm.pressed' })])
+  })
+
   it('answers an invalid event on the errors topic and raises nothing', async () => {
     const { t, secret } = await platformWithPendant()
     const pendant = await connectDevice(t.mqttUrl, { id: 'pendant-1', secret })

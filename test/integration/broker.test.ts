@@ -131,9 +131,11 @@ describe('broker', () => {
   })
 
   it('closes a connection that never sends CONNECT once the connect timeout passes', async () => {
+    const before = await refusals('connect_timeout')
     const socket = tcpConnect(broker.port(), '127.0.0.1')
     socket.on('error', () => undefined)
     await new Promise<void>((resolve) => socket.once('close', () => resolve()))
     expect(socket.bytesRead).toBe(0)
+    expect(await refusals('connect_timeout')).toBe(before + 1)
   })
 })

@@ -1,0 +1,31 @@
+import { connect } from 'mqtt'
+import type { MqttConnector } from '../contract/index.js'
+
+/**
+ * Connects one of the platform's own services to the broker. The message handler is attached
+ * before the connection opens: a persistent session delivers what it queued right after CONNACK,
+ * and a handler attached later would miss it.
+ */
+export function serviceConnector(url: string, username: string, password: string): MqttConnector {
+  return (onMessage) =>
+    new Promise((resolve, reject) => {
+      const client = connect(url, {
+        // Never a device id (PROTOCOL §1 ids have no colon), so no device can take this session over.
+        clientId: username,
+        username,
+        password,
+        clean: false,
+        reconnectPeriod: 1000,
+      })
+      client.on('message', onMessage)
+      const onError = (error: Error): void => {
+        client.end(true)
+        reject(error)
+      }
+      client.once('error', onError)
+      client.once('connect', () => {
+        client.off('error', onError)
+        resolve(client)
+      })
+    })
+}
