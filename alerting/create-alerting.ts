@@ -22,7 +22,9 @@ import {
 } from '../contract/index.js'
 import * as lifecycle from './alert-lifecycle.js'
 import { applyDeviceEvent } from './apply-device-event.js'
-import type { AlertStore, CommandOutbox, DeviceOwners, EventInbox } from './ports.js'
+import { createRulesRunner } from './create-rules-runner.js'
+import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, CommandOutbox, DeviceOwners, EventInbox } from './ports.js'
+import { silencedByAbsence } from './rules/planned-absence.js'
 
 /** An event id seen again after this long is taken as a new event, not a redelivery. */
 const ID_REUSE_AFTER_MS = 24 * 3_600_000
@@ -30,14 +32,21 @@ const ID_REUSE_AFTER_MS = 24 * 3_600_000
 export interface AlertingConfig {
   /** How often the event journal is swept for events that arrived but were not processed. */
   sweepIntervalMs: number
+  /** How often deadlines and the silence rules are checked. */
+  tickIntervalMs: number
 }
 
 export interface AlertingDeps {
   logger: Logger
   metrics: Registry
   clock: Clock
-  /** Connects this service to the broker with its own credentials. */
+  /** Connects this service to the broker with its own credentials: events, and commands to devices. */
   connect: MqttConnector
+  /** A second connection for readings and status, so telemetry never queues ahead of an alarm. */
+  connectTelemetry: MqttConnector
+  carePlans: CarePlans
+  absences: AbsenceCalendar
+  activity: ActivityHistory
   alerts: AlertStore
   inbox: EventInbox
   outbox: CommandOutbox
@@ -51,6 +60,8 @@ export interface Alerting extends Service {
   resolve(alertId: string, by: string, outcome: Outcome, note?: string): Alert
   onChange(listener: AlertListener): () => void
   health(): HealthReport
+  /** Checks deadlines and silence rules now (also done every `tickIntervalMs`). */
+  tick(): void
 }
 
 export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Alerting {
@@ -62,8 +73,11 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   const duplicates = new Counter({ name: 'hearth_device_events_duplicate_total', help: 'Redelivered events ignored', registers: [deps.metrics] })
   const idReused = new Counter({ name: 'hearth_device_events_id_reused_total', help: 'Events whose id the device had used before for another event', registers: [deps.metrics] })
   const sweepFailures = new Counter({ name: 'hearth_device_events_failed_total', help: 'Journalled events that failed to process (retried)', registers: [deps.metrics] })
+  const escalated = new Counter({ name: 'hearth_alerts_escalated_total', help: 'Alert deadlines passed, by priority and what followed', labelNames: ['priority', 'action'], registers: [deps.metrics] })
   let client: MqttClient | undefined
+  let telemetry: MqttClient | undefined
   let sweeper: NodeJS.Timeout | undefined
+  let ticker: NodeJS.Timeout | undefined
   let closing: Promise<void> | undefined
 
   const announce = (alert: Alert): void => {
@@ -75,6 +89,21 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       }
     }
   }
+
+  const rules = createRulesRunner({
+    logger: log.child({ part: 'rules' }),
+    metrics: deps.metrics,
+    clock: deps.clock,
+    alerts: deps.alerts,
+    devices: deps.devices,
+    carePlans: deps.carePlans,
+    absences: deps.absences,
+    activity: deps.activity,
+    announce(alert, change) {
+      if (change === 'raised') raised.inc({ priority: alert.priority, kind: alert.kind })
+      announce(alert)
+    },
+  })
 
   /** Queues a command in the caller's transaction; `flushCommands` sends it once that has committed. */
   const enqueue = (deviceId: string, command: Omit<DeviceCommand, 'id' | 'ts'>): void => {
@@ -103,6 +132,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   const process = (deviceId: DeviceId, received: DeviceEvent, receivedAtMs: number): void => {
     let event = received
     let reused = false
+    let personId: string | undefined
     const effect = deps.alerts.transaction(() => {
       const before = deps.inbox.recorded(deviceId, event.id)
       if (before?.processed) {
@@ -114,8 +144,11 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
         event = { ...event, id: `${event.id}~${receivedAtMs}` }
       }
       deps.inbox.record(deviceId, event, receivedAtMs)
-      const personId = deps.devices.personOf(deviceId)
-      const result = personId === undefined ? undefined : applyDeviceEvent(deps.alerts, personId, deviceId, event, receivedAtMs)
+      personId = deps.devices.personOf(deviceId)
+      const owner = personId
+      // PROTOCOL §1 extension: a planned absence silences medication reminders, never a call for help.
+      const silenced = (kind: string): boolean => owner !== undefined && silencedByAbsence(kind) && deps.absences.activeAt(owner, receivedAtMs) !== undefined
+      const result = owner === undefined ? undefined : applyDeviceEvent(deps.alerts, owner, deviceId, event, receivedAtMs, silenced)
       deps.inbox.markProcessed(deviceId, event.id, deps.clock.now())
       return result
     })
@@ -136,6 +169,31 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       if (effect.kind === 'raised') raised.inc({ priority: alert.priority, kind: alert.kind })
       log.info({ alertId: alert.id, kind: alert.kind, status: alert.status, occurrences: alert.occurrences }, `alert ${effect.kind} by device event`)
       announce(alert)
+    }
+    if (personId !== undefined) rules.onEvent(personId, deviceId, event, receivedAtMs)
+  }
+
+  /** Deadlines: an unanswered alert escalates, an acknowledged one left unresolved goes back to the queue. */
+  const escalateDue = (): void => {
+    for (const due of deps.alerts.due(deps.clock.now(), 500)) {
+      try {
+        const alert = transition(due.id, (a, now) => lifecycle.onDeadline(a, now), () => undefined)
+        const action = alert.status === 'raised' && alert.reraisedCount > due.reraisedCount ? 'reraised' : 'escalated'
+        escalated.inc({ priority: alert.priority, action })
+        log.warn({ alertId: alert.id, kind: alert.kind, escalationLevel: alert.escalationLevel, action }, `alert ${action}`)
+        announce(alert)
+      } catch (error) {
+        log.error({ err: error, alertId: due.id }, 'alert deadline failed; will retry')
+      }
+    }
+  }
+
+  const tick = (): void => {
+    try {
+      escalateDue()
+      rules.tick()
+    } catch (error) {
+      log.error({ err: error }, 'alerting tick failed')
     }
   }
 
@@ -205,12 +263,24 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
 
   return {
     async start() {
+      rules.start()
       sweep()
+      // After a restart, overdue alerts escalate at once.
+      tick()
       client = await deps.connect(onMessage)
       client.on('error', (error) => log.error({ err: error }, 'alerting mqtt error'))
       await client.subscribeAsync(allDevicesTopic('events'), { qos: 1 })
+      telemetry = await deps.connectTelemetry((topic, payload, packet) => rules.onTelemetry(topic, payload, packet))
+      telemetry.on('error', (error) => log.error({ err: error }, 'alerting telemetry mqtt error'))
+      // Readings at QoS 0: a rule misses nothing it needs from one lost reading, and the broker queues nothing for it.
+      await telemetry.subscribeAsync({ [allDevicesTopic('readings')]: { qos: 0 }, [allDevicesTopic('status')]: { qos: 1 } })
       sweeper = setInterval(sweep, config.sweepIntervalMs)
+      ticker = setInterval(tick, config.tickIntervalMs)
       log.info('alerting started')
+    },
+    tick() {
+      rules.refreshDevices()
+      tick()
     },
     acknowledge(alertId, by) {
       const alert = transition(alertId, (a, now) => lifecycle.acknowledge(a, by, now), (a) => {
@@ -243,10 +313,12 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    health: () => ({ component: 'alerting', ok: client?.connected === true }),
+    health: () => ({ component: 'alerting', ok: client?.connected === true && telemetry?.connected === true }),
     close() {
       closing ??= (async () => {
         if (sweeper) clearInterval(sweeper)
+        if (ticker) clearInterval(ticker)
+        await telemetry?.endAsync()
         await client?.endAsync()
         listeners.clear()
         log.info('alerting closed')

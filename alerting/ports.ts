@@ -1,10 +1,14 @@
-import type { Alert, AlertHistoryEntry, DeviceEvent, DeviceId } from '../contract/index.js'
+import type { Absence, Alert, AlertHistoryEntry, CareSettings, DeviceEvent, DeviceId, DeviceType, ThresholdInForce } from '../contract/index.js'
 import type { NewAlert } from './alert-lifecycle.js'
 
 /** Alerts and their history; `transaction` makes a read-decide-write atomic. */
 export interface AlertStore {
   transaction<T>(fn: () => T): T
-  findOpen(personId: string, kind: string): Alert | undefined
+  /** The person's open alert under a fold key: the kind, or the kind and device for device alerts. */
+  findOpen(personId: string, foldKey: string): Alert | undefined
+  /** Open alerts whose escalation or re-raise deadline has passed. */
+  due(nowMs: number, limit: number): Alert[]
+  list(status: 'open', limit: number): Alert[]
   get(alertId: string): Alert | undefined
   insert(alert: NewAlert): Alert
   update(alert: Alert): void
@@ -21,6 +25,13 @@ export interface EventInbox {
 
 export interface DeviceOwners {
   personOf(deviceId: DeviceId): string | undefined
+  /** Every provisioned device, for the offline rule. */
+  list(): Array<{ id: string; type: DeviceType; personId: string; checkInSeconds: number | null; createdAt: string; lastSeenAt: string | null; online: boolean | null }>
+}
+
+/** When each person last showed activity at home, from the event journal (for the inactivity rule after a restart). */
+export interface ActivityHistory {
+  lastActivityByPerson(types: readonly string[]): Map<string, number>
 }
 
 /** Commands written in the same transaction as the alert change that causes them. */
@@ -28,4 +39,22 @@ export interface CommandOutbox {
   enqueue(command: { id: string; deviceId: string; payload: string; createdAtMs: number }): void
   markSent(id: string, atMs: number): void
   unsent(createdBeforeMs: number, limit: number): Array<{ id: string; deviceId: string; payload: string; createdAtMs: number }>
+}
+
+/** The care settings in force for a person, as one version: every reading is judged against exactly one. */
+export interface CarePlan {
+  personId: string
+  version: number
+  settings: CareSettings
+  thresholds: ThresholdInForce[]
+}
+
+export interface CarePlans {
+  /** The version in force now; undefined for a person who does not exist. */
+  current(personId: string): CarePlan | undefined
+}
+
+/** Planned absences (in hospital, on holiday): the one in force at a time, if any. */
+export interface AbsenceCalendar {
+  activeAt(personId: string, atMs: number): Absence | undefined
 }

@@ -25,7 +25,11 @@ export type Outcome = z.infer<typeof OutcomeSchema>
 
 const isoTime = z.iso.datetime()
 
-/** PROTOCOL §2 alert object, with Hearth's extensions (personName, cancelledAt, note, resolvedBy, lastOccurredAt). */
+/**
+ * PROTOCOL §2 alert object, with Hearth's extensions: personName, summary (what happened, in
+ * words), lastOccurredAt, resolvedBy, note, cancelledAt, clearedAt (the condition that raised it
+ * is no longer true; a person still closes it), flapping, reraisedCount and nextEscalationAt.
+ */
 export const AlertSchema = z.object({
   id: z.string(),
   personId: z.string(),
@@ -46,10 +50,27 @@ export const AlertSchema = z.object({
   cancelledAt: isoTime.nullable(),
   occurrences: z.number().int().positive(),
   escalationLevel: z.number().int().nonnegative(),
+  summary: z.string().nullable(),
+  clearedAt: isoTime.nullable(),
+  /** A threshold that keeps crossing and clearing: folded into this alert rather than raised again. */
+  flapping: z.boolean(),
+  /** Times it went back to the queue because it was acknowledged but not resolved in time. */
+  reraisedCount: z.number().int().nonnegative(),
+  /** When it escalates (raised) or is raised again (acknowledged) unless someone acts first. */
+  nextEscalationAt: isoTime.nullable(),
 })
 export type Alert = z.infer<typeof AlertSchema>
 
-export const ALERT_ACTIONS = ['raised', 'repeated', 'cancelled-by-person', 'acknowledged', 'resolved'] as const
+export const ALERT_ACTIONS = [
+  'raised',
+  'repeated',
+  'cancelled-by-person',
+  'acknowledged',
+  'resolved',
+  'escalated',
+  'reraised',
+  'condition-cleared',
+] as const
 export type AlertAction = (typeof ALERT_ACTIONS)[number]
 
 export interface AlertHistoryEntry {

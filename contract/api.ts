@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { DeviceIdSchema } from './ids.js'
 import { isMetricName } from './metrics.js'
 import { OutcomeSchema } from './alert.js'
+import { isTimeZone } from './time-zone.js'
 
 /** PROTOCOL §2 request bodies and queries. Unknown fields are refused so typos are not silently ignored. */
 
@@ -21,14 +22,6 @@ export const CreateUserBodySchema = z.strictObject({
   roles: z.array(RoleSchema).min(1),
 })
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
 
 const contactSchema = z.strictObject({
   name: z.string().min(1).max(128),
@@ -65,6 +58,27 @@ export const DEVICE_TYPES = [
 ] as const
 export const DeviceTypeSchema = z.enum(DEVICE_TYPES)
 export type DeviceType = z.infer<typeof DeviceTypeSchema>
+
+/**
+ * How often each type of device is expected to say something (any message is a check-in), unless
+ * its `checkInSeconds` says otherwise. Wearables and hubs report continuously; battery sensors
+ * and pendants send at least a status every hour.
+ */
+export const DEVICE_CHECK_IN_SECONDS: Record<DeviceType, number> = {
+  pendant: 3600,
+  'fall-detector': 3600,
+  wearable: 900,
+  'motion-sensor': 3600,
+  'door-sensor': 3600,
+  'bed-sensor': 3600,
+  'chair-sensor': 3600,
+  'smoke-alarm': 3600,
+  'co-alarm': 3600,
+  'heat-alarm': 3600,
+  'flood-sensor': 3600,
+  'medication-dispenser': 3600,
+  hub: 900,
+}
 
 export const ProvisionDeviceBodySchema = z.strictObject({
   id: DeviceIdSchema.optional(),

@@ -12,6 +12,10 @@ export const POLICY = {
   'devices:read': ['admin', 'supervisor', 'responder'],
   'devices:provision': ['admin', 'supervisor'],
   'readings:read': ['admin', 'supervisor', 'responder', 'clinician'],
+  'care:read': ['admin', 'supervisor', 'responder', 'clinician'],
+  // Thresholds and settings are clinical decisions.
+  'care:write': ['admin', 'clinician'],
+  'absences:write': ['admin', 'supervisor', 'responder', 'clinician'],
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>

@@ -7,10 +7,11 @@ import type { Clock, Service } from '../contract/index.js'
 import { authenticate } from './authenticate.js'
 import { createErrorHandler, notFound } from './error-handler.js'
 import { attachLiveAlerts } from './live-alerts.js'
-import type { AlertDesk, AlertQueries, Devices, HealthProbe, People, ReadingsQueries, Users } from './ports.js'
+import type { AbsencesAdmin, AlertDesk, AlertQueries, CareSettingsAdmin, Devices, HealthProbe, People, ReadingsQueries, Users } from './ports.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
+import { careSettingsRoutes } from './routes/care-settings-routes.js'
 import type { RouteContext } from './routes/context.js'
 import { deviceRoutes } from './routes/device-routes.js'
 import { personRoutes } from './routes/person-routes.js'
@@ -34,6 +35,8 @@ export interface DashboardDeps {
   alerts: AlertQueries
   desk: AlertDesk
   readings: ReadingsQueries
+  careSettings: CareSettingsAdmin
+  absences: AbsencesAdmin
   health: HealthProbe
 }
 
@@ -78,6 +81,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       api.use(authenticate(deps.users, deps.clock))
       api.use('/auth', authRoutes(ctx))
       api.use('/persons', personRoutes(ctx))
+      api.use('/persons', careSettingsRoutes(ctx))
       api.use('/devices', deviceRoutes(ctx))
       api.use('/alerts', alertRoutes(ctx))
       api.use('/', adminRoutes(ctx))

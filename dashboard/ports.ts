@@ -1,6 +1,9 @@
 import type {
+  Absence,
   Alert,
   AlertHistoryEntry,
+  CareSettings,
+  CareSettingsVersion,
   CreatePersonBody,
   DeviceId,
   DeviceType,
@@ -9,6 +12,8 @@ import type {
   Outcome,
   Role,
   SeriesPoint,
+  Threshold,
+  ThresholdInForce,
 } from '../contract/index.js'
 
 export interface UserView {
@@ -80,6 +85,28 @@ export interface AlertQueries {
 export interface ReadingsQueries {
   series(q: { personId: string; metric: MetricName; fromMs: number; toMs: number; everyMs: number }, maxPoints: number): Promise<SeriesPoint[]>
   latest(personId: string): Promise<Array<{ metric: MetricName; value: number; at: string }>>
+}
+
+/** One version of a person's care settings: the thresholds in force (defaults included) and the settings. */
+export interface CarePlanView {
+  personId: string
+  version: number
+  settings: CareSettings
+  thresholds: ThresholdInForce[]
+}
+
+/** Clinical settings, versioned: every change is a new version recording who, when, why and what changed. */
+export interface CareSettingsAdmin {
+  current(personId: string): CarePlanView | undefined
+  replaceThresholds(personId: string, thresholds: readonly Threshold[], reason: string, by: string, nowMs: number): CarePlanView
+  patchSettings(personId: string, patch: Partial<CareSettings>, reason: string, by: string, nowMs: number): CarePlanView
+  history(personId: string, limit: number): CareSettingsVersion[]
+}
+
+export interface AbsencesAdmin {
+  add(personId: string, absence: { fromMs: number; toMs: number; reason: string }, by: string, nowMs: number): Absence
+  list(personId: string): Absence[]
+  end(personId: string, absenceId: string, by: string, nowMs: number): Absence
 }
 
 export type HealthProbe = () => HealthReport[]

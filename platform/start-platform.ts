@@ -9,7 +9,9 @@ import { SOCKET_PATH, type Clock, type HealthReport, type Service } from '../con
 import { createDashboard } from '../dashboard/create-dashboard.js'
 import { hashPassword } from '../dashboard/password-hash.js'
 import { createIngest } from '../ingest/create-ingest.js'
+import { createAbsenceRepository } from '../stores/absence-repository.js'
 import { createAlertRepository } from '../stores/alert-repository.js'
+import { createCareSettingsRepository } from '../stores/care-settings-repository.js'
 import { createCommandOutbox } from '../stores/command-outbox.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { createEventJournal } from '../stores/event-journal.js'
@@ -31,13 +33,15 @@ export interface RunningPlatform {
   mqttsPort?: number
   /** Set only when this start created the admin user with a generated password. */
   generatedAdminPassword?: string
+  /** Checks alert deadlines and the silence rules now, as the platform does every second. */
+  tick(): void
   close(): Promise<void>
 }
 
 const systemClock: Clock = { now: () => Date.now() }
 
 /** The platform's own MQTT identities: the colon keeps them apart from every possible device id. */
-const SERVICE_USERS = { ingest: 'hearth:ingest', alerting: 'hearth:alerting' } as const
+const SERVICE_USERS = { ingest: 'hearth:ingest', alerting: 'hearth:alerting', rules: 'hearth:rules' } as const
 
 /** The composition root: opens the stores, starts every service, and closes them in reverse. */
 export async function startPlatform(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningPlatform> {
@@ -50,6 +54,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const devices = createDeviceRepository(db)
   const journal = createEventJournal(db)
   const alerts = createAlertRepository(db)
+  const careSettings = createCareSettingsRepository(db)
+  const absences = createAbsenceRepository(db)
 
   const generatedAdminPassword = await bootstrapAdmin(config, users, clock, logger)
   const servicePassword = config.servicePassword ?? randomBytes(24).toString('base64url')
@@ -89,6 +95,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         services: [
           { username: SERVICE_USERS.ingest, password: servicePassword, role: 'ingest' },
           { username: SERVICE_USERS.alerting, password: servicePassword, role: 'alerting' },
+          { username: SERVICE_USERS.rules, password: servicePassword, role: 'rules' },
         ],
       },
     )
@@ -118,12 +125,16 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     started.push(ingest)
 
     const alerting = createAlerting(
-      { sweepIntervalMs: 1000 },
+      { sweepIntervalMs: 1000, tickIntervalMs: 1000 },
       {
         logger: logger.child({ component: 'alerting' }),
         metrics,
         clock,
         connect: serviceConnector(mqttUrl, SERVICE_USERS.alerting, servicePassword),
+        connectTelemetry: serviceConnector(mqttUrl, SERVICE_USERS.rules, servicePassword),
+        carePlans: careSettings,
+        absences,
+        activity: journal,
         alerts,
         inbox: journal,
         outbox: createCommandOutbox(db),
@@ -146,6 +157,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         alerts,
         desk: alerting,
         readings: readingsStore,
+        careSettings,
+        absences,
         health: () => [broker.health(), ingest.health(), alerting.health(), readingsStore.health(), { component: 'dashboard', ok: server.listening }],
       },
     )
@@ -167,6 +180,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       mqttPort: broker.port(),
       ...(broker.tlsPort() === undefined ? {} : { mqttsPort: broker.tlsPort() }),
       ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
+      tick: () => alerting.tick(),
       close: closeAll,
     }
   } catch (error) {

@@ -20,6 +20,12 @@ interface Row {
   cancelled_at: number | null
   occurrences: number
   escalation_level: number
+  summary: string | null
+  fold_key: string
+  flapping: number
+  cleared_at: number | null
+  deadline_at: number | null
+  reraised_count: number
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -45,6 +51,11 @@ function toAlert(row: Row): Alert {
     cancelledAt: iso(row.cancelled_at),
     occurrences: row.occurrences,
     escalationLevel: row.escalation_level,
+    summary: row.summary,
+    clearedAt: iso(row.cleared_at),
+    flapping: row.flapping === 1,
+    reraisedCount: row.reraised_count,
+    nextEscalationAt: iso(row.deadline_at),
   }
 }
 
@@ -60,34 +71,41 @@ const STATUS_FILTER = {
   all: '1 = 1',
 } as const
 
-export type NewAlert = Omit<Alert, 'id' | 'personName'>
+export type NewAlert = Omit<Alert, 'id' | 'personName'> & { foldKey: string }
 
 export function createAlertRepository(db: SqliteDatabase) {
-  const open = db.prepare<[string, string], Row>(`${SELECT} WHERE person_id = ? AND kind = ? AND status != 'resolved'`)
+  const open = db.prepare<[string, string], Row>(`${SELECT} WHERE person_id = ? AND fold_key = ? AND status != 'resolved'`)
+  const due = db.prepare<[number, number], Row>(`${SELECT} WHERE status != 'resolved' AND deadline_at <= ? ORDER BY deadline_at LIMIT ?`)
   const bySeq = db.prepare<[number], Row>(`${SELECT} WHERE seq = ?`)
   const lists = Object.fromEntries(
     Object.entries(STATUS_FILTER).map(([k, where]) => [k, db.prepare<[number], Row>(`${SELECT} WHERE ${where} ORDER BY seq DESC LIMIT ?`)]),
   ) as Record<keyof typeof STATUS_FILTER, ReturnType<typeof db.prepare<[number], Row>>>
   const byPerson = db.prepare<[string, number], Row>(`${SELECT} WHERE person_id = ? ORDER BY seq DESC LIMIT ?`)
   const insert = db.prepare(
-    `INSERT INTO alerts (person_id, device_id, kind, priority, status, raised_at, last_occurred_at, acknowledged_at,
-       acknowledged_by, resolved_at, resolved_by, outcome, note, cancelled_at, occurrences, escalation_level)
-     VALUES (@personId, @deviceId, @kind, @priority, @status, @raisedAt, @lastOccurredAt, @acknowledgedAt,
-       @acknowledgedBy, @resolvedAt, @resolvedBy, @outcome, @note, @cancelledAt, @occurrences, @escalationLevel)`,
+    `INSERT INTO alerts (person_id, device_id, kind, fold_key, priority, status, raised_at, last_occurred_at, acknowledged_at,
+       acknowledged_by, resolved_at, resolved_by, outcome, note, cancelled_at, occurrences, escalation_level,
+       summary, flapping, cleared_at, deadline_at, reraised_count)
+     VALUES (@personId, @deviceId, @kind, @foldKey, @priority, @status, @raisedAt, @lastOccurredAt, @acknowledgedAt,
+       @acknowledgedBy, @resolvedAt, @resolvedBy, @outcome, @note, @cancelledAt, @occurrences, @escalationLevel,
+       @summary, @flapping, @clearedAt, @nextEscalationAt, @reraisedCount)`,
   )
   const update = db.prepare(
     `UPDATE alerts SET status = @status, priority = @priority, last_occurred_at = @lastOccurredAt,
        acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy, resolved_at = @resolvedAt,
        resolved_by = @resolvedBy, outcome = @outcome, note = @note, cancelled_at = @cancelledAt,
-       occurrences = @occurrences, escalation_level = @escalationLevel WHERE seq = @seq`,
+       occurrences = @occurrences, escalation_level = @escalationLevel, summary = @summary, flapping = @flapping,
+       cleared_at = @clearedAt, deadline_at = @nextEscalationAt, reraised_count = @reraisedCount WHERE seq = @seq`,
   )
   const addHistory = db.prepare('INSERT INTO alert_history (alert_seq, at, action, by, detail) VALUES (?, ?, ?, ?, ?)')
   const history = db.prepare<[number], { at: number; action: AlertHistoryEntry['action']; by: string | null; detail: string | null }>(
     'SELECT at, action, by, detail FROM alert_history WHERE alert_seq = ? ORDER BY at, rowid',
   )
 
-  const params = (alert: NewAlert) => ({
+  const params = (alert: Omit<Alert, 'id' | 'personName'>) => ({
     ...alert,
+    flapping: alert.flapping ? 1 : 0,
+    clearedAt: ms(alert.clearedAt),
+    nextEscalationAt: ms(alert.nextEscalationAt),
     raisedAt: Date.parse(alert.raisedAt),
     lastOccurredAt: Date.parse(alert.lastOccurredAt),
     acknowledgedAt: ms(alert.acknowledgedAt),
@@ -99,9 +117,14 @@ export function createAlertRepository(db: SqliteDatabase) {
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)()
     },
-    findOpen(personId: string, kind: string): Alert | undefined {
-      const row = open.get(personId, kind)
+    /** The person's open alert under this fold key (the kind, or kind and device for device alerts). */
+    findOpen(personId: string, foldKey: string): Alert | undefined {
+      const row = open.get(personId, foldKey)
       return row ? toAlert(row) : undefined
+    },
+    /** Open alerts whose escalation or re-raise deadline has passed, oldest deadline first. */
+    due(nowMs: number, limit: number): Alert[] {
+      return due.all(nowMs, limit).map(toAlert)
     },
     get(alertId: string): Alert | undefined {
       const seq = seqOf(alertId)

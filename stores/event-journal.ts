@@ -37,7 +37,16 @@ export function createEventJournal(db: SqliteDatabase) {
   const forDevices = db.prepare<[string, number], Row>(
     `SELECT * FROM device_events WHERE device_id IN (SELECT value FROM json_each(?)) ORDER BY received_at DESC LIMIT ?`,
   )
+  const lastActivity = db.prepare<[string], { person_id: string; at: number }>(
+    `SELECT devices.person_id AS person_id, MAX(device_events.received_at) AS at FROM device_events
+       JOIN devices ON devices.id = device_events.device_id
+      WHERE device_events.type IN (SELECT value FROM json_each(?)) GROUP BY devices.person_id`,
+  )
   return {
+    /** When each person last showed activity, by the event types that count as activity. */
+    lastActivityByPerson(types: readonly string[]): Map<string, number> {
+      return new Map(lastActivity.all(JSON.stringify(types)).map((r) => [r.person_id, r.at]))
+    },
     /** Records an event unless this device already sent one with the same id. */
     record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void {
       insert.run(deviceId, event.id, event.type, event.ts ?? null, JSON.stringify(event.data), receivedAtMs)

@@ -107,4 +107,45 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX device_commands_unsent ON device_commands(created_at) WHERE sent_at IS NULL;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Rules: what an alert says, when it next escalates, whether its condition cleared or flaps.
+      ALTER TABLE alerts ADD COLUMN summary TEXT;
+      ALTER TABLE alerts ADD COLUMN fold_key TEXT;
+      ALTER TABLE alerts ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE alerts ADD COLUMN cleared_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN deadline_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN reraised_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE alerts SET fold_key = kind;
+      -- One open alert per person and fold key (the kind, or the kind and device for device alerts).
+      DROP INDEX alerts_open_per_kind;
+      CREATE UNIQUE INDEX alerts_open_per_key ON alerts(person_id, fold_key) WHERE status != 'resolved';
+      CREATE INDEX alerts_deadline ON alerts(deadline_at) WHERE status != 'resolved';
+      -- Care settings: every change is a new version, kept with who, when, why and what changed.
+      CREATE TABLE care_settings_versions (
+        person_id TEXT NOT NULL REFERENCES persons(id),
+        version INTEGER NOT NULL,
+        thresholds TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        changed_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        PRIMARY KEY (person_id, version)
+      ) WITHOUT ROWID;
+      CREATE TABLE absences (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id TEXT NOT NULL REFERENCES persons(id),
+        from_at INTEGER NOT NULL,
+        to_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        ended_by TEXT
+      );
+      CREATE INDEX absences_person ON absences(person_id, to_at);
+    `,
+  },
 ]

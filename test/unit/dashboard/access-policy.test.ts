@@ -18,4 +18,15 @@ describe('access policy', () => {
     expect(can(as('clinician'), 'readings:read')).toBe(true)
     expect(can(as('clinician'), 'alerts:act')).toBe(false)
   })
+
+  it('lets only clinicians and admins change care settings, while everyone on duty reads them and plans absences', () => {
+    expect(can(as('clinician'), 'care:write')).toBe(true)
+    expect(can(as('admin'), 'care:write')).toBe(true)
+    expect(can(as('supervisor'), 'care:write')).toBe(false)
+    expect(can(as('responder'), 'care:write')).toBe(false)
+    for (const role of ['admin', 'supervisor', 'responder', 'clinician'] as const) {
+      expect(can(as(role), 'care:read')).toBe(true)
+      expect(can(as(role), 'absences:write')).toBe(true)
+    }
+  })
 })

@@ -1,0 +1,144 @@
+import type { Logger } from 'pino'
+import { Counter, type Registry } from 'prom-client'
+import {
+  judgeSenmlPack,
+  parseDeviceStatus,
+  parseDeviceTopic,
+  type Alert,
+  type Clock,
+  type DeviceEvent,
+  type DeviceId,
+} from '../contract/index.js'
+import { applyFinding } from './apply-finding.js'
+import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, DeviceOwners } from './ports.js'
+import { createRulesEngine, type PersonFinding } from './rules-engine.js'
+
+export interface RulesRunnerDeps {
+  logger: Logger
+  metrics: Registry
+  clock: Clock
+  alerts: AlertStore
+  devices: DeviceOwners
+  carePlans: CarePlans
+  absences: AbsenceCalendar
+  activity: ActivityHistory
+  /** Called with each alert a finding changed, after it is committed. */
+  announce: (alert: Alert, change: 'raised' | 'changed') => void
+}
+
+/** How often (platform time) the device list is read again, for newly provisioned or moved devices. */
+const DEVICE_SYNC_MS = 30_000
+const ACTIVITY_TYPES = ['motion', 'door.opened', 'door.closed', 'bed.exit', 'bed.enter', 'chair.exit', 'chair.enter', 'medication.taken', 'alarm.pressed', 'alarm.cancelled']
+
+/**
+ * Feeds the rules engine: readings and status from the telemetry connection, events once alerting
+ * has processed them, and the clock tick; applies what the rules find to the person's alerts.
+ */
+export function createRulesRunner(deps: RulesRunnerDeps) {
+  const log = deps.logger
+  const inputs = new Counter({ name: 'hearth_rule_inputs_total', help: 'Messages judged by the rules, by kind', labelNames: ['input'], registers: [deps.metrics] })
+  const findings = new Counter({ name: 'hearth_rule_findings_total', help: 'Rule findings, by rule and action', labelNames: ['rule', 'action'], registers: [deps.metrics] })
+  const ruleErrors = new Counter({ name: 'hearth_rule_errors_total', help: 'Rules that threw, by rule', labelNames: ['rule'], registers: [deps.metrics] })
+  let lastSyncMs = -Infinity
+
+  const engine = createRulesEngine({
+    carePlans: deps.carePlans,
+    absences: deps.absences,
+    logger: log,
+    onRuleError(personId, rule, error) {
+      ruleErrors.inc({ rule })
+      log.error({ err: error, personId, rule }, 'rule failed')
+      const message = error instanceof Error ? error.message : String(error)
+      return { personId, deviceId: '', version: 0, finding: { action: 'fire', kind: 'rule.error', priority: 'technical', summary: `Rule ${rule} failed: ${message}` } }
+    },
+  })
+
+  const apply = (found: readonly PersonFinding[]): void => {
+    for (const item of found) {
+      findings.inc({ rule: item.finding.kind, action: item.finding.action })
+      const atMs = deps.clock.now()
+      const effect = deps.alerts.transaction(() => applyFinding(deps.alerts, item, atMs))
+      if (effect.kind === 'none') continue
+      log.info({ alertId: effect.alert.id, kind: effect.alert.kind, personId: item.personId, action: item.finding.action, version: item.version }, `alert ${effect.kind} by rule`)
+      deps.announce(effect.alert, effect.kind)
+    }
+  }
+
+  const syncDevices = (nowMs: number): void => {
+    if (nowMs - lastSyncMs < DEVICE_SYNC_MS) return
+    lastSyncMs = nowMs
+    engine.syncDevices(
+      deps.devices.list().map((d) => ({
+        id: d.id,
+        type: d.type,
+        personId: d.personId,
+        checkInSeconds: d.checkInSeconds,
+        lastSeenMs: Date.parse(d.lastSeenAt ?? d.createdAt),
+        online: d.online,
+      })),
+    )
+  }
+
+  /** The person's care plan, or undefined for a device no longer assigned to anyone. */
+  const planFor = (deviceId: DeviceId) => {
+    const personId = deps.devices.personOf(deviceId)
+    return personId === undefined ? undefined : deps.carePlans.current(personId)
+  }
+
+  return {
+    start(): void {
+      const now = deps.clock.now()
+      engine.start(now)
+      syncDevices(now)
+      const open = deps.alerts.list('open', 10_000).map((a) => ({ personId: a.personId, deviceId: a.deviceId, kind: a.kind, raisedAtMs: Date.parse(a.raisedAt) }))
+      engine.restore(open, deps.activity.lastActivityByPerson(ACTIVITY_TYPES))
+    },
+
+    /** Readings and status, as they arrive (a retained status replayed on subscribing is old news). */
+    onTelemetry(topic: string, payload: Buffer, packet: { retain?: boolean }): void {
+      const parsed = parseDeviceTopic(topic)
+      if (!parsed || packet.retain) return
+      const receivedAtMs = deps.clock.now()
+      try {
+        const plan = planFor(parsed.deviceId)
+        if (!plan) return
+        if (parsed.suffix === 'readings') {
+          const { readings } = judgeSenmlPack(payload, receivedAtMs)
+          apply(engine.onReadings(plan, parsed.deviceId, readings.sort((a, b) => a.atMs - b.atMs), receivedAtMs))
+        } else if (parsed.suffix === 'status') {
+          const verdict = parseDeviceStatus(payload)
+          if (verdict.ok) apply(engine.onStatus(plan, parsed.deviceId, verdict.status, receivedAtMs))
+        }
+      } catch (error) {
+        log.error({ err: error, topic }, 'rules failed to judge a message')
+      } finally {
+        // Counted once judged, so a caller can wait for what it sent to have been seen.
+        inputs.inc({ input: parsed.suffix })
+      }
+    },
+
+    /** An event alerting has processed (once per device and id). */
+    onEvent(personId: string, deviceId: string, event: DeviceEvent, atMs: number): void {
+      try {
+        const plan = deps.carePlans.current(personId)
+        if (plan) apply(engine.onEvent(plan, deviceId, event, atMs))
+      } finally {
+        inputs.inc({ input: 'events' })
+      }
+    },
+
+    /** Silence rules run on the clock. */
+    tick(): void {
+      const now = deps.clock.now()
+      syncDevices(now)
+      apply(engine.tick(now, (personId) => deps.carePlans.current(personId)))
+    },
+
+    /** A device provisioned a moment ago is watched from the next tick, not the next sync. */
+    refreshDevices(): void {
+      lastSyncMs = -Infinity
+    },
+  }
+}
+
+export type RulesRunner = ReturnType<typeof createRulesRunner>

@@ -1,0 +1,59 @@
+import type { CareSettings, EventType } from '../../contract/index.js'
+import { isNightAt, localClock } from './local-time.js'
+import type { RuleFinding } from './rule-finding.js'
+
+/**
+ * Night door exit: a door opened at night starts a watch. It ends when the door has closed and
+ * movement is then seen indoors; otherwise it fires `nightDoorMinutes` after the last door event
+ * (a door left open at night fires too).
+ */
+export const NIGHT_DOOR_KIND = 'night.door-exit'
+
+export interface NightDoorState {
+  /** The night's door episode: when the door first opened and when a door last moved. */
+  openedAtMs?: number
+  lastDoorEventMs?: number
+  doorClosed?: boolean
+  firing: boolean
+}
+
+export type NightSettings = Pick<CareSettings, 'activeHours' | 'timeZone'>
+
+/** Movement indoors, for this rule. */
+const INDOORS: ReadonlySet<EventType> = new Set(['motion', 'bed.enter', 'chair.enter'])
+
+export function onNightDoorEvent(
+  previous: NightDoorState | undefined,
+  event: { type: EventType; atMs: number },
+  settings: NightSettings,
+): { state: NightDoorState; finding?: RuleFinding } {
+  const state = previous ?? { firing: false }
+  if (event.type === 'door.opened' || event.type === 'door.closed') {
+    const watching = state.openedAtMs !== undefined
+    if (!watching && (event.type === 'door.closed' || !isNightAt(event.atMs, settings.activeHours, settings.timeZone))) return { state }
+    return { state: { ...state, openedAtMs: state.openedAtMs ?? event.atMs, lastDoorEventMs: event.atMs, doorClosed: event.type === 'door.closed' } }
+  }
+  if (!INDOORS.has(event.type) || state.openedAtMs === undefined || !state.doorClosed) return { state }
+  const back = `movement indoors at ${localClock(event.atMs, settings.timeZone)}`
+  return { state: { firing: false }, ...(state.firing ? { finding: { action: 'clear', kind: NIGHT_DOOR_KIND, summary: back } } : {}) }
+}
+
+export function tickNightDoor(
+  previous: NightDoorState | undefined,
+  nowMs: number,
+  settings: NightSettings & Pick<CareSettings, 'nightDoorMinutes'>,
+): { state: NightDoorState; finding?: RuleFinding } {
+  const state = previous ?? { firing: false }
+  if (state.firing || state.openedAtMs === undefined || state.lastDoorEventMs === undefined) return { state }
+  if (nowMs - state.lastDoorEventMs < settings.nightDoorMinutes * 60_000) return { state }
+  const how = state.doorClosed ? 'and no movement indoors since' : 'and not closed since'
+  return {
+    state: { ...state, firing: true },
+    finding: {
+      action: 'fire',
+      kind: NIGHT_DOOR_KIND,
+      priority: 'urgent',
+      summary: `Door opened at night at ${localClock(state.openedAtMs, settings.timeZone)} ${how} (${settings.nightDoorMinutes} min)`,
+    },
+  }
+}
