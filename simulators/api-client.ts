@@ -1,4 +1,4 @@
-import type { DeviceType } from '../contract/index.js'
+import type { Alert, DeviceType, ThresholdInput } from '../contract/index.js'
 
 /** The few platform API calls a simulator needs to set up homes, as any integration would make them. */
 export class ApiClient {
@@ -27,11 +27,37 @@ export class ApiClient {
     await this.call('POST', '/api/auth/login', { username, password })
   }
 
-  createPerson(name: string): Promise<{ id: string; name: string }> {
-    return this.call('POST', '/api/persons', { name })
+  createPerson(name: string, details: { timeZone?: string } = {}): Promise<{ id: string; name: string }> {
+    return this.call('POST', '/api/persons', { name, ...details })
   }
 
-  provisionDevice(type: DeviceType, personId: string): Promise<{ id: string; secret: string }> {
-    return this.call('POST', '/api/devices', { type, personId })
+  provisionDevice(type: DeviceType, personId: string, details: { checkInSeconds?: number } = {}): Promise<{ id: string; secret: string }> {
+    return this.call('POST', '/api/devices', { type, personId, ...details })
+  }
+
+  putThresholds(personId: string, thresholds: readonly ThresholdInput[], reason: string): Promise<{ version: number }> {
+    return this.call('PUT', `/api/persons/${encodeURIComponent(personId)}/thresholds`, { thresholds, reason })
+  }
+
+  patchSettings(personId: string, settings: Record<string, unknown>, reason: string): Promise<{ version: number }> {
+    return this.call('PATCH', `/api/persons/${encodeURIComponent(personId)}/settings`, { ...settings, reason })
+  }
+
+  addAbsence(personId: string, absence: { from: string; to: string; reason: string }): Promise<{ id: string }> {
+    return this.call('POST', `/api/persons/${encodeURIComponent(personId)}/absences`, absence)
+  }
+
+  /** The person's alerts, newest first (with their full details). */
+  async alertsOf(personId: string): Promise<Alert[]> {
+    const person = await this.call<{ alerts: Alert[] }>('GET', `/api/persons/${encodeURIComponent(personId)}`)
+    return person.alerts
+  }
+
+  /** A counter's value from the Prometheus endpoint (0 when it has not been counted yet). */
+  async metric(series: string): Promise<number> {
+    const response = await fetch(new URL('/metrics', this.baseUrl))
+    const text = await response.text()
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+    return line ? Number(line.slice(series.length + 1)) : 0
   }
 }

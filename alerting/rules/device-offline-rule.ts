@@ -27,7 +27,7 @@ export function offlineAfterMs(device: Pick<DeviceWatch, 'type' | 'checkInSecond
 const name = (d: DeviceWatch): string => `${d.type} ${d.deviceId}`
 
 export function tickDeviceOffline(device: DeviceWatch, nowMs: number): { device: DeviceWatch; finding?: RuleFinding } {
-  if (device.offlineSinceMs !== undefined || nowMs - device.lastSeenMs <= offlineAfterMs(device)) return { device }
+  if (device.offlineSinceMs !== undefined || nowMs - device.lastSeenMs < offlineAfterMs(device)) return { device }
   const interval = describeDuration((device.checkInSeconds ?? DEVICE_CHECK_IN_SECONDS[device.type]) * 1000)
   return {
     device: { ...device, offlineSinceMs: device.lastSeenMs },

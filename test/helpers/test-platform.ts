@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
 import { io, type Socket } from 'socket.io-client'
-import type { Alert, DeviceType, ServerToClientEvents } from '../../contract/index.js'
+import type { Alert, Clock, DeviceType, ServerToClientEvents } from '../../contract/index.js'
 import { loadConfig } from '../../platform/config.js'
 import { createLogger } from '../../platform/logger.js'
 import { startPlatform, type RunningPlatform } from '../../platform/start-platform.js'
@@ -65,7 +65,7 @@ export interface TestPlatform {
 }
 
 /** Starts the whole platform in this process on free loopback ports with a real data dir. */
-export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string> = {}, clock?: Clock): Promise<TestPlatform> {
   const config = loadConfig({
     ...env,
     HEARTH_DATA_DIR: dataDir,
@@ -74,7 +74,7 @@ export async function startTestPlatform(dataDir = tempDir(), env: Record<string,
     HEARTH_MQTT_PORT: '0',
     HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
   })
-  const platform = await startPlatform(config, createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'))
+  const platform = await startPlatform(config, createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'), clock)
   const httpUrl = `http://127.0.0.1:${platform.httpPort}`
   const api = new TestApi(httpUrl)
   await api.login()
@@ -141,5 +141,17 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** A platform clock that stands still until a test moves it: days of rules in milliseconds. */
+export class ManualClock implements Clock {
+  constructor(private ms: number) {}
+  now(): number {
+    return this.ms
+  }
+  set(ms: number): void {
+    if (ms < this.ms) throw new Error('the clock only moves forward')
+    this.ms = ms
   }
 }
