@@ -7,6 +7,7 @@ export const HOME_DEVICES = ['pendant', 'fall-detector', 'wearable', 'motion-sen
 type HomeDeviceType = (typeof HOME_DEVICES)[number]
 
 const ROOMS = ['kitchen', 'living room', 'hallway', 'bedroom', 'bathroom']
+const CHECK_IN_MS = 5 * 60_000
 
 export interface HomeOptions {
   mqttUrl: string
@@ -56,6 +57,12 @@ export class VirtualHome {
     }
     report()
     this.timers.push(setInterval(report, this.options.reportSeconds * 1000))
+    // Check-ins well inside every type's interval, so no device looks offline (PROTOCOL §1 status).
+    this.timers.push(
+      setInterval(() => {
+        for (const device of Object.values(this.devices)) void device.status({ online: true, battery: 0.9 })
+      }, CHECK_IN_MS),
+    )
     this.timers.push(
       setInterval(() => {
         if (this.random() < 0.3) void this.devices['motion-sensor'].event('motion', { room: ROOMS[Math.floor(this.random() * ROOMS.length)] })

@@ -145,11 +145,16 @@ function createItem(alert) {
 function fill(li, alert) {
   li.dataset.priority = alert.priority
   li.dataset.status = alert.status
+  li.dataset.escalated = String(alert.escalationLevel > 0 || alert.reraisedCount > 0)
   li.querySelector('.priority').textContent = alert.priority
   li.querySelector('.person').textContent = alert.personName
-  li.querySelector('.kind').textContent = KIND_TEXT[alert.kind] ?? alert.kind
-  const parts = [`Device ${alert.deviceId}`, `raised ${new Date(alert.raisedAt).toLocaleTimeString()}`]
+  li.querySelector('.kind').textContent = alert.summary ?? KIND_TEXT[alert.kind] ?? alert.kind
+  const parts = [`Device ${alert.deviceId || 'none'}`, `raised ${new Date(alert.raisedAt).toLocaleTimeString()}`]
   if (alert.occurrences > 1) parts.push(`${alert.occurrences} times`)
+  if (alert.escalationLevel > 0) parts.push(`ESCALATED (level ${alert.escalationLevel})`)
+  if (alert.reraisedCount > 0) parts.push(`back in the queue: acknowledged but not resolved in time`)
+  if (alert.flapping) parts.push('flapping')
+  if (alert.clearedAt) parts.push(`condition cleared ${new Date(alert.clearedAt).toLocaleTimeString()}`)
   if (alert.cancelledAt) parts.push('cancelled by the person')
   parts.push(alert.status === 'acknowledged' ? `acknowledged by ${alert.acknowledgedBy}` : 'waiting for a responder')
   li.querySelector('.meta').textContent = parts.join(' · ')
