@@ -79,10 +79,19 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
     )
   }
 
+  /** A device provisioned since the last sync is watched from its first message. */
+  const watchNew = (deviceId: string, nowMs: number): void => {
+    if (engine.knows(deviceId)) return
+    lastSyncMs = -Infinity
+    syncDevices(nowMs)
+  }
+
   /** The person's care plan, or undefined for a device no longer assigned to anyone. */
-  const planFor = (deviceId: DeviceId) => {
+  const planFor = (deviceId: DeviceId, nowMs: number) => {
     const personId = deps.devices.personOf(deviceId)
-    return personId === undefined ? undefined : deps.carePlans.current(personId)
+    if (personId === undefined) return undefined
+    watchNew(deviceId, nowMs)
+    return deps.carePlans.current(personId)
   }
 
   return {
@@ -100,7 +109,7 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
       if (!parsed || packet.retain) return
       const receivedAtMs = deps.clock.now()
       try {
-        const plan = planFor(parsed.deviceId)
+        const plan = planFor(parsed.deviceId, receivedAtMs)
         if (!plan) return
         if (parsed.suffix === 'readings') {
           const { readings } = judgeSenmlPack(payload, receivedAtMs)
@@ -120,6 +129,7 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
     /** An event alerting has processed (once per device and id). */
     onEvent(personId: string, deviceId: string, event: DeviceEvent, atMs: number): void {
       try {
+        watchNew(deviceId, atMs)
         const plan = deps.carePlans.current(personId)
         if (plan) apply(engine.onEvent(plan, deviceId, event, atMs))
       } finally {

@@ -308,6 +308,11 @@ export function createRulesEngine(deps: RulesEngineDeps) {
       return out
     },
 
+    /** Whether the device is among those watched (a newly provisioned one is not, until the next sync). */
+    knows(deviceId: string): boolean {
+      return devices.has(deviceId)
+    },
+
     /** Makes sure a person is watched by the silence rules from now on (a new person, a new device). */
     watchPerson(personId: string): void {
       personState(personId)

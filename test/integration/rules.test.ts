@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Alert } from '../../contract/index.js'
+import { VirtualDevice } from '../../simulators/virtual-device.js'
+import { ManualClock, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+
+const T0 = Date.parse('2026-06-15T11:00:00Z')
+
+/** The rules on the real broker, ingest and alerting, fed by real MQTT devices. */
+describe('rules through the real pipeline', () => {
+  let t: TestPlatform | undefined
+  let dataDir: string | undefined
+  const devices: VirtualDevice[] = []
+
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((d) => d.close()))
+    await t?.close()
+    if (dataDir) removeDir(dataDir)
+    t = undefined
+  })
+
+  const start = async (clock = new ManualClock(T0)): Promise<{ t: TestPlatform; personId: string; clock: ManualClock }> => {
+    dataDir = tempDir()
+    t = await startTestPlatform(dataDir, {}, clock)
+    return { t, personId: await t.api.createPerson('Joan Clarke'), clock }
+  }
+
+  const device = async (platform: TestPlatform, type: Parameters<TestPlatform['api']['provision']>[0], personId: string, id: string): Promise<VirtualDevice> => {
+    const d = new VirtualDevice(await platform.api.provision(type, personId, id), platform.mqttUrl)
+    await d.connect()
+    devices.push(d)
+    return d
+  }
+
+  const alertsOf = async (platform: TestPlatform, personId: string): Promise<Alert[]> => (await platform.api.request('GET', `/api/persons/${personId}`)).body.alerts
+  const waitForAlert = (platform: TestPlatform, personId: string, match: (a: Alert) => boolean, what: string): Promise<Alert> =>
+    eventually(async () => (await alertsOf(platform, personId)).find(match), what)
+
+  it("raises a clinician's threshold from a wearable's reading, judged against the new version", async () => {
+    const { t, personId } = await start()
+    const put = await t.api.request('PUT', `/api/persons/${personId}/thresholds`, {
+      thresholds: [{ metric: 'heart_rate', above: 100, forSeconds: 0, priority: 'warning' }],
+      reason: 'on beta blockers: lower alert line',
+    })
+    expect(put).toMatchObject({ status: 200, body: { version: 1 } })
+    const wrist = await device(t, 'wearable', personId, 'wrist-1')
+    await wrist.readings([{ n: 'heart_rate', u: 'beat/min', v: 99 }], 1)
+    await wrist.readings([{ n: 'heart_rate', u: 'beat/min', v: 104 }], 1)
+    const alert = await waitForAlert(t, personId, (a) => a.kind === 'threshold.heart_rate', 'the threshold alert')
+    expect(alert).toMatchObject({ priority: 'warning', deviceId: 'wrist-1', summary: 'Pulse 104 beat/min, above 100 beat/min', status: 'raised' })
+    const { body } = await t.api.request('GET', `/api/alerts/${alert.id}`)
+    expect(body.history[0]).toMatchObject({ action: 'raised', detail: 'Pulse 104 beat/min, above 100 beat/min [judged against care settings v1]' })
+  })
+
+  it("raises a technical alert when a device's connection drops (its will), and closes it itself when the device is back", async () => {
+    const { t, personId, clock } = await start()
+    const pendant = await device(t, 'pendant', personId, 'pendant-1')
+    // Drop the connection without DISCONNECT, as a flat battery or lost Wi-Fi would: the broker publishes the will.
+    ;(pendant as unknown as { client: { stream: { destroy(): void } } }).client.stream.destroy()
+    const offline = await waitForAlert(t, personId, (a) => a.kind === 'device.offline', 'the offline alert')
+    expect(offline).toMatchObject({ priority: 'technical', deviceId: 'pendant-1', status: 'raised', summary: 'pendant pendant-1 went offline: its connection dropped' })
+    await pendant.close()
+
+    clock.set(T0 + 25 * 60_000)
+    const again = new VirtualDevice(pendant.credentials, t.mqttUrl)
+    await again.connect()
+    devices.push(again)
+    const closed = await waitForAlert(t, personId, (a) => a.id === offline.id && a.status === 'resolved', 'the offline alert to close')
+    expect(closed).toMatchObject({ outcome: 'technical', resolvedBy: 'hearth', note: 'pendant pendant-1 back after 25 min', acknowledgedBy: null })
+  })
+
+  it('raises low battery from a status and closes it once charged', async () => {
+    const { t, personId } = await start()
+    const pendant = await device(t, 'pendant', personId, 'pendant-1')
+    await pendant.status({ online: true, battery: 0.15 })
+    const low = await waitForAlert(t, personId, (a) => a.kind === 'device.battery-low', 'the battery alert')
+    expect(low).toMatchObject({ priority: 'technical', summary: 'Battery at 15% on pendant-1' })
+    await pendant.status({ online: true, battery: 0.25 })
+    await pendant.status({ online: true, battery: 0.95 })
+    const charged = await waitForAlert(t, personId, (a) => a.id === low.id && a.status === 'resolved', 'the battery alert to close')
+    expect(charged.note).toBe('battery charged to 95%')
+  })
+
+  it('silences missed medication during a planned absence, but never a pendant press', async () => {
+    const { t, personId } = await start()
+    const absence = await t.api.request('POST', `/api/persons/${personId}/absences`, {
+      from: new Date(T0 - 3_600_000).toISOString(),
+      to: new Date(T0 + 7 * 86_400_000).toISOString(),
+      reason: 'in hospital',
+    })
+    expect(absence.status).toBe(201)
+    const dispenser = await device(t, 'medication-dispenser', personId, 'pills-1')
+    const pendant = await device(t, 'pendant', personId, 'pendant-1')
+    await dispenser.event('medication.missed', { dose: 'morning' })
+    await pendant.event('alarm.pressed')
+    await waitForAlert(t, personId, (a) => a.kind === 'alarm.pressed', 'the alarm')
+    const metrics = await t.api.request('GET', '/metrics')
+    expect(metrics.body).toContain('hearth_device_events_total{type="medication.missed"} 1')
+    expect((await alertsOf(t, personId)).map((a) => a.kind)).toEqual(['alarm.pressed'])
+  })
+
+  it('raises missed medication as a warning when the person is at home', async () => {
+    const { t, personId } = await start()
+    const dispenser = await device(t, 'medication-dispenser', personId, 'pills-1')
+    await dispenser.event('medication.missed', { dose: 'evening' })
+    expect(await waitForAlert(t, personId, (a) => a.kind === 'medication.missed', 'the medication alert')).toMatchObject({
+      priority: 'warning',
+      summary: 'Medication missed: evening',
+    })
+  })
+})
