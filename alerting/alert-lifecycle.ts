@@ -1,5 +1,6 @@
 import { PRIORITY_RANK, type Alert, type AlertHistoryEntry, type Outcome, type Priority } from '../contract/index.js'
-import { ESCALATION_POLICY, describeDuration } from './escalation-policy.js'
+import { describeDuration } from './describe-duration.js'
+import { ESCALATION_POLICY } from './escalation-policy.js'
 
 /**
  * The alert lifecycle as pure functions: raised -> acknowledged -> resolved, repeats folded into
@@ -74,9 +75,13 @@ export function fold(alert: Alert, trigger: Trigger): Transition {
     const sooner = trigger.atMs + ESCALATION_POLICY[priority].ackDeadlineMs
     if (nextEscalationAt === null || sooner < Date.parse(nextEscalationAt)) nextEscalationAt = iso(sooner)
   }
+  // Worse than what was taken on: back in the queue, so someone acknowledges the new priority.
+  const requeue = higher && alert.status === 'acknowledged'
+  if (requeue) nextEscalationAt = iso(trigger.atMs + ESCALATION_POLICY[priority].ackDeadlineMs)
   return ok(
     {
       ...alert,
+      ...(requeue ? { status: 'raised' as const, acknowledgedAt: null, acknowledgedBy: null } : {}),
       priority,
       occurrences: alert.occurrences + 1,
       lastOccurredAt: at,
@@ -89,7 +94,7 @@ export function fold(alert: Alert, trigger: Trigger): Transition {
       at,
       action: 'repeated',
       by: null,
-      detail: [higher ? `priority raised to ${priority}` : undefined, trigger.detail ?? trigger.summary ?? `from ${trigger.deviceId}`].filter(Boolean).join('; '),
+      detail: [higher ? `priority raised to ${priority}${requeue ? ', back in the queue' : ''}` : undefined, trigger.detail ?? trigger.summary ?? `from ${trigger.deviceId}`].filter(Boolean).join('; '),
     },
   )
 }

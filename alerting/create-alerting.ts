@@ -144,6 +144,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
         event = { ...event, id: `${event.id}~${receivedAtMs}` }
       }
       deps.inbox.record(deviceId, event, receivedAtMs)
+      deps.devices.recordSeen(new Map([[deviceId, receivedAtMs]]))
       personId = deps.devices.personOf(deviceId)
       const owner = personId
       // PROTOCOL §1 extension: a planned absence silences medication reminders, never a call for help.

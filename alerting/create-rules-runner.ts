@@ -11,7 +11,7 @@ import {
 } from '../contract/index.js'
 import { applyFinding } from './apply-finding.js'
 import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, DeviceOwners } from './ports.js'
-import { createRulesEngine, type PersonFinding } from './rules-engine.js'
+import { ACTIVITY_EVENTS, createRulesEngine, type PersonFinding } from './rules-engine.js'
 
 export interface RulesRunnerDeps {
   logger: Logger
@@ -28,7 +28,6 @@ export interface RulesRunnerDeps {
 
 /** How often (platform time) the device list is read again, for newly provisioned or moved devices. */
 const DEVICE_SYNC_MS = 30_000
-const ACTIVITY_TYPES = ['motion', 'door.opened', 'door.closed', 'bed.exit', 'bed.enter', 'chair.exit', 'chair.enter', 'medication.taken', 'alarm.pressed', 'alarm.cancelled']
 
 /**
  * Feeds the rules engine: readings and status from the telemetry connection, events once alerting
@@ -42,12 +41,11 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
   let lastSyncMs = -Infinity
 
   const engine = createRulesEngine({
-    carePlans: deps.carePlans,
     absences: deps.absences,
-    logger: log,
     onRuleError(personId, rule, error) {
       ruleErrors.inc({ rule })
       log.error({ err: error, personId, rule }, 'rule failed')
+      if (personId === '') return undefined
       const message = error instanceof Error ? error.message : String(error)
       return { personId, deviceId: '', version: 0, finding: { action: 'fire', kind: 'rule.error', priority: 'technical', summary: `Rule ${rule} failed: ${message}` } }
     },
@@ -74,7 +72,6 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
         personId: d.personId,
         checkInSeconds: d.checkInSeconds,
         lastSeenMs: Date.parse(d.lastSeenAt ?? d.createdAt),
-        online: d.online,
       })),
     )
   }
@@ -99,8 +96,8 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
       const now = deps.clock.now()
       engine.start(now)
       syncDevices(now)
-      const open = deps.alerts.list('open', 10_000).map((a) => ({ personId: a.personId, deviceId: a.deviceId, kind: a.kind, raisedAtMs: Date.parse(a.raisedAt) }))
-      engine.restore(open, deps.activity.lastActivityByPerson(ACTIVITY_TYPES))
+      const open = deps.alerts.list('open', 10_000).map((a) => ({ personId: a.personId, deviceId: a.deviceId, kind: a.kind, priority: a.priority, raisedAtMs: Date.parse(a.raisedAt) }))
+      engine.restore(open, deps.activity.lastActivityByPerson([...ACTIVITY_EVENTS]))
     },
 
     /** Readings and status, as they arrive (a retained status replayed on subscribing is old news). */

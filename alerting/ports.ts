@@ -25,6 +25,8 @@ export interface EventInbox {
 
 export interface DeviceOwners {
   personOf(deviceId: DeviceId): string | undefined
+  /** Any message is a check-in: events count too, so a restart knows when each device last spoke. */
+  recordSeen(seenAt: ReadonlyMap<string, number>): void
   /** Every provisioned device, for the offline rule. */
   list(): Array<{ id: string; type: DeviceType; personId: string; checkInSeconds: number | null; createdAt: string; lastSeenAt: string | null; online: boolean | null }>
 }

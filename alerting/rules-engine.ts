@@ -1,18 +1,18 @@
-import type { Logger } from 'pino'
-import type { DeviceEvent, DeviceStatus, DeviceType, MetricName } from '../contract/index.js'
-import type { AbsenceCalendar, CarePlan, CarePlans } from './ports.js'
+import type { DeviceEvent, DeviceStatus, DeviceType, MetricName, Priority } from '../contract/index.js'
+import { createDeviceWatch, type KnownDevice } from './device-watch.js'
+import type { AbsenceCalendar, CarePlan } from './ports.js'
 import { onBedEvent, tickBedExit, type BedExitState } from './rules/bed-exit-rule.js'
-import { onDeviceSeen, onDeviceWill, tickDeviceOffline, type DeviceWatch } from './rules/device-offline-rule.js'
-import { evaluateInactivity, type InactivityState } from './rules/inactivity-rule.js'
-import { evaluateBattery } from './rules/low-battery-rule.js'
+import { INACTIVITY_KIND, evaluateInactivity, type InactivityState } from './rules/inactivity-rule.js'
 import { NEWS2_KIND, NEWS2_WINDOW_MS, evaluateNews2, type News2Inputs, type News2State } from './rules/news2-rule.js'
 import { onNightDoorEvent, tickNightDoor, type NightDoorState } from './rules/night-door-rule.js'
 import { silencedByAbsence } from './rules/planned-absence.js'
 import type { RuleFinding } from './rules/rule-finding.js'
 import { evaluateThreshold, thresholdKind, type ThresholdState } from './rules/threshold-rule.js'
 
+export type { KnownDevice } from './device-watch.js'
+
 /** Events that show someone is up and about at home (inactivity rule). */
-const ACTIVITY: ReadonlySet<DeviceEvent['type']> = new Set([
+export const ACTIVITY_EVENTS: ReadonlySet<DeviceEvent['type']> = new Set([
   'motion',
   'door.opened',
   'door.closed',
@@ -24,6 +24,11 @@ const ACTIVITY: ReadonlySet<DeviceEvent['type']> = new Set([
   'alarm.pressed',
   'alarm.cancelled',
 ])
+
+/** Sensors that report activity: without one, silence means nothing and the inactivity rule stays off. */
+const ACTIVITY_SENSORS: readonly DeviceType[] = ['motion-sensor', 'door-sensor', 'bed-sensor', 'chair-sensor']
+
+const NEWS2_METRICS = new Set<MetricName>(['respiratory_rate', 'spo2', 'systolic_bp', 'heart_rate', 'body_temperature'])
 
 /** A finding for one person, with the device that gave rise to it. */
 export interface PersonFinding {
@@ -46,25 +51,8 @@ interface PersonState {
   lastDeviceId?: string
 }
 
-export interface KnownDevice {
-  id: string
-  type: DeviceType
-  personId: string
-  checkInSeconds: number | null
-  /** Last message, or when it was provisioned if it has never spoken. */
-  lastSeenMs: number
-  online: boolean | null
-}
-
-interface WatchedDevice extends DeviceWatch {
-  personId: string
-  batteryLow: boolean
-}
-
 export interface RulesEngineDeps {
-  carePlans: CarePlans
   absences: AbsenceCalendar
-  logger: Logger
   /** Called when a rule throws: the failure becomes a technical alert, never a quiet gap. */
   onRuleError: (personId: string, rule: string, error: unknown) => PersonFinding | undefined
 }
@@ -76,8 +64,9 @@ export interface RulesEngineDeps {
  */
 export function createRulesEngine(deps: RulesEngineDeps) {
   const persons = new Map<string, PersonState>()
-  const devices = new Map<string, WatchedDevice>()
+  const devices = createDeviceWatch()
   let startedAtMs = 0
+  let failures: PersonFinding[] = []
 
   const personState = (personId: string): PersonState => {
     let state = persons.get(personId)
@@ -88,8 +77,7 @@ export function createRulesEngine(deps: RulesEngineDeps) {
     return state
   }
 
-  /** Rules that threw during the current input, reported as findings of their own. */
-  let failures: PersonFinding[] = []
+  const absent = (personId: string, atMs: number): boolean => deps.absences.activeAt(personId, atMs) !== undefined
 
   /** Runs one rule; a throw is reported (a technical alert), never a quiet gap. */
   const guarded = <T>(personId: string, rule: string, fn: () => T): T | undefined => {
@@ -102,38 +90,15 @@ export function createRulesEngine(deps: RulesEngineDeps) {
     }
   }
 
-  const takeFailures = (): PersonFinding[] => {
-    const taken = failures
-    failures = []
-    return taken
-  }
-
+  /** What the rules found, less what a planned absence silences, with any rule failures. */
   const collect = (plan: CarePlan, deviceId: string, atMs: number, findings: Array<RuleFinding | undefined>): PersonFinding[] => {
-    const failed = takeFailures()
-    const absent = findings.some((f) => f?.action === 'fire' && silencedByAbsence(f.kind)) && deps.absences.activeAt(plan.personId, atMs) !== undefined
+    const failed = failures
+    failures = []
+    const silenced = findings.some((f) => f?.action === 'fire' && silencedByAbsence(f.kind)) && absent(plan.personId, atMs)
     return findings
-      .filter((f): f is RuleFinding => f !== undefined)
-      .filter((f) => !(absent && f.action === 'fire' && silencedByAbsence(f.kind)))
+      .filter((f): f is RuleFinding => f !== undefined && !(silenced && f.action === 'fire' && silencedByAbsence(f.kind)))
       .map((finding) => ({ personId: plan.personId, deviceId: finding.deviceId ?? deviceId, finding, version: plan.version }))
       .concat(failed)
-  }
-
-  const watch = (device: KnownDevice): WatchedDevice => ({
-    deviceId: device.id,
-    type: device.type,
-    checkInSeconds: device.checkInSeconds,
-    personId: device.personId,
-    lastSeenMs: Math.max(device.lastSeenMs, startedAtMs),
-    batteryLow: false,
-  })
-
-  /** Device check-ins and the offline rule, for any message from the device. */
-  const seen = (deviceId: string, atMs: number): RuleFinding | undefined => {
-    const device = devices.get(deviceId)
-    if (!device) return undefined
-    const result = onDeviceSeen(device, atMs)
-    devices.set(deviceId, { personId: device.personId, batteryLow: device.batteryLow, ...result.device })
-    return result.finding
   }
 
   const judgeReading = (plan: CarePlan, state: PersonState, metric: MetricName, value: number, atMs: number): RuleFinding | undefined => {
@@ -152,56 +117,75 @@ export function createRulesEngine(deps: RulesEngineDeps) {
       for (const [metric, reading] of state.latest) {
         if (atMs - reading.atMs > NEWS2_WINDOW_MS) continue
         if (metric === 'on_oxygen') inputs.on_oxygen = reading.value === 1
-        else if (metric in { respiratory_rate: 1, spo2: 1, systolic_bp: 1, heart_rate: 1, body_temperature: 1 }) inputs[metric as Exclude<keyof News2Inputs, 'on_oxygen'>] = reading.value
+        else if (NEWS2_METRICS.has(metric)) inputs[metric as Exclude<keyof News2Inputs, 'on_oxygen'>] = reading.value
       }
       const result = evaluateNews2(state.news2, inputs, plan.settings.news2Scale)
       state.news2 = result.state
       return result.finding
     })
 
+  const judgeInactivity = (plan: CarePlan, state: PersonState, nowMs: number): RuleFinding | undefined =>
+    guarded(plan.personId, INACTIVITY_KIND, () => {
+      const result = evaluateInactivity(state.inactivity, { nowMs, lastActivityMs: state.lastActivityMs }, plan.settings)
+      state.inactivity = result.state
+      return result.finding
+    })
+
+  /** The silence rules for one person on the clock; each runs only where its sensors are. */
+  const tickPerson = (plan: CarePlan, state: PersonState, nowMs: number): PersonFinding[] => {
+    const types = devices.typesOf(plan.personId)
+    const findings: Array<RuleFinding | undefined> = []
+    if (ACTIVITY_SENSORS.some((t) => types.has(t))) findings.push(judgeInactivity(plan, state, nowMs))
+    findings.push(
+      guarded(plan.personId, 'night.door-exit', () => {
+        const result = tickNightDoor(state.door, nowMs, plan.settings)
+        state.door = result.state
+        return result.finding
+      }),
+      guarded(plan.personId, 'night.bed-exit', () => {
+        const result = tickBedExit(state.bed, nowMs, plan.settings)
+        state.bed = result.state
+        return result.finding
+      }),
+    )
+    return collect(plan, state.lastDeviceId ?? '', nowMs, findings)
+  }
+
   return {
-    /** Sets the moment silence starts counting from for anything not yet heard from. */
+    /** Silence counts from this moment for anyone and anything not yet heard from. */
     start(nowMs: number): void {
       startedAtMs = nowMs
+      devices.start(nowMs)
     },
 
-    /** The devices to watch: new ones are added, moved or changed ones updated, removed ones dropped. */
+    /** The devices to watch (added, moved, changed, removed), and so the people. */
     syncDevices(known: readonly KnownDevice[]): void {
-      const ids = new Set<string>()
-      for (const device of known) {
-        ids.add(device.id)
-        personState(device.personId)
-        const current = devices.get(device.id)
-        devices.set(
-          device.id,
-          current
-            ? { ...current, type: device.type, checkInSeconds: device.checkInSeconds, personId: device.personId, lastSeenMs: Math.max(current.lastSeenMs, device.lastSeenMs) }
-            : watch(device),
-        )
-      }
-      for (const id of devices.keys()) if (!ids.has(id)) devices.delete(id)
+      devices.sync(known)
+      for (const personId of devices.persons()) personState(personId)
     },
 
-    /** State that outlives a restart comes back from what is stored: open alerts and recent activity. */
-    restore(open: ReadonlyArray<{ personId: string; deviceId: string; kind: string; raisedAtMs: number }>, lastActivity: ReadonlyMap<string, number>): void {
-      for (const [personId, atMs] of lastActivity) personState(personId).lastActivityMs = Math.max(atMs, startedAtMs)
+    knows: (deviceId: string): boolean => devices.knows(deviceId),
+
+    /** State that outlives a restart comes back from what is stored: open alerts and the last activity. */
+    restore(
+      open: ReadonlyArray<{ personId: string; deviceId: string; kind: string; priority: Priority; raisedAtMs: number }>,
+      lastActivity: ReadonlyMap<string, number>,
+    ): void {
+      for (const [personId, atMs] of lastActivity) personState(personId).lastActivityMs = atMs
       for (const alert of open) {
         const state = personState(alert.personId)
-        if (alert.kind === 'inactivity') state.inactivity = { firing: true, firedAtMs: alert.raisedAtMs }
-        else if (alert.kind === NEWS2_KIND) state.news2 = { priority: 'urgent' }
-        else if (alert.kind === 'device.offline') {
-          const device = devices.get(alert.deviceId)
-          if (device) devices.set(alert.deviceId, { ...device, offlineSinceMs: alert.raisedAtMs })
-        } else if (alert.kind === 'device.battery-low') {
-          const device = devices.get(alert.deviceId)
-          if (device) devices.set(alert.deviceId, { ...device, batteryLow: true })
-        }
+        if (alert.kind === INACTIVITY_KIND) state.inactivity = { firing: true, firedAtMs: alert.raisedAtMs }
+        else if (alert.kind === NEWS2_KIND) state.news2 = { priority: alert.priority }
+        else if (alert.kind.startsWith('threshold.')) {
+          // Firing until a reading clears it; a firing state survives a new version (threshold-rule.ts).
+          state.thresholds.set(alert.kind.slice('threshold.'.length) as MetricName, { phase: 'firing', sinceMs: alert.raisedAtMs, version: -1, firedAtMs: [alert.raisedAtMs] })
+        } else devices.restore(alert.deviceId, alert.kind, alert.raisedAtMs)
       }
     },
 
     onReadings(plan: CarePlan, deviceId: string, readings: ReadonlyArray<{ metric: MetricName; value: number }>, receivedAtMs: number): PersonFinding[] {
       const state = personState(plan.personId)
-      const findings: Array<RuleFinding | undefined> = [seen(deviceId, receivedAtMs)]
+      const findings: Array<RuleFinding | undefined> = [devices.seen(deviceId, receivedAtMs)]
       for (const r of readings) {
         state.latest.set(r.metric, { value: r.value, atMs: receivedAtMs })
         findings.push(judgeReading(plan, state, r.metric, r.value, receivedAtMs))
@@ -212,110 +196,58 @@ export function createRulesEngine(deps: RulesEngineDeps) {
 
     onEvent(plan: CarePlan, deviceId: string, event: Pick<DeviceEvent, 'type'>, atMs: number): PersonFinding[] {
       const state = personState(plan.personId)
-      const findings: Array<RuleFinding | undefined> = [seen(deviceId, atMs)]
-      const settings = plan.settings
-      if (ACTIVITY.has(event.type)) {
+      const findings: Array<RuleFinding | undefined> = [devices.seen(deviceId, atMs)]
+      if (ACTIVITY_EVENTS.has(event.type)) {
         state.lastActivityMs = Math.max(state.lastActivityMs, atMs)
         state.lastDeviceId = deviceId
+        if (state.inactivity?.firing) findings.push(judgeInactivity(plan, state, atMs))
+      }
+      // A planned absence: whoever opens the door or gets into bed (a visitor, a carer) starts no watch.
+      if (!absent(plan.personId, atMs)) {
         findings.push(
-          guarded(plan.personId, 'inactivity', () => {
-            const result = evaluateInactivity(state.inactivity, { nowMs: atMs, lastActivityMs: state.lastActivityMs }, settings)
-            state.inactivity = result.state
+          guarded(plan.personId, 'night.door-exit', () => {
+            const result = onNightDoorEvent(state.door, { type: event.type, atMs }, plan.settings)
+            state.door = result.state
+            return result.finding
+          }),
+          guarded(plan.personId, 'night.bed-exit', () => {
+            const result = onBedEvent(state.bed, { type: event.type, atMs }, plan.settings)
+            state.bed = result.state
             return result.finding
           }),
         )
       }
-      findings.push(
-        guarded(plan.personId, 'night.door-exit', () => {
-          const result = onNightDoorEvent(state.door, { type: event.type, atMs }, settings)
-          state.door = result.state
-          return result.finding
-        }),
-        guarded(plan.personId, 'night.bed-exit', () => {
-          const result = onBedEvent(state.bed, { type: event.type, atMs }, settings)
-          state.bed = result.state
-          return result.finding
-        }),
-      )
       return collect(plan, deviceId, atMs, findings)
     },
 
     onStatus(plan: CarePlan, deviceId: string, status: DeviceStatus, atMs: number): PersonFinding[] {
-      const findings: Array<RuleFinding | undefined> = []
-      const device = devices.get(deviceId)
-      if (!status.online && device) {
-        const result = onDeviceWill(device, atMs)
-        devices.set(deviceId, { personId: device.personId, batteryLow: device.batteryLow, ...result.device })
-        findings.push(result.finding)
-      } else {
-        findings.push(seen(deviceId, atMs))
-      }
-      const current = devices.get(deviceId)
-      if (status.battery !== undefined && current) {
-        const result = guarded(plan.personId, 'device.battery-low', () => evaluateBattery(current.batteryLow, status.battery as number, deviceId))
-        if (result) {
-          devices.set(deviceId, { ...current, batteryLow: result.low })
-          findings.push(result.finding)
-        }
-      }
-      return collect(plan, deviceId, atMs, findings)
+      const found = guarded(plan.personId, 'device.status', () => devices.status(deviceId, status, atMs, absent(plan.personId, atMs))) ?? []
+      return collect(plan, deviceId, atMs, found)
     },
 
-    /** The clock tick: silence rules (inactivity, night door and bed, devices offline). */
+    /** The clock tick: inactivity, night door and bed, devices offline. */
     tick(nowMs: number, planOf: (personId: string) => CarePlan | undefined): PersonFinding[] {
       const out: PersonFinding[] = []
-      const absent = (personId: string): boolean => deps.absences.activeAt(personId, nowMs) !== undefined
+      const away = new Set<string>()
       for (const [personId, state] of persons) {
-        const plan = planOf(personId)
-        if (!plan) continue
-        if (absent(personId)) {
-          // An empty home is quiet by design: silence counts again from the end of the absence.
+        if (absent(personId, nowMs)) {
+          // An empty home is quiet by design: silence counts again from the end of the absence,
+          // and no watch begun before or during it carries over.
+          away.add(personId)
           state.lastActivityMs = nowMs
+          state.door = undefined
+          state.bed = undefined
           continue
         }
-        const settings = plan.settings
-        const deviceId = state.lastDeviceId ?? ''
-        out.push(
-          ...collect(plan, deviceId, nowMs, [
-            guarded(plan.personId, 'inactivity', () => {
-              const result = evaluateInactivity(state.inactivity, { nowMs, lastActivityMs: state.lastActivityMs }, settings)
-              state.inactivity = result.state
-              return result.finding
-            }),
-            guarded(plan.personId, 'night.door-exit', () => {
-              const result = tickNightDoor(state.door, nowMs, settings)
-              state.door = result.state
-              return result.finding
-            }),
-            guarded(plan.personId, 'night.bed-exit', () => {
-              const result = tickBedExit(state.bed, nowMs, settings)
-              state.bed = result.state
-              return result.finding
-            }),
-          ]),
-        )
+        const plan = planOf(personId)
+        if (plan) out.push(...tickPerson(plan, state, nowMs))
       }
-      for (const [deviceId, device] of devices) {
-        if (absent(device.personId)) {
-          devices.set(deviceId, { ...device, lastSeenMs: Math.max(device.lastSeenMs, nowMs) })
-          continue
-        }
-        const result = guarded(device.personId, 'device.offline', () => tickDeviceOffline(device, nowMs))
-        const plan = planOf(device.personId)
-        if (result) devices.set(deviceId, { personId: device.personId, batteryLow: device.batteryLow, ...result.device })
-        if (plan && (result?.finding || failures.length > 0)) out.push(...collect(plan, deviceId, nowMs, [result?.finding]))
+      const offline = guarded('', 'device.offline', () => devices.tick(nowMs, (personId) => away.has(personId))) ?? []
+      for (const { personId, finding } of offline) {
+        const plan = planOf(personId)
+        if (plan) out.push(...collect(plan, finding.deviceId ?? '', nowMs, [finding]))
       }
       return out
-    },
-
-    /** Whether the device is among those watched (a newly provisioned one is not, until the next sync). */
-    knows(deviceId: string): boolean {
-      return devices.has(deviceId)
-    },
-
-    /** Makes sure a person is watched by the silence rules from now on (a new person, a new device). */
-    watchPerson(personId: string): void {
-      personState(personId)
     },
   }
 }

@@ -42,8 +42,11 @@ export const ThresholdSchema = z
       if (t.below === undefined) problem('clearBelow', 'needs below')
       else if (t.clearBelow < t.below) problem('clearBelow', `must be at or above below (${t.below})`)
     }
-    if (t.clearAbove !== undefined && t.clearBelow !== undefined && t.clearBelow >= t.clearAbove) {
-      problem('clearBelow', `must be below clearAbove (${t.clearAbove})`)
+    // The clear band must hold some values, or the condition could never clear.
+    const clearTop = t.clearAbove ?? t.above
+    const clearBottom = t.clearBelow ?? t.below
+    if ((t.clearAbove !== undefined || t.clearBelow !== undefined) && clearTop !== undefined && clearBottom !== undefined && clearBottom >= clearTop) {
+      problem(t.clearBelow !== undefined ? 'clearBelow' : 'clearAbove', `the clear band (${clearBottom} to ${clearTop}) is empty: it could never clear`)
     }
     if (isNumericMetric(t.metric)) {
       const spec = METRICS[t.metric]

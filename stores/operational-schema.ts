@@ -118,6 +118,13 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alerts ADD COLUMN deadline_at INTEGER;
       ALTER TABLE alerts ADD COLUMN reraised_count INTEGER NOT NULL DEFAULT 0;
       UPDATE alerts SET fold_key = kind;
+      -- Open alerts from before deadlines existed get theirs (alerting/escalation-policy.ts).
+      UPDATE alerts SET deadline_at = raised_at + CASE priority
+          WHEN 'emergency' THEN 60000 WHEN 'urgent' THEN 180000 WHEN 'warning' THEN 900000 ELSE 3600000 END
+        WHERE status = 'raised';
+      UPDATE alerts SET deadline_at = acknowledged_at + CASE priority
+          WHEN 'emergency' THEN 1800000 WHEN 'urgent' THEN 3600000 WHEN 'warning' THEN 14400000 ELSE 86400000 END
+        WHERE status = 'acknowledged';
       -- One open alert per person and fold key (the kind, or the kind and device for device alerts).
       DROP INDEX alerts_open_per_kind;
       CREATE UNIQUE INDEX alerts_open_per_key ON alerts(person_id, fold_key) WHERE status != 'resolved';

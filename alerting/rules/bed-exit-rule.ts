@@ -22,7 +22,9 @@ export function onBedEvent(
 ): { state: BedExitState; finding?: RuleFinding } {
   const state = previous ?? { firing: false }
   if (event.type === 'bed.exit') {
-    if (state.outSinceMs !== undefined || !isNightAt(event.atMs, settings.activeHours, settings.timeZone)) return { state }
+    // A second exit after an alert (its return went unseen) is a new watch.
+    const waiting = state.outSinceMs !== undefined && !state.firing
+    if (waiting || !isNightAt(event.atMs, settings.activeHours, settings.timeZone)) return { state }
     return { state: { outSinceMs: event.atMs, firing: false } }
   }
   if (event.type !== 'bed.enter') return { state }

@@ -1,5 +1,5 @@
 import { DEVICE_CHECK_IN_SECONDS, type DeviceType } from '../../contract/index.js'
-import { describeDuration } from '../escalation-policy.js'
+import { describeDuration } from '../describe-duration.js'
 import type { RuleFinding } from './rule-finding.js'
 
 /**

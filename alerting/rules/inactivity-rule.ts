@@ -1,5 +1,5 @@
 import type { CareSettings } from '../../contract/index.js'
-import { describeDuration } from '../escalation-policy.js'
+import { describeDuration } from '../describe-duration.js'
 import { activePeriodStart, isActiveAt, localClock } from './local-time.js'
 import type { RuleFinding } from './rule-finding.js'
 

@@ -34,10 +34,23 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
+/**
+ * Recent answers by zone and second: on a tick every person in a zone asks about the same
+ * instants, and formatting is the costly part (thousands of people a second).
+ */
+const recent = new Map<string, LocalParts>()
+const RECENT_LIMIT = 10_000
+
 export function localParts(atMs: number, timeZone: string): LocalParts {
+  const key = `${timeZone}|${Math.floor(atMs / 1000)}`
+  const known = recent.get(key)
+  if (known) return known
   const parts: Record<string, number> = {}
   for (const p of formatter(timeZone).formatToParts(atMs)) if (p.type !== 'literal') parts[p.type] = Number(p.value)
-  return { year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0 }
+  const local = { year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0 }
+  if (recent.size >= RECENT_LIMIT) recent.clear()
+  recent.set(key, local)
+  return local
 }
 
 /** How far the zone is ahead of UTC at this instant. */
@@ -46,11 +59,28 @@ function offsetMs(atMs: number, timeZone: string): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(atMs / 1000) * 1000
 }
 
-/** The UTC instant of a local wall-clock time; a time skipped by a clock change lands just after the gap. */
+const DAY_MS = 86_400_000
+
+/**
+ * The UTC instant of a local wall-clock time. A time that happens twice (clocks going back) is
+ * its first occurrence; a time that never happens (clocks going forward) is the moment the
+ * clocks change, the first instant at or after it.
+ */
 export function zonedTimeToUtc(local: { year: number; month: number; day: number; minuteOfDay: number }, timeZone: string): number {
-  const guess = Date.UTC(local.year, local.month - 1, local.day, 0, local.minuteOfDay)
-  const first = guess - offsetMs(guess, timeZone)
-  return guess - offsetMs(first, timeZone)
+  const wall = Date.UTC(local.year, local.month - 1, local.day, 0, local.minuteOfDay)
+  const before = offsetMs(wall - DAY_MS, timeZone)
+  const after = offsetMs(wall + DAY_MS, timeZone)
+  const valid = [wall - before, wall - after].filter((t) => offsetMs(t, timeZone) === wall - t)
+  if (valid.length > 0) return Math.min(...valid)
+  // In the gap: search the minute the clocks changed, between the two readings of the wall time.
+  let lo = Math.min(wall - before, wall - after)
+  let hi = Math.max(wall - before, wall - after)
+  while (hi - lo > 60_000) {
+    const mid = Math.floor((lo + hi) / 2 / 60_000) * 60_000
+    if (offsetMs(mid, timeZone) === after) hi = mid
+    else lo = mid
+  }
+  return hi
 }
 
 export function minuteOfDay(atMs: number, timeZone: string): number {

@@ -29,8 +29,12 @@ export function onNightDoorEvent(
 ): { state: NightDoorState; finding?: RuleFinding } {
   const state = previous ?? { firing: false }
   if (event.type === 'door.opened' || event.type === 'door.closed') {
-    const watching = state.openedAtMs !== undefined
+    // After an alert, a door opening again at night is a new watch (a home without a motion
+    // sensor never sees the movement indoors that would end the old one).
+    const fresh = state.firing && event.type === 'door.opened'
+    const watching = state.openedAtMs !== undefined && !fresh
     if (!watching && (event.type === 'door.closed' || !isNightAt(event.atMs, settings.activeHours, settings.timeZone))) return { state }
+    if (fresh) return { state: { openedAtMs: event.atMs, lastDoorEventMs: event.atMs, doorClosed: false, firing: false } }
     return { state: { ...state, openedAtMs: state.openedAtMs ?? event.atMs, lastDoorEventMs: event.atMs, doorClosed: event.type === 'door.closed' } }
   }
   if (!INDOORS.has(event.type) || state.openedAtMs === undefined || !state.doorClosed) return { state }

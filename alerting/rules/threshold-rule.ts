@@ -1,5 +1,5 @@
 import { METRICS, type Threshold } from '../../contract/index.js'
-import { describeDuration } from '../escalation-policy.js'
+import { describeDuration } from '../describe-duration.js'
 import type { Reading, RuleFinding } from './rule-finding.js'
 
 /**

@@ -107,4 +107,35 @@ describe('rules through the real pipeline', () => {
       summary: 'Medication missed: evening',
     })
   })
+
+  it('keeps an inactivity alert and the last activity across a restart, and notes the next movement', async () => {
+    const morning = Date.parse('2026-06-15T05:00:00Z') // 06:00 in London
+    const { t: first, personId, clock } = await start(new ManualClock(morning))
+    const motion = await device(first, 'motion-sensor', personId, 'motion-1')
+    clock.set(morning + 30 * 60_000)
+    await motion.event('motion', { room: 'kitchen' })
+    await eventually(async () => ((await first.api.request('GET', '/metrics')).body.includes('hearth_rule_inputs_total{input="events"} 1') ? true : undefined), 'the motion judged')
+    clock.set(morning + 4 * 3_600_000) // 10:00: three quiet hours since the day began at 07:00
+    first.platform.tick()
+    const quiet = await waitForAlert(first, personId, (a) => a.kind === 'inactivity', 'the inactivity alert')
+    expect(quiet.summary).toBe('No movement for 3 h since the day began at 07:00 (active hours 07:00 to 22:00)')
+    await Promise.all(devices.splice(0).map((d) => d.close()))
+    await first.close()
+
+    const later = new ManualClock(morning + 4 * 3_600_000 + 20 * 60_000)
+    t = await startTestPlatform(dataDir, {}, later)
+    t.platform.tick()
+    // The sensor last spoke at 06:30 and has not checked in since: it is offline too, before and after.
+    expect((await alertsOf(t, personId)).map((a) => [a.kind, a.status, a.clearedAt, a.occurrences])).toEqual([
+      ['device.offline', 'raised', null, 1],
+      ['inactivity', 'raised', null, 1],
+    ])
+    const again = new VirtualDevice(motion.credentials, t.mqttUrl)
+    await again.connect()
+    devices.push(again)
+    later.set(morning + 4 * 3_600_000 + 30 * 60_000)
+    await again.event('motion', { room: 'hallway' })
+    const noted = await waitForAlert(t, personId, (a) => a.id === quiet.id && a.clearedAt !== null, 'the movement noted')
+    expect(noted).toMatchObject({ status: 'raised', clearedAt: new Date(morning + 4 * 3_600_000 + 30 * 60_000).toISOString() })
+  })
 })
