@@ -53,6 +53,12 @@ export class ApiClient {
     return person.alerts
   }
 
+  /** What happened to an alert, oldest first. */
+  async alertHistory(alertId: string): Promise<Array<{ at: string; action: string; by: string | null; detail: string | null }>> {
+    const alert = await this.call<{ history: Array<{ at: string; action: string; by: string | null; detail: string | null }> }>('GET', `/api/alerts/${encodeURIComponent(alertId)}`)
+    return alert.history
+  }
+
   /** A counter's value from the Prometheus endpoint (0 when it has not been counted yet). */
   async metric(series: string): Promise<number> {
     const response = await fetch(new URL('/metrics', this.baseUrl))

@@ -129,7 +129,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     }
     const alerts = (await api.alertsOf(person.id)).sort((a, b) => Number(a.id.slice(2)) - Number(b.id.slice(2)))
     if (!options.follow) for (const alert of alerts) log(describe(alert))
-    const checks = compare(scenario, alerts)
+    const histories = new Map(await Promise.all(alerts.map(async (a) => [a.id, await api.alertHistory(a.id)] as const)))
+    const checks = compare(scenario, alerts, (id) => (histories.get(id) ?? []).map((h) => `${h.action}: ${h.detail ?? ''}`))
     return { personId: person.id, alerts, checks, ok: checks.every((c) => c.ok) }
   } finally {
     await Promise.all([...devices.values()].map((d) => d.close()))
@@ -137,7 +138,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
 }
 
 /** The expected alerts, in order, and no others. */
-export function compare(scenario: Scenario, alerts: readonly Alert[]): Array<{ ok: boolean; text: string }> {
+export function compare(scenario: Scenario, alerts: readonly Alert[], historyOf: (alertId: string) => string[]): Array<{ ok: boolean; text: string }> {
   const checks: Array<{ ok: boolean; text: string }> = []
   const check = (ok: boolean, text: string): void => void checks.push({ ok, text })
   scenario.expected.forEach((want, i) => {
@@ -147,6 +148,7 @@ export function compare(scenario: Scenario, alerts: readonly Alert[]): Array<{ o
     check(got.kind === want.kind && got.priority === want.priority, `${label}: got ${got.priority} ${got.kind}`)
     check(localClock(got.raisedAt, scenario.timeZone) === want.raisedAt, `${label}: raised at ${localClock(got.raisedAt, scenario.timeZone)}`)
     for (const problem of mismatches(want, got)) check(false, `${label}: ${problem}`)
+    if (want.history !== undefined) check(historyOf(got.id).some((h) => h.includes(want.history ?? '')), `${label}: history mentions "${want.history}"`)
   })
   for (const extra of alerts.slice(scenario.expected.length)) check(false, `unexpected ${extra.priority} ${extra.kind} at ${localClock(extra.raisedAt, scenario.timeZone)}: ${extra.summary ?? ''}`)
   return checks

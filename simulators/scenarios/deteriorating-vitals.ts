@@ -31,7 +31,14 @@ export const deterioratingVitals: Scenario = {
   // 11:30 pulse 111 (2) and temperature 38.1 (1) make 7. Thresholds fire five minutes after the
   // first reading beyond them: SpO2 91 at 12:10, respiration 25 at 12:45, pulse 131 at 13:30.
   expected: [
-    { kind: 'news2', priority: 'emergency', raisedAt: '10:45', status: 'raised', summary: 'partial NEWS2 (4 of 7 parameters)' },
+    {
+      kind: 'news2',
+      priority: 'emergency',
+      raisedAt: '10:45',
+      status: 'raised',
+      summary: 'partial NEWS2 (4 of 7 parameters)',
+      history: 'priority raised to emergency; partial NEWS2 (4 of 7 parameters): 7',
+    },
     { kind: 'threshold.spo2', priority: 'urgent', raisedAt: '12:15', status: 'raised', summary: 'SpO2 91 %, below 92 %' },
     { kind: 'threshold.respiratory_rate', priority: 'urgent', raisedAt: '12:50', status: 'raised', summary: 'Respiration rate 25 1/min, above 24' },
     { kind: 'threshold.heart_rate', priority: 'urgent', raisedAt: '13:35', status: 'raised', summary: 'Pulse 132 beat/min, above 130' },

@@ -41,6 +41,8 @@ export interface ExpectedAlert {
   cleared?: boolean
   /** A phrase its summary contains. */
   summary?: string
+  /** A phrase one of its history entries contains (such as how its priority rose). */
+  history?: string
 }
 
 export const MINUTE = 60_000
