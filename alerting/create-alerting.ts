@@ -11,6 +11,7 @@ import {
   parseDeviceEvent,
   parseDeviceTopic,
   type Alert,
+  type AlertHistoryEntry,
   type Clock,
   type DeviceCommand,
   type DeviceEvent,
@@ -58,6 +59,8 @@ export type AlertListener = (alert: Alert) => void
 export interface Alerting extends Service {
   acknowledge(alertId: string, by: string): Alert
   resolve(alertId: string, by: string, outcome: Outcome, note?: string): Alert
+  /** A responder's note in the alert's history; open or closed, for the record. */
+  addNote(alertId: string, by: string, text: string): { alert: Alert; entry: AlertHistoryEntry }
   onChange(listener: AlertListener): () => void
   health(): HealthReport
   /** Checks deadlines and silence rules now (also done every `tickIntervalMs`). */
@@ -309,6 +312,18 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       flushCommands()
       announce(alert)
       return alert
+    },
+    addNote(alertId, by, text) {
+      const result = deps.alerts.transaction(() => {
+        const alert = deps.alerts.get(alertId)
+        if (!alert) throw new HearthError('not_found', `no alert ${alertId}`)
+        const entry: AlertHistoryEntry = { at: new Date(deps.clock.now()).toISOString(), action: 'note', by, detail: text }
+        deps.alerts.addHistory(alert.id, entry)
+        return { alert, entry }
+      })
+      // Who and where, never what: a note is health data.
+      log.info({ alertId, by }, 'note added to alert')
+      return result
     },
     onChange(listener) {
       listeners.add(listener)

@@ -70,6 +70,7 @@ export const ALERT_ACTIONS = [
   'escalated',
   'reraised',
   'condition-cleared',
+  'note',
 ] as const
 export type AlertAction = (typeof ALERT_ACTIONS)[number]
 

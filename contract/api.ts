@@ -147,3 +147,63 @@ export interface SeriesPoint {
   max: number
   count: number
 }
+
+/** A responder's note on an alert (issue: dashboard). */
+export const AlertNoteBodySchema = z.strictObject({
+  text: z.string().trim().min(1, 'write something').max(2000),
+})
+
+export const UpdateUserBodySchema = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(128).optional(),
+    roles: z.array(RoleSchema).min(1).optional(),
+  })
+  .refine((b) => b.displayName !== undefined || b.roles !== undefined, { message: 'change displayName or roles', path: ['(root)'] })
+
+/** What may change about a person after creation; the time zone changes through their care settings. */
+export const UpdatePersonBodySchema = CreatePersonBodySchema.omit({ timeZone: true })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field', path: ['(root)'] })
+
+/** A period for the service figures, at most 31 days. */
+export const AnswerTimesQuerySchema = z
+  .strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .transform((q) => ({ fromMs: Date.parse(q.from), toMs: Date.parse(q.to) }))
+  .refine((q) => q.toMs > q.fromMs, { message: 'must be after from', path: ['to'] })
+  .refine((q) => q.toMs - q.fromMs <= 31 * 86_400_000, { message: 'at most 31 days', path: ['to'] })
+
+/** The industry targets for alarm calls (TEC Services Association): answered within 60 s and 180 s. */
+export const ANSWER_TARGETS = { within60s: 0.975, within180s: 0.99 } as const
+
+export interface AnswerShare {
+  /** Alarm alerts raised in the period and answered (acknowledged) or still waiting. */
+  alarms: number
+  within60s: number
+  within180s: number
+  /** Shares of `alarms`, 0 to 1; null when there were none. */
+  share60s: number | null
+  share180s: number | null
+}
+
+export interface AnswerTimes {
+  from: string
+  to: string
+  targets: typeof ANSWER_TARGETS
+  overall: AnswerShare
+  /** By the responder who first acknowledged each alarm. */
+  byResponder: Array<AnswerShare & { responder: string }>
+  /** Alarms answered after 180 s, or not yet, for review: slowest first. */
+  late: Array<{ alertId: string; personId: string; personName: string; kind: string; raisedAt: string; answeredAfterSeconds: number | null; acknowledgedBy: string | null }>
+}
+
+/** One line of a person's timeline: what their devices said, what happened to their alerts. */
+export interface TimelineItem {
+  at: string
+  source: 'event' | 'alert'
+  /** The event type, or the alert history action. */
+  type: string
+  text: string
+  deviceId?: string
+  alertId?: string
+  by?: string | null
+}

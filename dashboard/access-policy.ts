@@ -16,6 +16,7 @@ export const POLICY = {
   // Thresholds and settings are clinical decisions.
   'care:write': ['admin', 'clinician'],
   'absences:write': ['admin', 'supervisor', 'responder', 'clinician'],
+  'figures:read': ['admin', 'supervisor', 'responder'],
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>

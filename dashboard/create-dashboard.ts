@@ -7,13 +7,14 @@ import type { Clock, Service } from '../contract/index.js'
 import { authenticate } from './authenticate.js'
 import { createErrorHandler, notFound } from './error-handler.js'
 import { attachLiveAlerts } from './live-alerts.js'
-import type { AbsencesAdmin, AlertDesk, AlertQueries, CareSettingsAdmin, Devices, HealthProbe, People, ReadingsQueries, Users } from './ports.js'
+import type { AbsencesAdmin, AlertDesk, AlertQueries, CareSettingsAdmin, EventQueries, Devices, HealthProbe, People, ReadingsQueries, Users } from './ports.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { careSettingsRoutes } from './routes/care-settings-routes.js'
 import type { RouteContext } from './routes/context.js'
 import { deviceRoutes } from './routes/device-routes.js'
+import { figuresRoutes } from './routes/figures-routes.js'
 import { personRoutes } from './routes/person-routes.js'
 
 export interface DashboardConfig {
@@ -33,6 +34,7 @@ export interface DashboardDeps {
   people: People
   devices: Devices
   alerts: AlertQueries
+  events: EventQueries
   desk: AlertDesk
   readings: ReadingsQueries
   careSettings: CareSettingsAdmin
@@ -84,6 +86,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       api.use('/persons', careSettingsRoutes(ctx))
       api.use('/devices', deviceRoutes(ctx))
       api.use('/alerts', alertRoutes(ctx))
+      api.use('/figures', figuresRoutes(ctx))
       api.use('/', adminRoutes(ctx))
       api.use(notFound())
       app.use('/api', api)

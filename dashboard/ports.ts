@@ -16,6 +16,9 @@ import type {
   ThresholdInForce,
 } from '../contract/index.js'
 
+import type { AnsweredAlarm } from './answer-times.js'
+import type { TimelineAlertEntry, TimelineEvent } from './person-timeline.js'
+
 export interface UserView {
   id: string
   username: string
@@ -29,6 +32,7 @@ export interface Users {
   create(user: { username: string; displayName: string; passwordHash: string; roles: Role[] }, nowMs: number): UserView
   credentialsOf(username: string): { user: UserView; passwordHash: string } | undefined
   list(): UserView[]
+  update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined }): UserView | undefined
   openSession(userId: string, nowMs: number, ttlMs: number): string
   userOfSession(secret: string, nowMs: number): UserView | undefined
   sessionExpiresAt(secret: string): number | undefined
@@ -46,6 +50,7 @@ export interface People {
   create(body: CreatePersonBody, nowMs: number): PersonView
   get(id: string): PersonView | undefined
   list(limit?: number): PersonView[]
+  update(id: string, change: Partial<Omit<CreatePersonBody, 'timeZone'>>): PersonView | undefined
 }
 
 export interface DeviceView {
@@ -72,6 +77,7 @@ export interface Devices {
 export interface AlertDesk {
   acknowledge(alertId: string, by: string): Alert
   resolve(alertId: string, by: string, outcome: Outcome, note?: string): Alert
+  addNote(alertId: string, by: string, text: string): { alert: Alert; entry: AlertHistoryEntry }
   onChange(listener: (alert: Alert) => void): () => void
 }
 
@@ -80,6 +86,13 @@ export interface AlertQueries {
   list(status: 'open' | 'resolved' | 'all', limit: number): Alert[]
   listForPerson(personId: string, limit: number): Alert[]
   history(alertId: string): AlertHistoryEntry[]
+  historyForPerson(personId: string, limit: number): TimelineAlertEntry[]
+  answers(fromMs: number, toMs: number, kinds: readonly string[]): AnsweredAlarm[]
+}
+
+/** Device events as the journal keeps them, for a person's timeline. */
+export interface EventQueries {
+  recentForDevices(deviceIds: readonly string[], limit: number): TimelineEvent[]
 }
 
 export interface ReadingsQueries {

@@ -155,6 +155,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         people,
         devices,
         alerts,
+        events: journal,
         desk: alerting,
         readings: readingsStore,
         careSettings,

@@ -71,6 +71,26 @@ const STATUS_FILTER = {
   all: '1 = 1',
 } as const
 
+interface AnswerRow {
+  seq: number
+  person_id: string
+  person_name: string
+  kind: string
+  raised_at: number
+  answered_at: number | null
+  answered_by: string | null
+}
+
+export interface AlertAnswer {
+  alertId: string
+  personId: string
+  personName: string
+  kind: string
+  raisedAtMs: number
+  answeredAtMs: number | null
+  answeredBy: string | null
+}
+
 export type NewAlert = Omit<Alert, 'id' | 'personName'> & { foldKey: string }
 
 export function createAlertRepository(db: SqliteDatabase) {
@@ -95,6 +115,23 @@ export function createAlertRepository(db: SqliteDatabase) {
        resolved_by = @resolvedBy, outcome = @outcome, note = @note, cancelled_at = @cancelledAt,
        occurrences = @occurrences, escalation_level = @escalationLevel, summary = @summary, flapping = @flapping,
        cleared_at = @clearedAt, deadline_at = @nextEscalationAt, reraised_count = @reraisedCount WHERE seq = @seq`,
+  )
+  const personHistory = db.prepare<[string, number], { seq: number; kind: string; summary: string | null; device_id: string; at: number; action: AlertHistoryEntry['action']; by: string | null; detail: string | null }>(
+    `SELECT alerts.seq, alerts.kind, alerts.summary, alerts.device_id, h.at, h.action, h.by, h.detail
+       FROM alert_history h JOIN alerts ON alerts.seq = h.alert_seq
+      WHERE alerts.person_id = ? ORDER BY h.at DESC, h.rowid DESC LIMIT ?`,
+  )
+  // The first time a person took each alert: an acknowledgement, or a resolution of one nobody had taken.
+  const answers = db.prepare<[number, number, string], AnswerRow>(
+    `SELECT alerts.seq, alerts.person_id, persons.name AS person_name, alerts.kind, alerts.raised_at,
+            first.at AS answered_at, first.by AS answered_by
+       FROM alerts JOIN persons ON persons.id = alerts.person_id
+       LEFT JOIN alert_history AS first ON first.rowid = (
+         SELECT h.rowid FROM alert_history h
+          WHERE h.alert_seq = alerts.seq AND h.action IN ('acknowledged', 'resolved') AND h.by IS NOT NULL AND h.by != 'hearth'
+          ORDER BY h.at, h.rowid LIMIT 1)
+      WHERE alerts.raised_at >= ? AND alerts.raised_at < ? AND alerts.kind IN (SELECT value FROM json_each(?))
+      ORDER BY alerts.raised_at`,
   )
   const addHistory = db.prepare('INSERT INTO alert_history (alert_seq, at, action, by, detail) VALUES (?, ?, ?, ?, ?)')
   const history = db.prepare<[number], { at: number; action: AlertHistoryEntry['action']; by: string | null; detail: string | null }>(
@@ -146,6 +183,31 @@ export function createAlertRepository(db: SqliteDatabase) {
       const seq = seqOf(alertId)
       if (seq === undefined) return []
       return history.all(seq).map((h) => ({ ...h, at: new Date(h.at).toISOString() }))
+    },
+    /** What happened to a person's alerts, newest first. */
+    historyForPerson(personId: string, limit: number) {
+      return personHistory.all(personId, limit).map((r) => ({
+        alertId: `a-${r.seq}`,
+        kind: r.kind,
+        summary: r.summary,
+        deviceId: r.device_id,
+        at: new Date(r.at).toISOString(),
+        action: r.action,
+        by: r.by,
+        detail: r.detail,
+      }))
+    },
+    /** Alerts of these kinds raised in [fromMs, toMs), with when and by whom a person first took each. */
+    answers(fromMs: number, toMs: number, kinds: readonly string[]): AlertAnswer[] {
+      return answers.all(fromMs, toMs, JSON.stringify(kinds)).map((r) => ({
+        alertId: `a-${r.seq}`,
+        personId: r.person_id,
+        personName: r.person_name,
+        kind: r.kind,
+        raisedAtMs: r.raised_at,
+        answeredAtMs: r.answered_at,
+        answeredBy: r.answered_by,
+      }))
     },
     list(status: keyof typeof STATUS_FILTER, limit: number): Alert[] {
       return lists[status].all(limit).map(toAlert)

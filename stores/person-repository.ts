@@ -24,6 +24,7 @@ export function createPersonRepository(db: SqliteDatabase) {
   const insert = db.prepare('INSERT INTO persons (id, name, time_zone, details, created_at) VALUES (?, ?, ?, ?, ?)')
   const byId = db.prepare<[string], Row>('SELECT * FROM persons WHERE id = ?')
   const all = db.prepare<[number], Row>('SELECT * FROM persons ORDER BY name LIMIT ?')
+  const update = db.prepare('UPDATE persons SET name = ?, details = ? WHERE id = ?')
   return {
     create(body: CreatePersonBody, nowMs: number): PersonRecord {
       const id = `p-${randomBytes(6).toString('hex')}`
@@ -34,6 +35,15 @@ export function createPersonRepository(db: SqliteDatabase) {
     get(id: string): PersonRecord | undefined {
       const row = byId.get(id)
       return row ? toRecord(row) : undefined
+    },
+    /** Changes who the person is (name, address, contacts, notes); the time zone has its own versioned path. */
+    update(id: string, change: Partial<Omit<CreatePersonBody, 'timeZone'>>): PersonRecord | undefined {
+      const row = byId.get(id)
+      if (!row) return undefined
+      const current = toRecord(row)
+      const { id: _id, createdAt: _createdAt, name, timeZone: _timeZone, ...details } = { ...current, ...change }
+      update.run(name, JSON.stringify(details), id)
+      return toRecord(byId.get(id) as Row)
     },
     list(limit = 1000): PersonRecord[] {
       return all.all(limit).map(toRecord)

@@ -42,6 +42,7 @@ export function createUserRepository(db: SqliteDatabase) {
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?')
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username')
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users')
+  const updateUser = db.prepare('UPDATE users SET display_name = COALESCE(?, display_name), roles = COALESCE(?, roles) WHERE id = ?')
   const insertSession = db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
   const session = db.prepare<[string, number], UserRow>(
     'SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_hash = ? AND expires_at > ?',
@@ -68,6 +69,12 @@ export function createUserRepository(db: SqliteDatabase) {
       return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined
     },
     list: (): UserRecord[] => all.all().map(toUser),
+    /** Changes a user's name or roles; undefined for an unknown id. Sessions keep working with the new roles. */
+    update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined }): UserRecord | undefined {
+      updateUser.run(change.displayName ?? null, change.roles ? JSON.stringify(change.roles) : null, id)
+      const row = byId.get(id)
+      return row ? toUser(row) : undefined
+    },
     openSession(userId: string, nowMs: number, ttlMs: number): string {
       const secret = randomBytes(32).toString('base64url')
       purgeSessions.run(nowMs)

@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { CreateTokenBodySchema, CreateUserBodySchema, HearthError } from '../../contract/index.js'
+import { CreateTokenBodySchema, CreateUserBodySchema, HearthError, UpdateUserBodySchema } from '../../contract/index.js'
 import { requires } from '../authenticate.js'
 import { hashPassword } from '../password-hash.js'
 import { validate } from '../validate-input.js'
@@ -21,6 +21,14 @@ export function adminRoutes(ctx: RouteContext): Router {
     )
     ctx.logger.info({ username: user.username, roles: user.roles, by: req.principal?.username }, 'user created')
     res.status(201).json(user)
+  })
+
+  router.patch('/users/:id', requires('users:manage'), (req, res) => {
+    const body = validate(UpdateUserBodySchema, req.body, 'user change')
+    const user = ctx.users.update(req.params.id as string, body)
+    if (!user) throw new HearthError('not_found', `no user ${req.params.id as string}`)
+    ctx.logger.info({ username: user.username, roles: user.roles, by: req.principal?.username }, 'user changed')
+    res.json(user)
   })
 
   /** Bearer tokens for integrations; the token is shown only in this response. */

@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { AlertListQuerySchema, HearthError, ResolveBodySchema, compareAlertsForQueue } from '../../contract/index.js'
+import { AlertListQuerySchema, AlertNoteBodySchema, HearthError, ResolveBodySchema, compareAlertsForQueue } from '../../contract/index.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -32,6 +32,12 @@ export function alertRoutes(ctx: RouteContext): Router {
     const body = validate(ResolveBodySchema, req.body, 'resolution')
     const by = req.principal?.username ?? 'unknown'
     res.json(ctx.desk.resolve(req.params.id as string, by, body.outcome, body.note))
+  })
+
+  router.post('/:id/notes', requires('alerts:act'), (req, res) => {
+    const body = validate(AlertNoteBodySchema, req.body, 'note')
+    const by = req.principal?.username ?? 'unknown'
+    res.status(201).json(ctx.desk.addNote(req.params.id as string, by, body.text))
   })
 
   return router

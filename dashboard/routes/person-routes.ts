@@ -1,5 +1,6 @@
 import { Router } from 'express'
-import { CreatePersonBodySchema, HearthError, ReadingsQuerySchema, MAX_SERIES_POINTS, METRICS } from '../../contract/index.js'
+import { CreatePersonBodySchema, HearthError, ReadingsQuerySchema, MAX_SERIES_POINTS, METRICS, UpdatePersonBodySchema } from '../../contract/index.js'
+import { buildTimeline } from '../person-timeline.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -32,6 +33,23 @@ export function personRoutes(ctx: RouteContext): Router {
       latest: await ctx.readings.latest(person.id),
       alerts: ctx.alerts.listForPerson(person.id, 50),
     })
+  })
+
+  router.patch('/:id', requires('persons:write'), (req, res) => {
+    personOr404(req.params.id as string)
+    const body = validate(UpdatePersonBodySchema, req.body, 'person change')
+    const person = ctx.people.update(req.params.id as string, body)
+    ctx.logger.info({ personId: req.params.id, fields: Object.keys(body), by: req.principal?.username }, 'person changed')
+    res.json(person)
+  })
+
+  /** What the person's devices said and what happened to their alerts, newest first. */
+  router.get('/:id/timeline', requires('persons:read'), (req, res) => {
+    const person = personOr404(req.params.id as string)
+    const limit = Math.min(Math.max(Number(req.query.limit ?? 200) || 200, 1), 1000)
+    const deviceIds = ctx.devices.listForPerson(person.id).map((d) => d.id)
+    const items = buildTimeline(ctx.events.recentForDevices(deviceIds, limit), ctx.alerts.historyForPerson(person.id, limit), limit)
+    res.json({ personId: person.id, items })
   })
 
   router.get('/:id/readings', requires('readings:read'), async (req, res) => {
