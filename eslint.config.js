@@ -1,8 +1,9 @@
 import js from '@eslint/js'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dashboard/public/**', 'data/**', 'demo-data/**'] },
+  { ignores: ['node_modules/**', 'dashboard/dist/**', 'data/**', 'demo-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -15,6 +16,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/only-throw-error': 'error',
     },
+  },
+  {
+    // The responder web app runs in the browser, not in Node.
+    files: ['dashboard/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Tests read untyped JSON responses; asserting on them is the point.

@@ -42,7 +42,7 @@ export interface DashboardDeps {
   health: HealthProbe
 }
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url))
+const PUBLIC_DIR = fileURLToPath(new URL('./dist', import.meta.url))
 
 export function createDashboard(config: DashboardConfig, deps: DashboardDeps): Service {
   let live: ReturnType<typeof attachLiveAlerts> | undefined

@@ -1,0 +1,66 @@
+import { ANSWER_TARGET_SECONDS } from './contract-values.js'
+import { formatElapsed } from './format.js'
+
+export type ClockState = 'neutral' | 'amber' | 'red'
+
+/** Against the 60 s answer target: amber from half of it, red from it; only while nobody has taken the alert. */
+export function clockState(elapsedSeconds: number, waiting: boolean): ClockState {
+  if (!waiting) return 'neutral'
+  if (elapsedSeconds >= ANSWER_TARGET_SECONDS) return 'red'
+  if (elapsedSeconds >= ANSWER_TARGET_SECONDS / 2) return 'amber'
+  return 'neutral'
+}
+
+const STATE_TEXT: Record<ClockState, string> = { neutral: '', amber: 'nearing 60 s target', red: 'over 60 s target' }
+
+interface Registered {
+  sinceMs: number
+  waiting: boolean
+  time: HTMLElement
+  /** Written in place each second: one text node, no element replaced. */
+  text: Text
+  note: HTMLElement | null
+  lastText?: string
+  lastState?: ClockState
+}
+
+const clocks = new Map<HTMLElement, Registered>()
+let timer: number | undefined
+
+function update(clock: Registered, nowMs: number): void {
+  const seconds = Math.floor((nowMs - clock.sinceMs) / 1000)
+  const text = formatElapsed(seconds)
+  const state = clockState(seconds, clock.waiting)
+  // Text only: the list itself is never re-rendered or re-sorted by the clock.
+  if (text !== clock.lastText) {
+    clock.text.nodeValue = text
+    clock.lastText = text
+  }
+  if (state !== clock.lastState) {
+    clock.time.dataset.state = state
+    if (clock.note) clock.note.textContent = STATE_TEXT[state]
+    clock.lastState = state
+  }
+}
+
+function tickAll(): void {
+  const now = Date.now()
+  for (const clock of clocks.values()) update(clock, now)
+}
+
+/** One shared 1 s timer drives every clock on the page. */
+export function registerClock(time: HTMLElement, note: HTMLElement | null, sinceIso: string, waiting: boolean): () => void {
+  const textNode = document.createTextNode('')
+  time.replaceChildren(textNode)
+  const clock: Registered = { sinceMs: Date.parse(sinceIso), waiting, time, text: textNode, note }
+  clocks.set(time, clock)
+  update(clock, Date.now())
+  timer ??= window.setInterval(tickAll, 1000)
+  return () => {
+    clocks.delete(time)
+    if (clocks.size === 0 && timer !== undefined) {
+      window.clearInterval(timer)
+      timer = undefined
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { useState } from 'preact/hooks'
+import type { Alert, Outcome } from '../../../../contract/alert.js'
+import { api } from '../api.js'
+import { conflictText } from '../conflict-text.js'
+import { OUTCOMES } from '../contract-values.js'
+import { OUTCOME_LABELS } from '../format.js'
+import { useAlertQueue } from '../live-queue.js'
+
+interface Result {
+  text: string
+  isError: boolean
+}
+
+export function AlertActions({ alert, stale }: { alert: Alert; stale: boolean }) {
+  const queue = useAlertQueue()
+  const [busy, setBusy] = useState(false)
+  const [result, setResult] = useState<Result | undefined>()
+  const [note, setNote] = useState('')
+  const [outcome, setOutcome] = useState<Outcome | ''>('')
+  const [resolveNote, setResolveNote] = useState('')
+  const id = alert.id
+
+  const act = async (path: string, body: unknown, done: string, after?: () => void) => {
+    setBusy(true)
+    setResult(undefined)
+    try {
+      const answer = await api<Alert | { alert: Alert }>(`/api/alerts/${encodeURIComponent(id)}/${path}`, { method: 'POST', body })
+      queue.apply('alert' in answer ? answer.alert : answer)
+      setResult({ text: done, isError: false })
+      after?.()
+    } catch (error) {
+      setResult({ text: conflictText(error), isError: true })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const describedBy = stale ? 'queue-stale' : undefined
+  return (
+    <div class="alert-actions" data-stale={String(stale)}>
+      {alert.status === 'raised' && (
+        <button type="button" class="primary" data-testid="ack-button" disabled={busy} aria-describedby={describedBy} onClick={() => void act('acknowledge', {}, 'Taken by you.')}>
+          Acknowledge
+        </button>
+      )}
+      <form
+        class="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (note.trim() === '') setResult({ text: 'Write the note first.', isError: true })
+          else void act('notes', { text: note.trim() }, 'Note added.', () => setNote(''))
+        }}
+      >
+        <label for={`note-${id}`}>Note</label>
+        <input id={`note-${id}`} data-testid="note-input" maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <button type="submit" data-testid="note-button" disabled={busy} aria-describedby={describedBy}>
+          Add note
+        </button>
+      </form>
+      <form
+        class="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (outcome === '') return
+          const text = resolveNote.trim()
+          void act('resolve', { outcome, ...(text ? { note: text } : {}) }, 'Resolved.')
+        }}
+      >
+        <label for={`outcome-${id}`}>Outcome</label>
+        <select id={`outcome-${id}`} data-testid="resolve-outcome" required value={outcome} onChange={(e) => setOutcome(e.currentTarget.value as Outcome | '')}>
+          <option value="">Choose…</option>
+          {OUTCOMES.map((o) => (
+            <option key={o} value={o}>
+              {OUTCOME_LABELS[o]}
+            </option>
+          ))}
+        </select>
+        <label for={`resolve-note-${id}`}>Closing note (optional)</label>
+        <input id={`resolve-note-${id}`} maxLength={4096} value={resolveNote} onInput={(e) => setResolveNote(e.currentTarget.value)} />
+        <button type="submit" data-testid="resolve-button" disabled={busy} aria-describedby={describedBy}>
+          Resolve
+        </button>
+      </form>
+      <p class="action-result" role="status">
+        {result && !result.isError ? result.text : ''}
+      </p>
+      <p class="action-result error" role="alert" data-testid="action-error">
+        {result?.isError ? result.text : ''}
+      </p>
+    </div>
+  )
+}

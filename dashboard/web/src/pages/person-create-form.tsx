@@ -1,0 +1,81 @@
+import { useState } from 'preact/hooks'
+import { api, formErrorText, problemsFor } from '../api.js'
+import { ContactsEditor, contactsBody, type ContactDraft } from '../components/contacts-editor.js'
+import { FieldProblems, invalidProps } from '../components/field-problems.js'
+import { navigate } from '../router.js'
+import type { PersonView } from '../types.js'
+
+const FIELDS = [
+  { key: 'name', label: 'Name', type: 'text', required: true, autocomplete: 'off' },
+  { key: 'dateOfBirth', label: 'Date of birth', type: 'date', required: false, autocomplete: 'off' },
+  { key: 'phone', label: 'Phone', type: 'tel', required: false, autocomplete: 'off' },
+  { key: 'timeZone', label: 'Time zone (IANA)', type: 'text', required: true, autocomplete: 'off' },
+] as const
+
+type Key = (typeof FIELDS)[number]['key'] | 'address' | 'medicalNotes'
+
+/** POST /api/persons (admins, supervisors): then straight to the new person's view. */
+export function PersonCreateForm() {
+  const [values, setValues] = useState<Record<Key, string>>({ name: '', dateOfBirth: '', phone: '', timeZone: 'Europe/London', address: '', medicalNotes: '' })
+  const [contacts, setContacts] = useState<ContactDraft[]>([])
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(undefined)
+    const body: Record<string, unknown> = { name: values.name.trim(), timeZone: values.timeZone.trim() }
+    for (const key of ['dateOfBirth', 'phone', 'address', 'medicalNotes'] as const) if (values[key].trim()) body[key] = values[key].trim()
+    const list = contactsBody(contacts)
+    if (list.length > 0) body.contacts = list
+    try {
+      const person = await api<PersonView>('/api/persons', { method: 'POST', body })
+      navigate({ page: 'person', personId: person.id })
+    } catch (caught) {
+      setError(caught)
+      setBusy(false)
+    }
+  }
+
+  const input = (key: Key) => ({
+    id: `new-person-${key}`,
+    value: values[key],
+    onInput: (e: Event) => setValues({ ...values, [key]: (e.currentTarget as HTMLInputElement).value }),
+    ...invalidProps(`new-person-${key}`, problemsFor(error, key)),
+  })
+
+  return (
+    <form class="panel form-grid" aria-labelledby="new-person-title" onSubmit={(e) => void submit(e)}>
+      <h2 id="new-person-title">Add a person</h2>
+      {FIELDS.map((f) => (
+        <div class="field" key={f.key}>
+          <label for={`new-person-${f.key}`}>{f.label}</label>
+          <input type={f.type} required={f.required} autocomplete={f.autocomplete} {...input(f.key)} />
+          <FieldProblems id={`new-person-${f.key}-problems`} problems={problemsFor(error, f.key)} />
+        </div>
+      ))}
+      <div class="field wide">
+        <label for="new-person-address">Address</label>
+        <textarea rows={2} {...input('address')} />
+        <FieldProblems id="new-person-address-problems" problems={problemsFor(error, 'address')} />
+      </div>
+      <div class="field wide">
+        <label for="new-person-medicalNotes">Medical notes</label>
+        <textarea rows={3} {...input('medicalNotes')} />
+        <FieldProblems id="new-person-medicalNotes-problems" problems={problemsFor(error, 'medicalNotes')} />
+      </div>
+      <div class="wide">
+        <ContactsEditor idPrefix="new-person" contacts={contacts} error={error} onChange={setContacts} />
+      </div>
+      <div class="form-actions wide">
+        <button type="submit" class="primary" disabled={busy}>
+          Add person
+        </button>
+        <p class="error" role="alert">
+          {formErrorText(error, (f) => /^(name|dateOfBirth|phone|timeZone|address|medicalNotes|contacts\.\d+\.name)$/.test(f))}
+        </p>
+      </div>
+    </form>
+  )
+}

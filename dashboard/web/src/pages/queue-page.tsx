@@ -1,0 +1,36 @@
+import type { SessionUser } from '../access.js'
+import { AlertItem } from '../components/alert-item.js'
+import { useLiveQueueContext } from '../live-queue.js'
+
+/** The responder's home: open alerts, emergencies first then oldest, live. */
+export function QueuePage({ user }: { user: SessionUser }) {
+  const live = useLiveQueueContext()
+  const alerts = live.queue.sorted()
+  const stale = !live.fresh
+  const waiting = alerts.filter((a) => a.status === 'raised').length
+  return (
+    <section data-testid="queue" aria-labelledby="queue-title" class="queue" data-stale={String(stale)}>
+      <div class="page-head">
+        <h1 id="queue-title">
+          Open alerts <span class="count">({alerts.length})</span>
+        </h1>
+        <p class="summary">
+          {waiting} waiting for a responder · {alerts.length - waiting} taken
+        </p>
+      </div>
+      {stale && (
+        <p id="queue-stale" class="notice stale-note">
+          {live.queue.isLoaded
+            ? 'Not live: this list may be out of date. Actions still go to Hearth, which refuses any that no longer apply.'
+            : 'Loading the queue…'}
+        </p>
+      )}
+      {alerts.length === 0 && live.queue.isLoaded && <p class="empty">No open alerts.</p>}
+      <ol class="alerts">
+        {alerts.map((alert) => (
+          <AlertItem key={alert.id} alert={alert} stale={stale} username={user.username} />
+        ))}
+      </ol>
+    </section>
+  )
+}

@@ -1,0 +1,122 @@
+import { Component } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
+import { can, homePage, PAGES, type PageName, type SessionUser } from './access.js'
+import { api } from './api.js'
+import { ConnectionBanner } from './components/connection-banner.js'
+import { EmergencyBanner } from './components/emergency-banner.js'
+import { SiteHeader } from './components/site-header.js'
+import { AlertQueueContext, LiveQueueContext, useLiveQueue } from './live-queue.js'
+import { NoAccess } from './components/no-access.js'
+import { DevicesPage } from './pages/devices-page.js'
+import { FiguresPage } from './pages/figures-page.js'
+import { PeoplePage } from './pages/people-page.js'
+import { QueuePage } from './pages/queue-page.js'
+import { UsersPage } from './pages/users-page.js'
+import { LazyPersonPage } from './person/lazy-person-page.js'
+import { useRoute, type Route } from './router.js'
+
+interface Props {
+  user: SessionUser
+  onSignedOut: () => void
+  /** The server no longer knows the session (expired, or signed out elsewhere). */
+  onSessionEnded: () => void
+}
+
+interface PageProps {
+  route: Route
+  user: SessionUser
+}
+
+/** Re-rendered by a new route only: pages that follow the live queue subscribe to it themselves. */
+class Page extends Component<PageProps> {
+  override shouldComponentUpdate(next: PageProps): boolean {
+    return next.route !== this.props.route || next.user !== this.props.user
+  }
+
+  override render() {
+    return <PageOf route={this.props.route} user={this.props.user} />
+  }
+}
+
+function PageOf({ route, user }: PageProps) {
+  const page: PageName | 'person' | 'unknown' = route.page === 'home' ? homePage(user) : route.page
+  if (page === 'person' && route.page === 'person') return <LazyPersonPage key={route.personId} personId={route.personId} user={user} />
+  if (page === 'unknown' || page === 'person') return <NoSuchPage />
+  const spec = PAGES.find((p) => p.name === page)
+  if (spec && !can(user, spec.action)) return <NoAccess title={spec.label} />
+  switch (page) {
+    case 'queue':
+      return <QueuePage user={user} />
+    case 'people':
+      return <PeoplePage user={user} />
+    case 'devices':
+      return <DevicesPage user={user} />
+    case 'figures':
+      return <FiguresPage />
+    case 'users':
+      return <UsersPage />
+  }
+}
+
+function NoSuchPage() {
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        There is no such page. <a href="#/">Go to the start page</a>.
+      </p>
+    </section>
+  )
+}
+
+/** The signed-in layout: header and navigation, the live banners, and the page of the current route. */
+export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
+  const route = useRoute()
+  const live = useLiveQueue(can(user, 'alerts:read'), onSessionEnded)
+  const main = useRef<HTMLElement>(null)
+  const firstRoute = useRef(true)
+
+  // Moving to another page moves focus there too, so a screen reader starts at the new page.
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false
+      return
+    }
+    main.current?.focus()
+    window.scrollTo(0, 0)
+  }, [route])
+
+  const signOut = async () => {
+    // The server also closes this session's live connections.
+    await api('/api/auth/logout', { method: 'POST', expectUnauthorized: true }).catch(() => undefined)
+    onSignedOut()
+  }
+
+  return (
+    <AlertQueueContext.Provider value={live.queue}>
+    <LiveQueueContext.Provider value={live}>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault()
+          main.current?.focus()
+        }}
+      >
+        Skip to main content
+      </a>
+      <SiteHeader user={user} route={route} live={live} onSignOut={() => void signOut()} />
+      <div class="banners">
+        <ConnectionBanner state={live.state} />
+        <EmergencyBanner emergencies={live.emergencies} onDismiss={live.dismissEmergency} />
+      </div>
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
+        {live.announcement}
+      </div>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Page route={route} user={user} />
+      </main>
+    </LiveQueueContext.Provider>
+    </AlertQueueContext.Provider>
+  )
+}

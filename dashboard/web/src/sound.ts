@@ -1,0 +1,50 @@
+/** The audible cue for a new emergency: a Web Audio beep, no file to load. */
+
+const MUTE_KEY = 'hearth.muteSound'
+let context: AudioContext | undefined
+
+/** Only the mute preference is kept in this browser: nothing about people, no credentials. */
+export function isMuted(): boolean {
+  try {
+    return window.localStorage.getItem(MUTE_KEY) === 'true'
+  } catch {
+    return false
+  }
+}
+
+export function setMuted(muted: boolean): void {
+  try {
+    window.localStorage.setItem(MUTE_KEY, String(muted))
+  } catch {
+    // Storage refused (private mode, quota): the choice holds until the page reloads.
+  }
+}
+
+/** Browsers start audio only after a gesture: called on the first click or key press. */
+export function unlockAudio(): void {
+  if (typeof AudioContext === 'undefined') return
+  context ??= new AudioContext()
+  if (context.state === 'suspended') void context.resume().catch(() => undefined)
+}
+
+/** Three short tones. Does nothing when muted or when the browser has not allowed audio yet. */
+export function playEmergencyCue(): void {
+  if (isMuted() || typeof AudioContext === 'undefined') return
+  context ??= new AudioContext()
+  const ctx = context
+  if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined)
+  const start = ctx.currentTime + 0.05
+  for (let i = 0; i < 3; i++) {
+    const at = start + i * 0.3
+    const oscillator = ctx.createOscillator()
+    const gain = ctx.createGain()
+    oscillator.type = 'square'
+    oscillator.frequency.value = i === 1 ? 1046 : 880
+    gain.gain.setValueAtTime(0.0001, at)
+    gain.gain.exponentialRampToValueAtTime(0.2, at + 0.02)
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.2)
+    oscillator.connect(gain).connect(ctx.destination)
+    oscillator.start(at)
+    oscillator.stop(at + 0.22)
+  }
+}
