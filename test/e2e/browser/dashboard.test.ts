@@ -215,9 +215,17 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     expect((await api.request('GET', '/api/users')).status).toBe(403)
   })
 
-  it('passes the accessibility checks on the devices, figures and users pages', async () => {
+  it('passes the accessibility checks on the sign-in, people, devices, figures and users pages', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } })
+    contexts.push(context)
+    const signInPage = await context.newPage()
+    await signInPage.goto(t.httpUrl)
+    await signInPage.getByTestId('signin-form').waitFor()
+    expect(await seriousViolations(signInPage)).toEqual([])
+
     const page = await pageFor('admin', ADMIN_PASSWORD)
     for (const [route, testId] of [
+      ['#/people', 'people-page'],
       ['#/devices', 'devices-page'],
       ['#/figures', 'figures-page'],
       ['#/users', 'users-page'],
