@@ -9,6 +9,8 @@ export const POLICY = {
   'alerts:act': ['admin', 'supervisor', 'responder'],
   'persons:read': ['admin', 'supervisor', 'responder', 'clinician'],
   'persons:write': ['admin', 'supervisor'],
+  /** A person's own alerts and timeline on their page: clinicians follow them too. */
+  'person-alerts:read': ['admin', 'supervisor', 'responder', 'clinician'],
   'devices:read': ['admin', 'supervisor', 'responder'],
   'devices:provision': ['admin', 'supervisor'],
   'readings:read': ['admin', 'supervisor', 'responder', 'clinician'],

@@ -42,6 +42,18 @@ export interface DashboardDeps {
   health: HealthProbe
 }
 
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  // uPlot sizes its canvases with inline styles.
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ')
+
 const PUBLIC_DIR = fileURLToPath(new URL('./dist', import.meta.url))
 
 export function createDashboard(config: DashboardConfig, deps: DashboardDeps): Service {
@@ -52,6 +64,13 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
     start() {
       const app = express()
       app.disable('x-powered-by')
+      app.use((_req, res, next) => {
+        // Health data on screen: only this origin's own code, no framing, no referrers leaving.
+        res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+        res.setHeader('X-Content-Type-Options', 'nosniff')
+        res.setHeader('Referrer-Policy', 'no-referrer')
+        next()
+      })
       app.set('trust proxy', config.trustProxy)
       const errors = new Counter({ name: 'hearth_http_errors_total', help: 'HTTP error responses, by code', labelNames: ['code'], registers: [deps.metrics] })
       const ctx: RouteContext = {
@@ -59,6 +78,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         sessionTtlMs: config.sessionTtlMs,
         secureCookies: config.secureCookies,
         onSignOut: (secret) => live?.dropSession(secret),
+        onUserChanged: (userId) => live?.dropUser(userId),
       }
 
       app.get('/healthz', (_req, res) => {

@@ -62,6 +62,12 @@ export function attachLiveAlerts(server: HttpServer, deps: { logger: Logger; met
 
   return {
     /** Sign-out also drops the live connections opened with that session. */
+    /** A user whose roles changed reconnects, and joins only the rooms the new roles allow. */
+    dropUser(userId: string): void {
+      for (const socket of io.sockets.sockets.values()) {
+        if (socket.data.principal.id === userId) socket.disconnect(true)
+      }
+    },
     dropSession(sessionSecret: string): void {
       for (const socket of io.sockets.sockets.values()) {
         if (socket.data.sessionSecret === sessionSecret) socket.disconnect(true)

@@ -28,6 +28,7 @@ export function adminRoutes(ctx: RouteContext): Router {
     const user = ctx.users.update(req.params.id as string, body)
     if (!user) throw new HearthError('not_found', `no user ${req.params.id as string}`)
     ctx.logger.info({ username: user.username, roles: user.roles, by: req.principal?.username }, 'user changed')
+    if (body.roles) ctx.onUserChanged(user.id)
     res.json(user)
   })
 

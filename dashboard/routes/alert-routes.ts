@@ -4,6 +4,9 @@ import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
 
+/** Far beyond any alarm receiving centre's open alerts; a bound so one answer stays a sane size. */
+const MAX_OPEN_ALERTS = 50_000
+
 export function alertRoutes(ctx: RouteContext): Router {
   const router = Router()
 
@@ -14,7 +17,8 @@ export function alertRoutes(ctx: RouteContext): Router {
 
   /** The responder's queue: open alerts, emergencies first, oldest first within a priority. */
   router.get('/queue', requires('alerts:read'), (_req, res) => {
-    res.json({ alerts: ctx.alerts.list('open', 1000).sort(compareAlertsForQueue) })
+    // Every open alert: the oldest are the most overdue, so none is cut off.
+    res.json({ alerts: ctx.alerts.list('open', MAX_OPEN_ALERTS).sort(compareAlertsForQueue) })
   })
 
   router.get('/:id', requires('alerts:read'), (req, res) => {

@@ -6,4 +6,6 @@ export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   secureCookies: boolean
   /** Called on sign-out so the session's live connections close too. */
   onSignOut: (sessionSecret: string) => void
+  /** Called when a user's roles change, so their live connections start again under the new roles. */
+  onUserChanged: (userId: string) => void
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import { CreatePersonBodySchema, HearthError, ReadingsQuerySchema, MAX_SERIES_POINTS, METRICS, UpdatePersonBodySchema } from '../../contract/index.js'
 import { buildTimeline } from '../person-timeline.js'
+import { can } from '../access-policy.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -21,8 +22,10 @@ export function personRoutes(ctx: RouteContext): Router {
     res.status(201).json(person)
   })
 
+  /** The list names people; medical notes and contacts stay on each person's own page. */
   router.get('/', requires('persons:read'), (_req, res) => {
-    res.json({ persons: ctx.people.list() })
+    const persons = ctx.people.list().map(({ medicalNotes: _notes, contacts: _contacts, ...listed }) => listed)
+    res.json({ persons })
   })
 
   router.get('/:id', requires('persons:read'), async (req, res) => {
@@ -31,7 +34,7 @@ export function personRoutes(ctx: RouteContext): Router {
       ...person,
       devices: ctx.devices.listForPerson(person.id),
       latest: await ctx.readings.latest(person.id),
-      alerts: ctx.alerts.listForPerson(person.id, 50),
+      alerts: can(req.principal, 'person-alerts:read') ? ctx.alerts.listForPerson(person.id, 50) : [],
     })
   })
 
@@ -44,7 +47,7 @@ export function personRoutes(ctx: RouteContext): Router {
   })
 
   /** What the person's devices said and what happened to their alerts, newest first. */
-  router.get('/:id/timeline', requires('persons:read'), (req, res) => {
+  router.get('/:id/timeline', requires('person-alerts:read'), (req, res) => {
     const person = personOr404(req.params.id as string)
     const limit = Math.min(Math.max(Number(req.query.limit ?? 200) || 200, 1), 1000)
     const deviceIds = ctx.devices.listForPerson(person.id).map((d) => d.id)

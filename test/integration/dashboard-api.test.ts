@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, TestApi, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { ManualClock, TestApi, connectLive, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
 
 const T0 = Date.parse('2026-06-15T09:00:00Z')
 const S = 1000
@@ -143,6 +143,12 @@ describe('dashboard API', () => {
     expect((await sam.request('PATCH', `/api/users/${samId}`, { roles: ['admin'] })).status).toBe(403)
     expect((await p.api.request('PATCH', `/api/users/${samId}`, { roles: [] })).status).toBe(400)
 
+    // Changing someone's roles ends their live connections: they reconnect under the new roles.
+    const live = await connectLive(sam)
+    const dropped = new Promise<string>((resolve) => live.once('disconnect', (reason) => resolve(reason)))
+    expect((await p.api.request('PATCH', `/api/users/${samId}`, { roles: ['clinician'] })).status).toBe(200)
+    expect(await dropped).toBe('io server disconnect')
+
     const personId = await p.api.createPerson('Rose Evans')
     const changed = await supervisor.request('PATCH', `/api/persons/${personId}`, {
       address: '4 Mill Lane, Hebden Bridge',
@@ -150,6 +156,9 @@ describe('dashboard API', () => {
     })
     expect(changed).toMatchObject({ status: 200, body: { name: 'Rose Evans', timeZone: 'Europe/London', address: '4 Mill Lane, Hebden Bridge', contacts: [{ name: 'Ann Evans', keyHolder: true }] } })
     expect((await sam.request('PATCH', `/api/persons/${personId}`, { address: 'elsewhere' })).status).toBe(403)
+    // The list names people; medical notes and contacts stay on each person's own page.
+    const listed = (await supervisor.request('GET', '/api/persons')).body.persons as Array<Record<string, unknown>>
+    expect(listed.find((x) => x.id === personId)).toEqual({ id: personId, name: 'Rose Evans', timeZone: 'Europe/London', address: '4 Mill Lane, Hebden Bridge', createdAt: expect.any(String) as string })
     // The time zone is a care setting: it changes through PATCH /settings, versioned.
     expect((await supervisor.request('PATCH', `/api/persons/${personId}`, { timeZone: 'Europe/Paris' })).body.error.problems).toContainEqual({
       field: '(root)',
