@@ -8,18 +8,46 @@ export function compareForQueue(a: Alert, b: Alert): number {
   return PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id)
 }
 
+/** A nullable time as a number: unset sorts before any time. */
+function timeRank(iso: string | null): number {
+  return iso === null ? -Infinity : Date.parse(iso)
+}
+
 /**
- * True when `incoming` is an older state of the alert than `known`: an answer to our own request
- * that arrives after the live feed has moved on. Each step of an alert's life raises one of these,
- * in this order of weight: sent back to the queue, a repeat folded in, taken, escalated.
+ * How far along its life an alert is, weightiest first: sent back to the queue, a repeat folded in,
+ * taken, escalated, then the person's or the condition's own news.
+ */
+function progress(alert: Alert): number[] {
+  return [
+    alert.reraisedCount,
+    Date.parse(alert.lastOccurredAt),
+    alert.occurrences,
+    STATUS_RANK[alert.status],
+    alert.escalationLevel,
+    timeRank(alert.clearedAt),
+    timeRank(alert.cancelledAt),
+  ]
+}
+
+/** Positive when `b` is further along than `a`, negative when behind, 0 when the same state. */
+export function compareStates(a: Alert, b: Alert): number {
+  const pa = progress(a)
+  const pb = progress(b)
+  for (let i = 0; i < pa.length; i++) {
+    const x = pa[i] ?? 0
+    const y = pb[i] ?? 0
+    if (x !== y) return y > x ? 1 : -1
+  }
+  return 0
+}
+
+/**
+ * True when `incoming` is older than `known` or the same state: not strictly newer. An answer to our own request
+ * may arrive after (or with) the live feed's news. than `known`. The one already held wins a tie, so a late answer never
+ * takes back a `clearedAt` or `cancelledAt` the feed delivered.
  */
 export function isOlderState(known: Alert, incoming: Alert): boolean {
-  const a = [known.reraisedCount, known.occurrences, STATUS_RANK[known.status], known.escalationLevel]
-  const b = [incoming.reraisedCount, incoming.occurrences, STATUS_RANK[incoming.status], incoming.escalationLevel]
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return (b[i] ?? 0) < (a[i] ?? 0)
-  }
-  return false
+  return compareStates(known, incoming) <= 0
 }
 
 export interface QueueChange {
@@ -38,7 +66,10 @@ export class AlertQueue {
   private readonly resolved = new Set<string>()
   private readonly listeners = new Set<Listener>()
   private sortedCache: Alert[] | undefined
+  /** Live events held while a resync is under way, applied on top of the latest snapshot. */
   private pending: Alert[] | undefined
+  /** Numbers each resync: only the answer to the latest one counts. */
+  private generation = 0
   /** True once a snapshot has been loaded: the first load is not "new" alerts. */
   private loaded = false
 
@@ -70,13 +101,27 @@ export class AlertQueue {
     if (change) this.emit(change)
   }
 
-  /** Starts a resync: live events are held until the snapshot arrives, then applied on top of it. */
-  beginResync(): void {
+  /**
+   * Starts a resync: live events are held until the snapshot arrives, then applied on top of it.
+   * Returns its number; a resync started later makes this one's answer stale.
+   */
+  beginResync(): number {
     this.pending ??= []
+    this.generation += 1
+    return this.generation
   }
 
-  /** Replaces the open alerts with a fresh snapshot; those no longer open are dropped. */
-  completeResync(snapshot: readonly Alert[]): QueueChange[] {
+  /** True while `resync` is the latest resync and nothing has cleared the queue since. */
+  isLatest(resync: number): boolean {
+    return resync === this.generation && this.pending !== undefined
+  }
+
+  /**
+   * Replaces the open alerts with a fresh snapshot; those no longer open are dropped.
+   * Returns undefined (and changes nothing) for the answer to a resync that is not the latest.
+   */
+  completeResync(resync: number, snapshot: readonly Alert[]): QueueChange[] | undefined {
+    if (!this.isLatest(resync)) return undefined
     const held = this.pending ?? []
     this.pending = undefined
     const before = new Map(this.open)
@@ -93,8 +138,9 @@ export class AlertQueue {
     return changes
   }
 
-  /** Gives up a resync that failed: the held events are applied as they are. */
-  abandonResync(): void {
+  /** Gives up the latest resync, which failed: the held events are applied as they are (the caller retries). */
+  abandonResync(resync: number): void {
+    if (!this.isLatest(resync)) return
     const held = this.pending ?? []
     this.pending = undefined
     for (const alert of held) this.apply(alert)
@@ -104,6 +150,7 @@ export class AlertQueue {
     this.open.clear()
     this.resolved.clear()
     this.pending = undefined
+    this.generation += 1
     this.loaded = false
     this.emit(undefined)
   }
@@ -120,7 +167,9 @@ export class AlertQueue {
       return { alert, isNew: false, isNewEmergency: false }
     }
     this.open.set(alert.id, alert)
-    const becameEmergency = alert.priority === 'emergency' && alert.status === 'raised' && previous?.priority !== 'emergency'
+    // Also an emergency sent back to the queue: it needs a responder again.
+    const sentBack = previous !== undefined && alert.reraisedCount > previous.reraisedCount
+    const becameEmergency = alert.priority === 'emergency' && alert.status === 'raised' && (previous?.priority !== 'emergency' || sentBack)
     return { alert, isNew: announce && !previous, isNewEmergency: announce && becameEmergency }
   }
 

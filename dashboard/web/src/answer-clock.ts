@@ -24,6 +24,20 @@ interface Registered {
   lastState?: ClockState
 }
 
+/** Server time minus this browser's: clocks count from the server's idea of now, not a skewed local clock. */
+let serverOffsetMs = 0
+
+/** From the socket's `ready` event (contract/socket.ts): the server's time as it sent it. */
+export function setServerTime(serverTimeIso: string): void {
+  const server = Date.parse(serverTimeIso)
+  if (Number.isFinite(server)) serverOffsetMs = server - Date.now()
+}
+
+/** Now, by the server's clock. */
+export function serverNow(): number {
+  return Date.now() + serverOffsetMs
+}
+
 const clocks = new Map<HTMLElement, Registered>()
 let timer: number | undefined
 
@@ -44,7 +58,7 @@ function update(clock: Registered, nowMs: number): void {
 }
 
 function tickAll(): void {
-  const now = Date.now()
+  const now = serverNow()
   for (const clock of clocks.values()) update(clock, now)
 }
 
@@ -54,7 +68,7 @@ export function registerClock(time: HTMLElement, note: HTMLElement | null, since
   time.replaceChildren(textNode)
   const clock: Registered = { sinceMs: Date.parse(sinceIso), waiting, time, text: textNode, note }
   clocks.set(time, clock)
-  update(clock, Date.now())
+  update(clock, serverNow())
   timer ??= window.setInterval(tickAll, 1000)
   return () => {
     clocks.delete(time)

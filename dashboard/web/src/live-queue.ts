@@ -2,9 +2,11 @@ import { createContext } from 'preact'
 import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Alert } from '../../../contract/alert.js'
 import { AlertQueue, type QueueChange } from './alert-queue.js'
+import { announce } from './announcer.js'
+import { setServerTime } from './answer-clock.js'
 import { api } from './api.js'
-import { kindText, PRIORITY_LABELS } from './format.js'
 import { connectLive, type LiveState } from './live.js'
+import { describeEmergencies, describeNew } from './queue-announcements.js'
 import { playEmergencyCue } from './sound.js'
 
 export interface LiveQueue {
@@ -15,9 +17,9 @@ export interface LiveQueue {
   fresh: boolean
   /** New emergencies nobody has taken yet, newest first, until taken or dismissed. */
   emergencies: Alert[]
+  /** Connected, but fetching the queue after the (re)connection failed: retrying until it works. */
+  resyncFailed: boolean
   dismissEmergency: (id: string) => void
-  /** The latest words for the polite live region. */
-  announcement: string
 }
 
 export const LiveQueueContext = createContext<LiveQueue | undefined>(undefined)
@@ -52,42 +54,39 @@ export function useQueueChanges(queue: AlertQueue, onChange?: (change: QueueChan
   return version
 }
 
-function describe(changes: readonly QueueChange[]): string {
-  const first = changes[0]
-  if (!first) return ''
-  if (changes.length === 1) {
-    const { alert } = first
-    return `New ${PRIORITY_LABELS[alert.priority].toLowerCase()} alert: ${alert.personName}, ${alert.summary ?? kindText(alert.kind)}.`
-  }
-  const emergencies = changes.filter((c) => c.alert.priority === 'emergency').length
-  return `${changes.length} new alerts${emergencies > 0 ? `, ${emergencies} of them emergencies` : ''}.`
-}
+/** Polite announcements are grouped, but none waits longer than this. */
+const ANNOUNCE_EVERY_MS = 1000
+/** A failed resync is tried again after 1 s, 2 s, 4 s… up to this. */
+const MAX_RETRY_MS = 30_000
 
 /** The live alert feed for the whole signed-in session: socket, resync after every gap, and the cues. */
 export function useLiveQueue(enabled: boolean, onUnauthorized: () => void): LiveQueue {
   const queue = useMemo(() => new AlertQueue(), [])
   const [state, setState] = useState<LiveState>('connecting')
   const [fresh, setFresh] = useState(false)
+  const [resyncFailed, setResyncFailed] = useState(false)
   const [emergencyIds, setEmergencyIds] = useState<string[]>([])
-  const [announcement, setAnnouncement] = useState('')
   const pendingAnnouncements = useRef<QueueChange[]>([])
   const announceTimer = useRef<number>()
 
   const notice = (changes: readonly QueueChange[]) => {
-    const emergencies = changes.filter((c) => c.isNewEmergency).map((c) => c.alert.id)
+    const emergencies = changes.filter((c) => c.isNewEmergency)
     if (emergencies.length > 0) {
-      setEmergencyIds((ids) => [...emergencies.reverse(), ...ids.filter((id) => !emergencies.includes(id))])
+      const ids = emergencies.map((c) => c.alert.id).reverse()
+      setEmergencyIds((old) => [...ids, ...old.filter((id) => !ids.includes(id))])
       playEmergencyCue()
+      // Emergencies are read out at once, in the assertive region.
+      announce(describeEmergencies(emergencies), true)
     }
-    const fresh = changes.filter((c) => c.isNew || c.isNewEmergency)
-    if (fresh.length === 0) return
-    // Announce a burst once rather than reading out every alert of it.
-    pendingAnnouncements.current.push(...fresh)
-    window.clearTimeout(announceTimer.current)
-    announceTimer.current = window.setTimeout(() => {
-      setAnnouncement(describe(pendingAnnouncements.current))
+    const others = changes.filter((c) => c.isNew && !c.isNewEmergency)
+    if (others.length === 0) return
+    // A burst is read out once; the timer is not restarted, so a stream is still announced every second.
+    pendingAnnouncements.current.push(...others)
+    announceTimer.current ??= window.setTimeout(() => {
+      announceTimer.current = undefined
+      announce(describeNew(pendingAnnouncements.current))
       pendingAnnouncements.current = []
-    }, 400)
+    }, ANNOUNCE_EVERY_MS)
   }
 
   useQueueChanges(queue, (change) => {
@@ -99,32 +98,55 @@ export function useLiveQueue(enabled: boolean, onUnauthorized: () => void): Live
   useEffect(() => {
     if (!enabled) return
     let stopped = false
+    let retryTimer: number | undefined
+    let failures = 0
     const resync = async () => {
+      window.clearTimeout(retryTimer)
       setFresh(false)
-      queue.beginResync()
+      const resyncNumber = queue.beginResync()
       try {
         const { alerts } = await api<{ alerts: Alert[] }>('/api/alerts/queue')
         if (stopped) return
-        notice(queue.completeResync(alerts))
+        const changes = queue.completeResync(resyncNumber, alerts)
+        // Undefined: a later resync (after another reconnect) is under way and its answer counts.
+        if (!changes) return
+        failures = 0
+        setResyncFailed(false)
+        notice(changes)
         setFresh(true)
       } catch {
-        queue.abandonResync()
+        if (stopped || !queue.isLatest(resyncNumber)) return
+        queue.abandonResync(resyncNumber)
+        setResyncFailed(true)
+        retryTimer = window.setTimeout(() => void resync(), Math.min(MAX_RETRY_MS, 1000 * 2 ** failures))
+        failures += 1
       }
     }
     const connection = connectLive({
       onAlert: (alert) => queue.apply(alert),
-      onReady: () => void resync(),
+      onReady: (serverTime) => {
+        setServerTime(serverTime)
+        failures = 0
+        void resync()
+      },
       onState: (next) => {
         setState(next)
-        if (next !== 'live') setFresh(false)
+        if (next === 'live') return
+        // The next `ready` resyncs; no point retrying over a dead connection.
+        window.clearTimeout(retryTimer)
+        setFresh(false)
+        setResyncFailed(false)
       },
       onUnauthorized,
     })
     return () => {
       stopped = true
+      window.clearTimeout(retryTimer)
       connection.close()
       queue.clear()
       window.clearTimeout(announceTimer.current)
+      announceTimer.current = undefined
+      pendingAnnouncements.current = []
     }
   }, [enabled, queue])
 
@@ -134,8 +156,8 @@ export function useLiveQueue(enabled: boolean, onUnauthorized: () => void): Live
     queue,
     state: enabled ? state : 'off',
     fresh: enabled && fresh && state === 'live',
+    resyncFailed: enabled && resyncFailed && state === 'live',
     emergencies,
     dismissEmergency: (id) => setEmergencyIds((ids) => ids.filter((other) => other !== id)),
-    announcement,
   }
 }

@@ -7,7 +7,7 @@ export type LiveState = 'connecting' | 'live' | 'lost'
 export interface LiveHandlers {
   onAlert(alert: Alert): void
   /** After every (re)connection: the view must be rebuilt from the API, since events may have been missed. */
-  onReady(): void
+  onReady(serverTime: string): void
   onState(state: LiveState): void
   /** The server refused the session: it expired or was signed out elsewhere. */
   onUnauthorized(): void
@@ -23,9 +23,9 @@ export function connectLive(handlers: LiveHandlers): LiveConnection {
   let closed = false
   handlers.onState('connecting')
 
-  socket.on('ready', () => {
+  socket.on('ready', ({ serverTime }) => {
     handlers.onState('live')
-    handlers.onReady()
+    handlers.onReady(serverTime)
   })
   socket.on('alert', (alert) => handlers.onAlert(alert))
   socket.on('disconnect', (reason) => {

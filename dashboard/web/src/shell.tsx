@@ -1,7 +1,8 @@
 import { Component } from 'preact'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { can, homePage, PAGES, type PageName, type SessionUser } from './access.js'
-import { api } from './api.js'
+import { Announcer } from './announcer.js'
+import { api, ApiError, messageOf } from './api.js'
 import { ConnectionBanner } from './components/connection-banner.js'
 import { EmergencyBanner } from './components/emergency-banner.js'
 import { SiteHeader } from './components/site-header.js'
@@ -12,6 +13,7 @@ import { FiguresPage } from './pages/figures-page.js'
 import { PeoplePage } from './pages/people-page.js'
 import { QueuePage } from './pages/queue-page.js'
 import { UsersPage } from './pages/users-page.js'
+import { useDocumentTitle } from './document-title.js'
 import { LazyPersonPage } from './person/lazy-person-page.js'
 import { useRoute, type Route } from './router.js'
 
@@ -43,7 +45,7 @@ function PageOf({ route, user }: PageProps) {
   if (page === 'person' && route.page === 'person') return <LazyPersonPage key={route.personId} personId={route.personId} user={user} />
   if (page === 'unknown' || page === 'person') return <NoSuchPage />
   const spec = PAGES.find((p) => p.name === page)
-  if (spec && !can(user, spec.action)) return <NoAccess title={spec.label} />
+  if (spec && !can(user, spec.action)) return <TitledNoAccess title={spec.label} />
   switch (page) {
     case 'queue':
       return <QueuePage user={user} />
@@ -58,7 +60,13 @@ function PageOf({ route, user }: PageProps) {
   }
 }
 
+function TitledNoAccess({ title }: { title: string }) {
+  useDocumentTitle(title)
+  return <NoAccess title={title} />
+}
+
 function NoSuchPage() {
+  useDocumentTitle('Page not found')
   return (
     <section>
       <h1>Page not found</h1>
@@ -74,7 +82,22 @@ export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
   const route = useRoute()
   const live = useLiveQueue(can(user, 'alerts:read'), onSessionEnded)
   const main = useRef<HTMLElement>(null)
+  const banners = useRef<HTMLDivElement>(null)
   const firstRoute = useRef(true)
+  const [signOutError, setSignOutError] = useState('')
+
+  // The sticky banners must not hide the focused element (WCAG 2.4.11): scrolling leaves room for them.
+  useEffect(() => {
+    const el = banners.current
+    if (!el) return undefined
+    const root = document.documentElement
+    const resize = new ResizeObserver(() => root.style.setProperty('--banners-height', `${el.offsetHeight}px`))
+    resize.observe(el)
+    return () => {
+      resize.disconnect()
+      root.style.removeProperty('--banners-height')
+    }
+  }, [])
 
   // Moving to another page moves focus there too, so a screen reader starts at the new page.
   useEffect(() => {
@@ -87,8 +110,17 @@ export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
   }, [route])
 
   const signOut = async () => {
-    // The server also closes this session's live connections.
-    await api('/api/auth/logout', { method: 'POST', expectUnauthorized: true }).catch(() => undefined)
+    setSignOutError('')
+    try {
+      // The server also closes this session's live connections.
+      await api('/api/auth/logout', { method: 'POST', expectUnauthorized: true })
+    } catch (error) {
+      // A 401: the session had already ended, so the user is signed out all the same.
+      if (!(error instanceof ApiError && error.status === 401)) {
+        setSignOutError(`Could not sign out: ${messageOf(error)} You are still signed in; try again.`)
+        return
+      }
+    }
     onSignedOut()
   }
 
@@ -106,13 +138,16 @@ export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
         Skip to main content
       </a>
       <SiteHeader user={user} route={route} live={live} onSignOut={() => void signOut()} />
-      <div class="banners">
-        <ConnectionBanner state={live.state} />
+      <div class="banners" ref={banners}>
+        {signOutError && (
+          <p class="banner banner-lost" role="alert" data-testid="sign-out-error">
+            {signOutError}
+          </p>
+        )}
+        <ConnectionBanner state={live.state} resyncFailed={live.resyncFailed} />
         <EmergencyBanner emergencies={live.emergencies} onDismiss={live.dismissEmergency} />
       </div>
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
-        {live.announcement}
-      </div>
+      <Announcer />
       <main id="main" ref={main} tabIndex={-1}>
         <Page route={route} user={user} />
       </main>

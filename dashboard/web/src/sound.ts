@@ -20,18 +20,35 @@ export function setMuted(muted: boolean): void {
   }
 }
 
+function audioContext(): AudioContext | undefined {
+  if (typeof AudioContext === 'undefined') return undefined
+  context ??= new AudioContext()
+  return context
+}
+
+/** True while the browser keeps audio locked (until a gesture on this page, e.g. after a reload). */
+export function isAudioLocked(): boolean {
+  return audioContext()?.state === 'suspended'
+}
+
+/** Calls `listener` whenever audio is locked or unlocked; returns the unsubscribe. */
+export function onAudioStateChange(listener: () => void): () => void {
+  const ctx = audioContext()
+  if (!ctx) return () => undefined
+  ctx.addEventListener('statechange', listener)
+  return () => ctx.removeEventListener('statechange', listener)
+}
+
 /** Browsers start audio only after a gesture: called on the first click or key press. */
 export function unlockAudio(): void {
-  if (typeof AudioContext === 'undefined') return
-  context ??= new AudioContext()
-  if (context.state === 'suspended') void context.resume().catch(() => undefined)
+  const ctx = audioContext()
+  if (ctx?.state === 'suspended') void ctx.resume().catch(() => undefined)
 }
 
 /** Three short tones. Does nothing when muted or when the browser has not allowed audio yet. */
 export function playEmergencyCue(): void {
-  if (isMuted() || typeof AudioContext === 'undefined') return
-  context ??= new AudioContext()
-  const ctx = context
+  const ctx = isMuted() ? undefined : audioContext()
+  if (!ctx) return
   if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined)
   const start = ctx.currentTime + 0.05
   for (let i = 0; i < 3; i++) {

@@ -9,11 +9,20 @@ export interface ApiData<T> {
   reload: () => void
 }
 
-/** GETs `path` (null: nothing yet), again every `refreshMs` if given; keeps the last good answer on a failed refresh. */
+interface Held<T> {
+  /** The address these answered: nothing of another address is ever shown. */
+  path: string
+  data?: T
+  error?: unknown
+  fetchedAt?: number
+}
+
+/**
+ * GETs `path` (null: nothing yet), again every `refreshMs` if given; keeps the last good answer on a
+ * failed refresh, but never an answer for another address (24 hours of data labelled 7 days).
+ */
 export function useApiData<T>(path: string | null, refreshMs?: number): ApiData<T> {
-  const [data, setData] = useState<T>()
-  const [error, setError] = useState<unknown>()
-  const [fetchedAt, setFetchedAt] = useState<number>()
+  const [held, setHeld] = useState<Held<T>>()
   const [generation, setGeneration] = useState(0)
   const controller = useRef<AbortController>()
 
@@ -28,11 +37,9 @@ export function useApiData<T>(path: string | null, refreshMs?: number): ApiData<
       try {
         const answer = await api<T>(path, { signal: current.signal })
         if (stopped) return
-        setData(answer)
-        setError(undefined)
-        setFetchedAt(Date.now())
+        setHeld({ path, data: answer, fetchedAt: Date.now() })
       } catch (caught) {
-        if (!stopped && !isAborted(caught)) setError(caught)
+        if (!stopped && !isAborted(caught)) setHeld((old) => (old?.path === path ? { ...old, error: caught } : { path, error: caught }))
       }
       if (!stopped && refreshMs !== undefined) timer = window.setTimeout(() => void load(), refreshMs)
     }
@@ -45,5 +52,6 @@ export function useApiData<T>(path: string | null, refreshMs?: number): ApiData<
   }, [path, refreshMs, generation])
 
   const reload = useCallback(() => setGeneration((g) => g + 1), [])
-  return { data, error, fetchedAt, reload }
+  const own = held !== undefined && held.path === path ? held : undefined
+  return { data: own?.data, error: own?.error, fetchedAt: own?.fetchedAt, reload }
 }

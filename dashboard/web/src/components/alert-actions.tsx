@@ -1,14 +1,28 @@
 import { useState } from 'preact/hooks'
 import type { Alert, Outcome } from '../../../../contract/alert.js'
+import { announce } from '../announcer.js'
 import { api } from '../api.js'
 import { conflictText } from '../conflict-text.js'
 import { OUTCOMES } from '../contract-values.js'
 import { OUTCOME_LABELS } from '../format.js'
+import type { AlertQueue } from '../alert-queue.js'
 import { useAlertQueue } from '../live-queue.js'
 
 interface Result {
   text: string
   isError: boolean
+}
+
+/** Focuses an element once the list has re-rendered after an action. */
+function focusSoon(elementId: string): void {
+  window.setTimeout(() => document.getElementById(elementId)?.focus(), 0)
+}
+
+/** Where focus goes once `id` leaves the queue: the alert that took its place, or the queue's heading. */
+function nextInQueue(queue: AlertQueue, id: string, index: number): string {
+  const after = queue.sorted().filter((a) => a.id !== id)
+  const next = after[Math.min(Math.max(index, 0), after.length - 1)]
+  return next ? `alert-title-${next.id}` : 'queue-title'
 }
 
 export function AlertActions({ alert, stale }: { alert: Alert; stale: boolean }) {
@@ -23,17 +37,26 @@ export function AlertActions({ alert, stale }: { alert: Alert; stale: boolean })
   const act = async (path: string, body: unknown, done: string, after?: () => void) => {
     setBusy(true)
     setResult(undefined)
+    const index = queue.sorted().findIndex((a) => a.id === id)
     try {
       const answer = await api<Alert | { alert: Alert }>(`/api/alerts/${encodeURIComponent(id)}/${path}`, { method: 'POST', body })
       queue.apply('alert' in answer ? answer.alert : answer)
       setResult({ text: done, isError: false })
+      // The shared polite region reads results out: no item carries a live region of its own.
+      announce(`${alert.personName}: ${done}`)
       after?.()
+      // The button pressed is gone (Acknowledge) or the whole item is (Resolve): focus must not fall to the page.
+      if (path === 'acknowledge') focusSoon(`alert-title-${id}`)
+      if (path === 'resolve') focusSoon(nextInQueue(queue, id, index))
     } catch (error) {
-      setResult({ text: conflictText(error), isError: true })
+      const text = conflictText(error)
+      setResult({ text, isError: true })
+      announce(`${alert.personName}: ${text}`)
     } finally {
       setBusy(false)
     }
   }
+  const forWhom = <span class="visually-hidden"> for {alert.personName}</span>
 
   const describedBy = stale ? 'queue-stale' : undefined
   return (
@@ -51,7 +74,7 @@ export function AlertActions({ alert, stale }: { alert: Alert; stale: boolean })
           else void act('notes', { text: note.trim() }, 'Note added.', () => setNote(''))
         }}
       >
-        <label for={`note-${id}`}>Note</label>
+        <label for={`note-${id}`}>Note{forWhom}</label>
         <input id={`note-${id}`} data-testid="note-input" maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
         <button type="submit" data-testid="note-button" disabled={busy} aria-describedby={describedBy}>
           Add note
@@ -66,7 +89,7 @@ export function AlertActions({ alert, stale }: { alert: Alert; stale: boolean })
           void act('resolve', { outcome, ...(text ? { note: text } : {}) }, 'Resolved.')
         }}
       >
-        <label for={`outcome-${id}`}>Outcome</label>
+        <label for={`outcome-${id}`}>Outcome{forWhom}</label>
         <select id={`outcome-${id}`} data-testid="resolve-outcome" required value={outcome} onChange={(e) => setOutcome(e.currentTarget.value as Outcome | '')}>
           <option value="">Choose…</option>
           {OUTCOMES.map((o) => (
@@ -75,16 +98,16 @@ export function AlertActions({ alert, stale }: { alert: Alert; stale: boolean })
             </option>
           ))}
         </select>
-        <label for={`resolve-note-${id}`}>Closing note (optional)</label>
+        <label for={`resolve-note-${id}`}>
+          Closing note{forWhom} (optional)
+        </label>
         <input id={`resolve-note-${id}`} maxLength={4096} value={resolveNote} onInput={(e) => setResolveNote(e.currentTarget.value)} />
         <button type="submit" data-testid="resolve-button" disabled={busy} aria-describedby={describedBy}>
           Resolve
         </button>
       </form>
-      <p class="action-result" role="status">
-        {result && !result.isError ? result.text : ''}
-      </p>
-      <p class="action-result error" role="alert" data-testid="action-error">
+      <p class="action-result">{result && !result.isError ? result.text : ''}</p>
+      <p class="action-result error" data-testid="action-error">
         {result?.isError ? result.text : ''}
       </p>
     </div>

@@ -1,5 +1,6 @@
 import { Component } from 'preact'
 import type { Alert } from '../../../../contract/alert.js'
+import { alertFlags, statusText } from '../alert-text.js'
 import { formatTime, kindText, PRIORITY_LABELS } from '../format.js'
 import { personHref } from '../router.js'
 import { AlertActions } from './alert-actions.js'
@@ -9,24 +10,6 @@ interface Props {
   alert: Alert
   stale: boolean
   username: string
-}
-
-/** What stands out about an alert, in words as well as in style. */
-export function alertFlags(alert: Alert): string[] {
-  const flags: string[] = []
-  if (alert.escalationLevel > 0) flags.push(`Escalated ×${alert.escalationLevel}`)
-  if (alert.reraisedCount > 0) flags.push(alert.reraisedCount > 1 ? `Back in the queue ×${alert.reraisedCount}` : 'Back in the queue')
-  if (alert.occurrences > 1) flags.push(`Repeated: ${alert.occurrences} times`)
-  if (alert.flapping) flags.push('Flapping')
-  if (alert.cancelledAt) flags.push(`Cancelled by the person at ${formatTime(alert.cancelledAt)}`)
-  if (alert.clearedAt) flags.push(`Condition cleared at ${formatTime(alert.clearedAt)}`)
-  return flags
-}
-
-function statusText(alert: Alert, username: string): string {
-  if (alert.status !== 'acknowledged') return 'Waiting for a responder'
-  const who = alert.acknowledgedBy === username ? 'you' : (alert.acknowledgedBy ?? 'someone')
-  return `Taken by ${who}${alert.acknowledgedAt ? ` at ${formatTime(alert.acknowledgedAt)}` : ''}`
 }
 
 /**
@@ -57,7 +40,7 @@ export class AlertItem extends Component<Props> {
           <span class="priority-badge" data-priority={alert.priority}>
             {PRIORITY_LABELS[alert.priority]}
           </span>
-          <h2 class="alert-title" id={titleId}>
+          <h2 class="alert-title" id={titleId} tabIndex={-1}>
             <a href={personHref(alert.personId)}>{alert.personName}</a>
             <span class="visually-hidden">, {PRIORITY_LABELS[alert.priority]}: </span>
             <span class="alert-what"> {alert.summary ?? kindText(alert.kind)}</span>

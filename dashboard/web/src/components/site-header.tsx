@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { can, PAGES, type SessionUser } from '../access.js'
 import { ROLE_LABELS } from '../format.js'
 import type { LiveQueue } from '../live-queue.js'
 import type { Route } from '../router.js'
-import { isMuted, setMuted } from '../sound.js'
+import { isAudioLocked, isMuted, onAudioStateChange, setMuted, unlockAudio } from '../sound.js'
 
 interface Props {
   user: SessionUser
@@ -12,26 +12,42 @@ interface Props {
   onSignOut: () => void
 }
 
-const LIVE_TEXT = { connecting: 'Connecting…', live: 'Live', lost: 'Not live' } as const
+const LIVE_TEXT = { connecting: 'Connecting…', updating: 'Updating…', live: 'Live', lost: 'Not live' } as const
 
-function MuteToggle() {
+/** "Live" only once the queue matches the server: connected and resynced since. */
+function shownState(live: LiveQueue): keyof typeof LIVE_TEXT {
+  if (live.state !== 'live' || live.fresh) return live.state === 'off' ? 'lost' : live.state
+  return live.resyncFailed ? 'lost' : 'updating'
+}
+
+/** The mute preference, and while the browser keeps audio locked (after a reload), a way to unlock it. */
+function SoundControls() {
   const [muted, setMutedState] = useState(isMuted)
+  const [locked, setLocked] = useState(isAudioLocked)
+  useEffect(() => onAudioStateChange(() => setLocked(isAudioLocked())), [])
   return (
-    <button
-      type="button"
-      class="mute"
-      data-testid="mute-toggle"
-      aria-pressed={muted}
-      onClick={() => {
-        setMuted(!muted)
-        setMutedState(!muted)
-      }}
-    >
-      <span class="mute-box" aria-hidden="true">
-        {muted ? '✓' : ''}
-      </span>
-      Mute sound
-    </button>
+    <>
+      {locked && !muted && (
+        <button type="button" class="sound-locked" data-testid="sound-unlock" onClick={unlockAudio}>
+          Sound is off — click to enable
+        </button>
+      )}
+      <button
+        type="button"
+        class="mute"
+        data-testid="mute-toggle"
+        aria-pressed={muted}
+        onClick={() => {
+          setMuted(!muted)
+          setMutedState(!muted)
+        }}
+      >
+        <span class="mute-box" aria-hidden="true">
+          {muted ? '✓' : ''}
+        </span>
+        Mute sound
+      </button>
+    </>
   )
 }
 
@@ -58,11 +74,11 @@ export function SiteHeader({ user, route, live, onSignOut }: Props) {
       </nav>
       <div class="user-tools">
         {live.state !== 'off' && (
-          <span class="live-state" data-state={live.state} role="status">
-            {LIVE_TEXT[live.state]}
+          <span class="live-state" data-state={shownState(live)} role="status">
+            {LIVE_TEXT[shownState(live)]}
           </span>
         )}
-        {live.state !== 'off' && <MuteToggle />}
+        {live.state !== 'off' && <SoundControls />}
         <span class="who">
           {user.displayName}
           <span class="roles"> ({user.roles.map((r) => ROLE_LABELS[r]).join(', ')})</span>

@@ -9,9 +9,11 @@ import { personHref } from '../router.js'
 import type { DeviceView, PersonView } from '../types.js'
 import { useApiData } from '../use-api-data.js'
 import { ProvisionForm } from './provision-form.js'
+import { useDocumentTitle } from '../document-title.js'
 
 /** Every device, those needing attention (offline, never seen, low battery) first; provisioning for admins and supervisors. */
 export function DevicesPage({ user }: { user: SessionUser }) {
+  useDocumentTitle('Devices')
   const devices = useApiData<{ devices: DeviceView[] }>('/api/devices', 30_000)
   const persons = useApiData<{ persons: PersonView[] }>('/api/persons', 60_000)
   if (isForbidden(devices.error)) return <NoAccess title="Devices" />

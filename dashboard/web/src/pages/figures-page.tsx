@@ -7,6 +7,7 @@ import { ShareBar } from '../components/share-bar.js'
 import { formatDateTime, formatDuration, kindText } from '../format.js'
 import { personHref } from '../router.js'
 import { useApiData } from '../use-api-data.js'
+import { useDocumentTitle } from '../document-title.js'
 
 function periodPath(fromMs: number, toMs: number): string {
   return `/api/figures/answer-times?from=${encodeURIComponent(new Date(fromMs).toISOString())}&to=${encodeURIComponent(new Date(toMs).toISOString())}`
@@ -62,6 +63,7 @@ function Period({ title, data, error }: { title: string; data: AnswerTimes | und
 
 /** How quickly alarm calls were answered, today and over 7 days, against the industry targets. */
 export function FiguresPage() {
+  useDocumentTitle('Service figures')
   // Both periods end now: moved on every minute, which fetches them again.
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {

@@ -7,9 +7,11 @@ import { personHref } from '../router.js'
 import type { PersonView } from '../types.js'
 import { useApiData } from '../use-api-data.js'
 import { PersonCreateForm } from './person-create-form.js'
+import { useDocumentTitle } from '../document-title.js'
 
 /** Everyone followed by Hearth, each linking to their person view; admins and supervisors add people here. */
 export function PeoplePage({ user }: { user: SessionUser }) {
+  useDocumentTitle('People')
   const { data, error } = useApiData<{ persons: PersonView[] }>('/api/persons', 60_000)
   if (isForbidden(error)) return <NoAccess title="People" />
   const persons = [...(data?.persons ?? [])].sort((a, b) => a.name.localeCompare(b.name))

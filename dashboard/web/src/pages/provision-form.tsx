@@ -51,7 +51,9 @@ export function ProvisionForm({ persons, onProvisioned }: Props) {
   const problems = (field: string) => problemsFor(error, field)
   return (
     <section class="panel" aria-labelledby="provision-title">
-      <h2 id="provision-title">Provision a device</h2>
+      <h2 id="provision-title" tabIndex={-1}>
+        Provision a device
+      </h2>
       <form class="form-grid" onSubmit={(e) => void submit(e)}>
         <div class="field">
           <label for="provision-type">Type</label>
@@ -99,12 +101,21 @@ export function ProvisionForm({ persons, onProvisioned }: Props) {
           </p>
         </div>
       </form>
-      {created && <ProvisionedSecret device={created} />}
+      {created && (
+        <ProvisionedSecret
+          device={created}
+          onDone={() => {
+            setCreated(undefined)
+            document.getElementById('provision-title')?.focus()
+          }}
+        />
+      )}
     </section>
   )
 }
 
-function ProvisionedSecret({ device }: { device: ProvisionedDevice }) {
+/** The secret, until the user says it is copied: "Done" drops it from the page's state. */
+function ProvisionedSecret({ device, onDone }: { device: ProvisionedDevice; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => heading.current?.focus(), [device])
   return (
@@ -116,7 +127,11 @@ function ProvisionedSecret({ device }: { device: ProvisionedDevice }) {
         <strong>Copy the secret now: Hearth shows it only this once.</strong> The device signs in with its id as client id and username.
       </p>
       <CopyField id="provisioned-secret" label="Secret" value={device.secret} />
-      <CopyField id="provisioned-try" label="Try it with mosquitto_pub" value={mosquittoPubLine(window.location.hostname, device.id, device.secret)} multiline />
+      {/* No endpoint says which port the broker listens on: the line assumes MQTT's default. */}
+      <CopyField id="provisioned-try" label="Try it with mosquitto_pub (default port 1883)" value={mosquittoPubLine(window.location.hostname, device.id, device.secret)} multiline />
+      <button type="button" data-testid="secret-done" onClick={onDone}>
+        Done — hide the secret
+      </button>
     </div>
   )
 }

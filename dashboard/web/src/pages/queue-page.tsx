@@ -1,5 +1,6 @@
 import type { SessionUser } from '../access.js'
 import { AlertItem } from '../components/alert-item.js'
+import { useDocumentTitle } from '../document-title.js'
 import { useLiveQueueContext } from '../live-queue.js'
 
 /** The responder's home: open alerts, emergencies first then oldest, live. */
@@ -8,10 +9,11 @@ export function QueuePage({ user }: { user: SessionUser }) {
   const alerts = live.queue.sorted()
   const stale = !live.fresh
   const waiting = alerts.filter((a) => a.status === 'raised').length
+  useDocumentTitle(`Alerts (${alerts.length})`)
   return (
     <section data-testid="queue" aria-labelledby="queue-title" class="queue" data-stale={String(stale)}>
       <div class="page-head">
-        <h1 id="queue-title">
+        <h1 id="queue-title" tabIndex={-1}>
           Open alerts <span class="count">({alerts.length})</span>
         </h1>
         <p class="summary">

@@ -5,9 +5,11 @@ import type { UserView } from '../types.js'
 import { useApiData } from '../use-api-data.js'
 import { UserCreateForm } from './user-create-form.js'
 import { UserRow } from './user-row.js'
+import { useDocumentTitle } from '../document-title.js'
 
 /** Admins only: who may sign in, and with which roles. */
 export function UsersPage() {
+  useDocumentTitle('Users')
   const { data, error, reload } = useApiData<{ users: UserView[] }>('/api/users')
   if (isForbidden(error)) return <NoAccess title="Users" />
   const users = [...(data?.users ?? [])].sort((a, b) => a.username.localeCompare(b.username))

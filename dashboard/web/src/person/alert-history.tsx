@@ -1,14 +1,6 @@
 import type { Alert } from '../../../../contract/alert.js'
-import { alertFlags } from '../components/alert-item.js'
-import { formatDateTime, kindText, OUTCOME_LABELS, PRIORITY_LABELS } from '../format.js'
-
-function statusText(alert: Alert): string {
-  if (alert.status === 'resolved') {
-    const outcome = alert.outcome ? OUTCOME_LABELS[alert.outcome] : 'resolved'
-    return `${outcome}${alert.resolvedBy ? ` (${alert.resolvedBy})` : ''}${alert.resolvedAt ? `, ${formatDateTime(alert.resolvedAt)}` : ''}`
-  }
-  return alert.status === 'acknowledged' ? `Taken by ${alert.acknowledgedBy ?? 'someone'}` : 'Waiting for a responder'
-}
+import { alertFlags, statusText } from '../alert-text.js'
+import { formatDateTime, kindText, PRIORITY_LABELS } from '../format.js'
 
 /** The person's recent alerts, open and closed, newest first. */
 export function AlertHistory({ alerts }: { alerts: readonly Alert[] }) {

@@ -76,7 +76,6 @@ function options(width: number, series: SeriesAnswer, unit: string, lines: reado
 /** One metric over a period with uPlot; a visually hidden sentence says the same for screen readers. */
 export function MetricChart({ metric, unit, rangeLabel, series, lines, latest: newest }: Props) {
   const box = useRef<HTMLDivElement>(null)
-  const plot = useRef<uPlot>()
   const points = series?.points ?? []
   const buckets = summarise(points)
   const inPeriod = newest && series && points.length > 0 && newest.at >= series.from ? newest : undefined
@@ -87,13 +86,11 @@ export function MetricChart({ metric, unit, rangeLabel, series, lines, latest: n
     const el = box.current
     if (!el || !series || series.points.length === 0) return undefined
     const chart = new uPlot(options(Math.max(200, el.clientWidth), series, unit, lines), toColumns(series.points, series.everySeconds), el)
-    plot.current = chart
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }))
     resize.observe(el)
     return () => {
       resize.disconnect()
       chart.destroy()
-      plot.current = undefined
     }
   }, [series, unit, lines])
 

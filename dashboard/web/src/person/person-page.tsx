@@ -18,6 +18,7 @@ import { SectionNav } from './section-nav.js'
 import { CareSettingsPanel } from './care-settings-panel.js'
 import { ThresholdsForm } from './thresholds-form.js'
 import { VitalsCharts } from './vitals-charts.js'
+import { useDocumentTitle } from '../document-title.js'
 
 export interface ThresholdsAnswer {
   personId: string
@@ -42,9 +43,11 @@ const SECTIONS = [
 export function PersonPage({ personId, user }: { personId: string; user: SessionUser }) {
   const base = `/api/persons/${encodeURIComponent(personId)}`
   const detail = useApiData<PersonDetail>(base, 10_000)
-  const thresholds = useApiData<ThresholdsAnswer>(`${base}/thresholds`)
+  // Polled too, so a version someone else saves shows up (the form warns rather than overwrite an edit).
+  const thresholds = useApiData<ThresholdsAnswer>(`${base}/thresholds`, 30_000)
   const queue = useAlertQueue()
   const { reload } = detail
+  useDocumentTitle(detail.data?.name ?? (detail.error === undefined ? undefined : 'Person'))
 
   // An alert about this person means something changed: fetch now rather than at the next poll.
   useEffect(() => queue.subscribe((change) => change?.alert.personId === personId && reload()), [queue, personId, reload])

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks'
+import { useEffect, useRef } from 'preact/hooks'
 import type { TimelineItem } from '../../../../contract/api.js'
 import { ApiError, messageOf } from '../api.js'
 import { formatDateTime } from '../format.js'
@@ -7,8 +7,13 @@ import { useApiData } from '../use-api-data.js'
 /** What the person's devices said and what happened to their alerts, in one list, newest first. */
 export function PersonTimeline({ personId, refreshKey }: { personId: string; refreshKey: number }) {
   const { data, error, reload } = useApiData<{ items: TimelineItem[] }>(`/api/persons/${encodeURIComponent(personId)}/timeline?limit=100`)
-  // Fetched again whenever the person is (every 10 s, or at once on an alert about them).
-  useEffect(() => reload(), [refreshKey, reload])
+  // Fetched again whenever the person is (every 10 s, or at once on an alert about them); not on mount, which fetched already.
+  const seenKey = useRef(refreshKey)
+  useEffect(() => {
+    if (seenKey.current === refreshKey) return
+    seenKey.current = refreshKey
+    reload()
+  }, [refreshKey, reload])
   const items = data?.items ?? []
   return (
     <section class="panel" aria-labelledby="person-timeline" data-testid="person-timeline">

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { api, formErrorText, isForbidden, problemsFor } from '../api.js'
+import { api, formErrorText, isForbidden, messageOf, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import type { ThresholdsAnswer } from './person-page.js'
 import { ThresholdRow } from './threshold-row.js'
@@ -22,9 +22,23 @@ export function ThresholdsForm({ personId, answer, error, canEdit, onSaved }: Pr
   const [sent, setSent] = useState<string[]>([])
   const [done, setDone] = useState('')
   const [busy, setBusy] = useState(false)
+  /** The version the form was filled from, and whether the user has changed anything since. */
+  const [loaded, setLoaded] = useState<ThresholdsAnswer>()
+  const [dirty, setDirty] = useState(false)
+  const [movedOn, setMovedOn] = useState<number>()
 
+  const fill = (from: ThresholdsAnswer) => {
+    setDrafts(draftsFrom(from.thresholds))
+    setLoaded(from)
+    setDirty(false)
+    setMovedOn(undefined)
+  }
+
+  // A newer version: taken at once unless the user is editing, whom it must not overwrite; they are warned instead.
   useEffect(() => {
-    if (answer) setDrafts(draftsFrom(answer.thresholds))
+    if (!answer || answer.version === loaded?.version) return
+    if (!dirty || !loaded) fill(answer)
+    else setMovedOn(answer.version)
   }, [answer])
 
   // The server names problems by the index of the rule it was sent (`thresholds.2.above`).
@@ -45,9 +59,17 @@ export function ThresholdsForm({ personId, answer, error, canEdit, onSaved }: Pr
     setBusy(true)
     setSent(built.thresholds.map((t) => t.metric))
     try {
+      // Someone else may have saved since the form was filled: check first rather than overwrite their change.
+      const current = await api<ThresholdsAnswer>(`/api/persons/${encodeURIComponent(personId)}/thresholds`)
+      if (loaded && current.version !== loaded.version) {
+        setMovedOn(current.version)
+        return
+      }
       const saved = await api<ThresholdsAnswer>(`/api/persons/${encodeURIComponent(personId)}/thresholds`, { method: 'PUT', body: { thresholds: built.thresholds, reason: reason.trim() } })
-      setDone(saved.version === answer?.version ? 'Saved: nothing changed, so no new version.' : `Saved as version ${saved.version}.`)
+      setDone(saved.version === loaded?.version ? 'Saved: nothing changed, so no new version.' : `Saved as version ${saved.version}.`)
       setReason('')
+      // The answer is the version now in force: the form carries on from it.
+      fill(saved)
       onSaved()
     } catch (caught) {
       setSaveError(caught)
@@ -56,11 +78,25 @@ export function ThresholdsForm({ personId, answer, error, canEdit, onSaved }: Pr
     }
   }
 
-  const update = (metric: string, change: Partial<ThresholdDraft>) => setDrafts((all) => all.map((d) => (d.metric === metric ? { ...d, ...change } : d)))
-  const edit = (metric: string, key: BandKey | 'forSeconds', value: string) => setDrafts((all) => all.map((d) => (d.metric === metric ? editDraft(d, key, value) : d)))
+  const update = (metric: string, change: Partial<ThresholdDraft>) => {
+    setDirty(true)
+    setDrafts((all) => all.map((d) => (d.metric === metric ? { ...d, ...change } : d)))
+  }
+  const edit = (metric: string, key: BandKey | 'forSeconds', value: string) => {
+    setDirty(true)
+    setDrafts((all) => all.map((d) => (d.metric === metric ? editDraft(d, key, value) : d)))
+  }
+  const reloadFromServer = async () => {
+    try {
+      fill(await api<ThresholdsAnswer>(`/api/persons/${encodeURIComponent(personId)}/thresholds`))
+      onSaved()
+    } catch (caught) {
+      setSaveError(new Error(`Could not reload the thresholds: ${messageOf(caught)}`))
+    }
+  }
   // Back to the default: its values when the server showed them, blank when the person's own rule hid them.
   const revertToDefault = (metric: string) => {
-    const shown = answer ? draftsFrom(answer.thresholds).find((d) => d.metric === metric && d.source === 'default') : undefined
+    const shown = loaded ? draftsFrom(loaded.thresholds).find((d) => d.metric === metric && d.source === 'default') : undefined
     update(metric, shown ?? { own: false, above: '', below: '', clearAbove: '', clearBelow: '', forSeconds: '300', priority: 'urgent', touched: [], carried: { clearAbove: '', clearBelow: '' } })
   }
   const reasonProblems = problemsFor(saveError, 'reason')
@@ -68,8 +104,16 @@ export function ThresholdsForm({ personId, answer, error, canEdit, onSaved }: Pr
   return (
     <section class="panel" aria-labelledby="person-thresholds">
       <h2 id="person-thresholds" tabIndex={-1}>
-        Thresholds {answer && <span class="muted">· care settings version {answer.version} · NEWS2 SpO2 scale {answer.news2Scale}</span>}
+        Thresholds {loaded && <span class="muted">· editing care settings version {loaded.version} · NEWS2 SpO2 scale {loaded.news2Scale}</span>}
       </h2>
+      {movedOn !== undefined && (
+        <p class="notice" data-testid="thresholds-moved-on">
+          Version {movedOn} has been saved: the thresholds were changed by someone else since you opened it — reload before saving.{' '}
+          <button type="button" onClick={() => void reloadFromServer()}>
+            Reload the thresholds
+          </button>
+        </p>
+      )}
       {isForbidden(error) && <p class="notice">You do not have access to this person's thresholds.</p>}
       {!canEdit && <p class="hint">Only clinicians and admins change thresholds.</p>}
       <form data-testid="thresholds-form" onSubmit={(e) => void save(e)}>

@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { ThresholdInForce } from '../../../../contract/care-settings.js'
 import { METRICS } from '../../../../contract/metrics.js'
-import { formatNumber, metricUnit } from '../format.js'
+import { messageOf } from '../api.js'
+import { formatNumber, metricLabel, metricUnit } from '../format.js'
 import type { LatestReading } from '../types.js'
 import { useApiData } from '../use-api-data.js'
 import { MetricChart, type ChartLine } from './metric-chart.js'
@@ -26,9 +27,28 @@ function linesOf(threshold: ThresholdInForce | undefined): ChartLine[] {
 function ChartFor({ personId, metric, range, toMs, threshold, latest }: { personId: string; metric: string; range: RangeKey; toMs: number; threshold: ThresholdInForce | undefined; latest: LatestReading | undefined }) {
   const spec = RANGES[range]
   const path = `/api/persons/${encodeURIComponent(personId)}/readings?metric=${metric}&from=${new Date(toMs - spec.spanMs).toISOString()}&to=${new Date(toMs).toISOString()}&every=${spec.every}`
-  const { data } = useApiData<SeriesAnswer>(path)
+  const { data, error, reload } = useApiData<SeriesAnswer>(path)
+  // The window moves on each minute: keep showing the same period's data meanwhile, never another period's.
+  const last = useRef<{ range: RangeKey; data: SeriesAnswer }>()
+  if (data) last.current = { range, data }
+  const series = data ?? (last.current?.range === range ? last.current.data : undefined)
   const lines = useMemo(() => linesOf(threshold), [threshold])
-  return <MetricChart metric={metric} unit={metricUnit(metric)} rangeLabel={spec.label} series={data} lines={lines} latest={latest} />
+  if (error !== undefined && series === undefined) {
+    return (
+      <figure class="chart" data-testid={`chart-${metric}`} data-points={0}>
+        <figcaption>
+          <span class="chart-title">{metricLabel(metric)}</span>
+        </figcaption>
+        <p class="notice error-notice">
+          Could not load the {spec.label} chart: {messageOf(error)}{' '}
+          <button type="button" onClick={reload}>
+            Try again<span class="visually-hidden"> to load the {metricLabel(metric)} chart</span>
+          </button>
+        </p>
+      </figure>
+    )
+  }
+  return <MetricChart metric={metric} unit={metricUnit(metric)} rangeLabel={spec.label} series={series} lines={lines} latest={latest} />
 }
 
 /** A chart per numeric metric the person has readings of, over 24 hours or 7 days, with their thresholds drawn in. */

@@ -37,8 +37,7 @@ function loaded(...alerts: Alert[]): { queue: AlertQueue; changes: Array<QueueCh
   const queue = new AlertQueue()
   const changes: Array<QueueChange | undefined> = []
   queue.subscribe((c) => changes.push(c))
-  queue.beginResync()
-  queue.completeResync(alerts)
+  queue.completeResync(queue.beginResync(), alerts)
   changes.length = 0
   return { queue, changes }
 }
@@ -90,13 +89,69 @@ describe('alert queue (web)', () => {
     const stays = alert()
     const closedMeanwhile = alert()
     const { queue } = loaded(stays, closedMeanwhile)
-    queue.beginResync()
+    const resync = queue.beginResync()
     const arrivedDuringFetch = alert({ priority: 'urgent' })
     queue.apply(arrivedDuringFetch)
     expect(queue.sorted()).toHaveLength(2)
-    const changes = queue.completeResync([stays])
+    const changes = queue.completeResync(resync, [stays])
     expect(queue.sorted().map((a) => a.id)).toEqual([stays.id, arrivedDuringFetch.id])
-    expect(changes.map((c) => c.alert.id)).toEqual([arrivedDuringFetch.id])
+    expect(changes?.map((c) => c.alert.id)).toEqual([arrivedDuringFetch.id])
+  })
+
+  it('ignores the answer to a resync overtaken by a later one, and keeps the events held since the first', () => {
+    const stays = alert()
+    const { queue } = loaded(stays)
+    const first = queue.beginResync()
+    const duringFirst = alert({ priority: 'urgent' })
+    queue.apply(duringFirst)
+    const second = queue.beginResync()
+    const duringSecond = alert({ priority: 'warning' })
+    queue.apply(duringSecond)
+    expect(queue.completeResync(first, [stays])).toBeUndefined()
+    // The first answer changed nothing and applied nothing: the events are still held.
+    expect(queue.sorted().map((a) => a.id)).toEqual([stays.id])
+    queue.completeResync(second, [stays])
+    expect(queue.sorted().map((a) => a.id)).toEqual([stays.id, duringFirst.id, duringSecond.id])
+  })
+
+  it('applies the held events when the latest resync fails, but not for an overtaken one', () => {
+    const { queue } = loaded()
+    const first = queue.beginResync()
+    const second = queue.beginResync()
+    const during = alert()
+    queue.apply(during)
+    queue.abandonResync(first)
+    expect(queue.sorted()).toEqual([])
+    queue.abandonResync(second)
+    expect(queue.sorted().map((a) => a.id)).toEqual([during.id])
+  })
+
+  it('keeps the state it holds when a late answer is the same or older: clearedAt and cancelledAt stay', () => {
+    const raised = alert()
+    const cleared = { ...raised, clearedAt: '2026-01-01T10:02:00.000Z' }
+    const cancelled = { ...raised, cancelledAt: '2026-01-01T10:03:00.000Z' }
+    expect(isOlderState(raised, { ...raised })).toBe(true)
+    expect(isOlderState(cleared, raised)).toBe(true)
+    expect(isOlderState(raised, cleared)).toBe(false)
+    expect(isOlderState(cancelled, raised)).toBe(true)
+    const { queue } = loaded(raised)
+    queue.apply(cleared)
+    queue.apply({ ...raised })
+    expect(queue.get(raised.id)?.clearedAt).toBe(cleared.clearedAt)
+    const repeated = { ...raised, lastOccurredAt: '2026-01-01T10:04:00.000Z', occurrences: 2 }
+    queue.apply(repeated)
+    expect(queue.get(raised.id)).toBe(repeated)
+  })
+
+  it('announces an emergency sent back to the queue once, as a new emergency', () => {
+    const raised = alert()
+    const { queue, changes } = loaded(raised)
+    const taken = { ...raised, status: 'acknowledged' as const, acknowledgedBy: 'sam' }
+    queue.apply(taken)
+    const back = { ...taken, status: 'raised' as const, reraisedCount: 1 }
+    queue.apply(back)
+    queue.apply({ ...back, escalationLevel: 1 })
+    expect(changes.map((c) => c?.isNewEmergency)).toEqual([false, true, false])
   })
 
   it('keeps its sorted list until something changes, so a render without news costs nothing', () => {
