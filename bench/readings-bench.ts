@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { MqttClient } from 'mqtt'
 import { createInfluxReadingsStore } from '../stores/influx-readings-store.js'
@@ -139,16 +140,17 @@ async function loadAndQuery(store: ReadingsStore, people: number, days: number):
   return { writesPerSecond: Math.round(written / (writeMs / 1000)), points: written, medianMs: percentile(timings, 50), p95Ms: percentile(timings, 95) }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, store: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  })
-  if (values.help) return void console.log(HELP)
-  const which = values.store ?? 'both'
-  if (!['embedded', 'influxdb', 'both'].includes(which)) throw new Error('--store must be embedded, influxdb or both')
-  const stores = (which === 'both' ? ['embedded', 'influxdb'] : [which]) as Array<'embedded' | 'influxdb'>
-  const quick = values.quick === true
+export type ReadingsStoreKind = 'embedded' | 'influxdb'
+
+export interface ReadingsBenchOptions {
+  quick: boolean
+  stores: ReadingsStoreKind[]
+  out: string
+}
+
+/** Runs the readings-path figures for each store, prints the table and writes DIR/readings.{json,md}. */
+export async function runReadingsBench(options: ReadingsBenchOptions): Promise<void> {
+  const { quick, stores } = options
   const [people, days, e2eTotal] = quick ? [10, 1, 100_000] : [100, 7, 1_000_000]
   const results: Figures[] = []
   for (const kind of stores) {
@@ -180,14 +182,29 @@ async function main(): Promise<void> {
     ...rows,
   ].join('\n')
   console.log(`\n${table}\n`)
-  const out = values.out ?? 'bench-results'
+  const out = options.out
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, 'readings.json'), JSON.stringify({ quick, people, days, results }, null, 2))
   writeFileSync(join(out, 'readings.md'), `${table}\n`)
   console.log(`written to ${join(out, 'readings.json')} and ${join(out, 'readings.md')}`)
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(1)
-})
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, store: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  })
+  if (values.help) return void console.log(HELP)
+  const which = values.store ?? 'both'
+  if (!['embedded', 'influxdb', 'both'].includes(which)) throw new Error('--store must be embedded, influxdb or both')
+  const stores = (which === 'both' ? ['embedded', 'influxdb'] : [which]) as ReadingsStoreKind[]
+  await runReadingsBench({ quick: values.quick === true, stores, out: values.out ?? 'bench-results' })
+}
+
+// Run directly (tsx bench/readings-bench.ts); bench/run-bench.ts imports it instead.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,122 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { describeBrokerRun, runBrokerLoad, type BrokerLoadOptions, type BrokerRunFigures, type BrokerTarget } from './broker-compare.js'
+import { progress } from './figures.js'
+import { loadTables } from './load-report.js'
+import { mosquittoVersion } from './mosquitto-broker.js'
+import { runPlatformLoad, type PlatformLoadOptions, type PlatformRunFigures } from './platform-load.js'
+
+export interface LoadBenchOptions {
+  quick: boolean
+  runs: number
+  platform?: PlatformLoadOptions
+  broker?: BrokerLoadOptions & { targets: BrokerTarget[] }
+  out: string
+}
+
+export interface FailedBrokerRun {
+  target: BrokerTarget
+  failed: string
+}
+
+export interface LoadResults {
+  quick: boolean
+  date: string
+  /** os.loadavg() (1, 5, 15 min) before and after: the machine is shared, and other work skews every figure. */
+  loadAverage: { before: number[]; after: number[] }
+  machine: { cores: number; cpu: string; node: string; aedes: string; mosquitto: string | undefined }
+  options: LoadBenchOptions
+  platformRuns: PlatformRunFigures[]
+  brokerRuns: Array<BrokerRunFigures | FailedBrokerRun>
+}
+
+/** The defaults of `--quick` and of the full run (3 runs of each figure). */
+export function loadDefaults(quick: boolean): { runs: number; platform: PlatformLoadOptions; broker: BrokerLoadOptions & { targets: BrokerTarget[] } } {
+  return {
+    runs: quick ? 1 : 3,
+    platform: {
+      devices: quick ? 1000 : 10_000,
+      firstDevices: quick ? 500 : 1000,
+      workers: 2,
+      pendants: 60,
+      pressesPerSecond: 20,
+      backgrounds: [0, 5000, 20_000, 'saturation'],
+      packSize: 5,
+      qos1Share: 0.5,
+      statusEverySeconds: 300,
+      saturationWindow: 1000,
+      warmupMs: quick ? 750 : 5000,
+      windowMs: quick ? 2000 : 20_000,
+      settleMs: quick ? 500 : 3000,
+      drainMs: quick ? 15_000 : 90_000,
+      connectPerSecond: 2000,
+    },
+    broker: {
+      targets: quick ? ['hearth', 'mosquitto'] : ['hearth', 'mosquitto', 'aedes'],
+      publishers: 1000,
+      windows: quick ? [100] : [10, 100, 1000],
+      latencyRate: 10_000,
+      warmupMs: quick ? 500 : 2000,
+      windowMs: quick ? 2000 : 8000,
+      settleMs: quick ? 300 : 2000,
+    },
+  }
+}
+
+function aedesVersion(): string {
+  const url = new URL('../node_modules/aedes/package.json', import.meta.url)
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version
+}
+
+/** Hearth and mosquitto take turns, the order swapped each run, so neither always runs on a warmer machine. */
+async function brokerRound(options: NonNullable<LoadBenchOptions['broker']>, run: number): Promise<Array<BrokerRunFigures | FailedBrokerRun>> {
+  const order = run % 2 === 0 ? options.targets : [...options.targets].sort((a, b) => (a === 'mosquitto' ? -1 : b === 'mosquitto' ? 1 : 0))
+  const results: Array<BrokerRunFigures | FailedBrokerRun> = []
+  for (const target of order) {
+    progress(`  broker only, run ${run + 1}: ${target}`)
+    try {
+      const figures = await runBrokerLoad(target, options)
+      progress(describeBrokerRun(figures))
+      results.push(figures)
+    } catch (error) {
+      const failed = error instanceof Error ? error.message : String(error)
+      progress(`    ${target} failed: ${failed}`)
+      results.push({ target, failed })
+    }
+  }
+  return results
+}
+
+export async function runLoadBench(options: LoadBenchOptions): Promise<LoadResults> {
+  const results: LoadResults = {
+    quick: options.quick,
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, aedes: aedesVersion(), mosquitto: mosquittoVersion() },
+    options,
+    loadAverage: { before: loadavg(), after: [] },
+    platformRuns: [],
+    brokerRuns: [],
+  }
+  if ((results.loadAverage.before[0] ?? 0) > 0.5) {
+    progress(`load: the machine is busy before the bench starts (load average ${results.loadAverage.before.map((l) => l.toFixed(2)).join(', ')}): figures will be skewed`)
+  }
+  if (options.broker?.targets.includes('mosquitto') && !results.machine.mosquitto) {
+    throw new Error('mosquitto is not installed (Debian: apt-get install mosquitto), or leave it out with --brokers')
+  }
+  for (let run = 0; run < options.runs; run++) {
+    if (options.platform) {
+      progress(`load: platform run ${run + 1} of ${options.runs}, ${options.platform.devices.toLocaleString('en-GB')} devices`)
+      results.platformRuns.push(await runPlatformLoad(options.platform))
+    }
+    if (options.broker) results.brokerRuns.push(...(await brokerRound(options.broker, run)))
+  }
+  results.loadAverage.after = loadavg()
+  const { markdown } = loadTables(results)
+  console.log(`\n${markdown}\n`)
+  mkdirSync(options.out, { recursive: true })
+  writeFileSync(join(options.out, 'load.json'), `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync(join(options.out, 'load.md'), `${markdown}\n`)
+  console.log(`written to ${join(options.out, 'load.json')} and ${join(options.out, 'load.md')}`)
+  return results
+}

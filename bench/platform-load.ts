@@ -1,0 +1,267 @@
+import type { LoadTally, MixedStream } from '../simulators/load-devices.js'
+import { removeDir, tempDir } from '../test/helpers/test-platform.js'
+import type { AlarmProbeApi, ProbeResult } from './alarm-probe.js'
+import { Child } from './child-rpc.js'
+import { MIB, percentile, progress, sleep } from './figures.js'
+import type { LoadWorkerApi } from './load-worker.js'
+import type { PlatformChildApi } from './platform-child.js'
+import type { ProcessStats } from './process-stats.js'
+import { provisionFleet, type Credentials } from './provision-fleet.js'
+
+export type Background = number | 'saturation'
+
+export interface PlatformLoadOptions {
+  devices: number
+  /** The smaller fleet whose idle memory is measured first. */
+  firstDevices: number
+  workers: number
+  pendants: number
+  pressesPerSecond: number
+  backgrounds: readonly Background[]
+  packSize: number
+  qos1Share: number
+  statusEverySeconds: number
+  saturationWindow: number
+  warmupMs: number
+  windowMs: number
+  settleMs: number
+  /** Upper bound on waiting, after each background, for the platform to store what was sent. */
+  drainMs: number
+  connectPerSecond: number
+  /** Experiment: aedes `concurrency` in the platform's broker (default: the platform's own setting). */
+  aedesConcurrency?: number
+  /** Experiment: device events skip aedes' delivery queue (bench/platform-child.ts `alarmLane`). */
+  alarmLane?: boolean
+  /** Writes a V8 CPU profile of the platform process into this folder. */
+  profileDir?: string
+}
+
+export interface BackgroundFigures {
+  background: Background
+  /** Readings the load workers managed to send per second over warm-up and window (below the background when they were starved of CPU). */
+  sentPerSecond: number
+  storedPerSecond: number
+  /** Platform CPU time (user + system) per 1,000 readings stored, in ms. */
+  cpuMsPer1k: number
+  /** Share of one core the platform used in the window. */
+  cpuCores: number
+  alarm: { p50Ms: number; p99Ms: number; maxMs: number; samples: number; missed: number }
+  loopDelayP99Ms: number
+  /** Readings sent but not yet stored when the backlog stopped shrinking or the drain limit passed (0 when the platform kept up). */
+  backlogAfter: number
+}
+
+export interface PlatformRunFigures {
+  /** Devices connected per second (CONNACK, SUBACK and the retained status sent), growing the fleet from `firstDevices` to `devices`. */
+  connectsPerSecond: number
+  rssMiB: { base: number; first: number; all: number }
+  perConnectionKiB: number
+  backgrounds: BackgroundFigures[]
+  readingsSent: number
+  readingsStored: number
+  /** Sent and never stored: counted after the last drain (the platform's own queues had stopped moving). */
+  lost: number
+  /** Set when the platform process died during the run (its queued readings died with it). */
+  crashed?: string
+  refusals: number
+  disconnects: number
+}
+
+const ADMIN_PASSWORD = 'bench-admin-password-1'
+const HERE = import.meta.url
+
+interface Rig {
+  platform: Child<PlatformChildApi>
+  probe: Child<AlarmProbeApi>
+  workers: Array<Child<LoadWorkerApi>>
+  metricsUrl: string
+}
+
+async function storedCount(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text()
+  return Number(/^hearth_readings_written_total (\d+)/m.exec(text)?.[1] ?? 0)
+}
+
+async function startRig(options: PlatformLoadOptions, dataDir: string, fleet: Credentials[], pendants: Credentials[]): Promise<Rig> {
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []
+  const platform = Child.start<PlatformChildApi>('platform', new URL('./platform-child.ts', HERE).href, { execArgv: profile })
+  const probe = Child.start<AlarmProbeApi>('alarm probe', new URL('./alarm-probe.ts', HERE).href)
+  // Load generators yield to the platform and the probe when the two cores are contended.
+  const workers = Array.from({ length: options.workers }, (_, i) => Child.start<LoadWorkerApi>(`load worker ${i}`, new URL('./load-worker.ts', HERE).href, { nice: 5 }))
+  const rig: Rig = { platform, probe, workers, metricsUrl: '' }
+  try {
+    const ports = await platform.call('start', {
+      dataDir,
+      adminPassword: ADMIN_PASSWORD,
+      ...(options.aedesConcurrency === undefined ? {} : { aedesConcurrency: options.aedesConcurrency }),
+      ...(options.alarmLane ? { alarmLane: true } : {}),
+    })
+    const httpUrl = `http://127.0.0.1:${ports.httpPort}`
+    rig.metricsUrl = `${httpUrl}/metrics`
+    await probe.call('start', { httpUrl, mqttPort: ports.mqttPort, adminPassword: ADMIN_PASSWORD, pendants })
+    await Promise.all(
+      workers.map((w, i) =>
+        w.call('init', { host: '127.0.0.1', port: ports.mqttPort, devices: fleet.filter((_, d) => d % options.workers === i), connectPerSecond: options.connectPerSecond / options.workers, keepaliveS: 300 }),
+      ),
+    )
+    return rig
+  } catch (error) {
+    await stopRig(rig)
+    throw error
+  }
+}
+
+async function stopRig(rig: Rig): Promise<void> {
+  await Promise.all(rig.workers.map((w) => w.stop()))
+  await rig.probe.stop()
+  await rig.platform.stop(30_000)
+}
+
+/** Connects the fleet up to `total` devices; returns how long it took, in seconds. */
+async function connectFleet(rig: Rig, total: number, workers: number): Promise<number> {
+  const startedAt = performance.now()
+  const connected = await Promise.all(rig.workers.map((w) => w.call('connect', { count: Math.ceil(total / workers) }, 900_000)))
+  const seconds = (performance.now() - startedAt) / 1000
+  progress(`    ${connected.reduce((a, b) => a + b, 0).toLocaleString('en-GB')} devices connected (${seconds.toFixed(1)} s)`)
+  return seconds
+}
+
+async function idleRss(rig: Rig, settleMs: number): Promise<number> {
+  await sleep(settleMs)
+  const samples: number[] = []
+  for (let i = 0; i < 3; i++) {
+    samples.push((await rig.platform.call('stats', undefined)).rssBytes)
+    await sleep(250)
+  }
+  return percentile(samples, 50) / MIB
+}
+
+function streamFor(options: PlatformLoadOptions, background: Background): MixedStream {
+  const perWorker = typeof background === 'number' ? background / options.workers : 0
+  return {
+    mode: background === 'saturation' ? 'saturate' : 'paced',
+    readingsPerSecond: perWorker,
+    window: Math.ceil(options.saturationWindow / options.workers),
+    packSize: options.packSize,
+    qos1Share: options.qos1Share,
+    statusEverySeconds: options.statusEverySeconds,
+    alarmsPerSecond: 0,
+    durationMs: options.warmupMs + options.windowMs,
+  }
+}
+
+async function readingsSent(rig: Rig): Promise<number> {
+  const tallies = await Promise.all(rig.workers.map((w) => w.call('tally', undefined)))
+  return tallies.reduce((sum, t) => sum + (t?.readingsSent ?? 0), 0)
+}
+
+/** One background level: the fleet streams for warm-up plus window; the window is measured. */
+async function measureBackground(rig: Rig, options: PlatformLoadOptions, background: Background): Promise<BackgroundFigures> {
+  const sentBefore = await readingsSent(rig)
+  const running = Promise.all(rig.workers.map((w) => w.call('run', streamFor(options, background), options.warmupMs + options.windowMs + 60_000)))
+  await sleep(options.warmupMs)
+  // This sample also restarts the platform's event-loop histogram, so `after` describes the window alone.
+  const before = { stored: await storedCount(rig.metricsUrl), stats: await rig.platform.call('stats', undefined), at: performance.now() }
+  const probing = rig.probe.call('measure', { perSecond: options.pressesPerSecond, durationMs: options.windowMs }, options.windowMs + 30_000)
+  await sleep(options.windowMs)
+  const after = { stored: await storedCount(rig.metricsUrl), stats: await rig.platform.call('stats', undefined), at: performance.now() }
+  const [alarm, tallies] = await Promise.all([probing, running])
+  const sentTotal = tallies.reduce((sum, t) => sum + t.readingsSent, 0)
+  // Each background starts from an empty platform: what this one queued is stored (or given up on) first.
+  const backlogAfter = sentTotal - (await drain(rig, sentTotal, options.drainMs))
+  return { ...summarise(background, before, after, alarm), sentPerSecond: (sentTotal - sentBefore) / ((options.warmupMs + options.windowMs) / 1000), backlogAfter }
+}
+
+function summarise(
+  background: Background,
+  before: { stored: number; stats: ProcessStats; at: number },
+  after: { stored: number; stats: ProcessStats; at: number },
+  alarm: ProbeResult,
+): Omit<BackgroundFigures, 'sentPerSecond' | 'backlogAfter'> {
+  const seconds = (after.at - before.at) / 1000
+  const stored = after.stored - before.stored
+  const cpuMs = (after.stats.cpuMicros - before.stats.cpuMicros) / 1000
+  return {
+    background,
+    storedPerSecond: stored / seconds,
+    cpuMsPer1k: stored > 0 ? (cpuMs / stored) * 1000 : Number.NaN,
+    cpuCores: cpuMs / 1000 / seconds,
+    alarm: {
+      p50Ms: percentile(alarm.latenciesMs, 50),
+      p99Ms: percentile(alarm.latenciesMs, 99),
+      maxMs: alarm.latenciesMs.length > 0 ? Math.max(...alarm.latenciesMs) : Number.NaN,
+      samples: alarm.latenciesMs.length,
+      missed: alarm.missed,
+    },
+    loopDelayP99Ms: after.stats.loopDelayP99Ms,
+  }
+}
+
+/**
+ * Waits until the store holds every reading sent, or its count stops rising for 10 s, or
+ * `timeoutMs` passes; returns what it holds. A platform that has died holds what it held.
+ */
+async function drain(rig: Rig, sent: number, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs
+  let stored = 0
+  let lastRise = performance.now()
+  while (rig.platform.alive) {
+    const now = await storedCount(rig.metricsUrl).catch(() => stored)
+    if (now > stored) lastRise = performance.now()
+    stored = Math.max(stored, now)
+    if (stored >= sent || performance.now() > deadline || performance.now() - lastRise > 10_000) break
+    await sleep(250)
+  }
+  return stored
+}
+
+function describe(b: BackgroundFigures): string {
+  const level = b.background === 'saturation' ? 'saturation' : `${b.background.toLocaleString('en-GB')}/s`
+  const backlog = b.backlogAfter > 0 ? `, ${b.backlogAfter.toLocaleString('en-GB')} still unstored after the drain` : ''
+  return `    background ${level}: sent ${Math.round(b.sentPerSecond).toLocaleString('en-GB')}/s, stored ${Math.round(b.storedPerSecond).toLocaleString('en-GB')}/s, alarm p50 ${b.alarm.p50Ms.toFixed(1)} p99 ${b.alarm.p99Ms.toFixed(1)} max ${b.alarm.maxMs.toFixed(1)} ms (${b.alarm.samples} presses, ${b.alarm.missed} missed), CPU ${b.cpuCores.toFixed(2)} cores, loop p99 ${b.loopDelayP99Ms.toFixed(1)} ms${backlog}`
+}
+
+/** One run: a fresh platform with the fleet provisioned, idle memory at two fleet sizes, then each background level. */
+export async function runPlatformLoad(options: PlatformLoadOptions): Promise<PlatformRunFigures> {
+  const dataDir = tempDir('hearth-load-')
+  const made = provisionFleet(dataDir, [
+    { prefix: 'load-wrist', type: 'wearable', count: options.devices },
+    { prefix: 'probe-pendant', type: 'pendant', count: options.pendants },
+  ])
+  const fleet = made.get('load-wrist') ?? []
+  const rig = await startRig(options, dataDir, fleet, made.get('probe-pendant') ?? [])
+  try {
+    const base = await idleRss(rig, options.settleMs)
+    await connectFleet(rig, options.firstDevices, options.workers)
+    const first = await idleRss(rig, options.settleMs)
+    const connectSeconds = await connectFleet(rig, options.devices, options.workers)
+    const all = await idleRss(rig, options.settleMs)
+    progress(`    idle RSS: ${base.toFixed(0)} MiB with no devices, ${first.toFixed(0)} MiB with ${options.firstDevices}, ${all.toFixed(0)} MiB with ${options.devices}`)
+    const backgrounds: BackgroundFigures[] = []
+    for (const background of options.backgrounds) {
+      if (!rig.platform.alive) break
+      backgrounds.push(await measureBackground(rig, options, background))
+      progress(describe(backgrounds[backgrounds.length - 1]!))
+    }
+    const tallies = (await Promise.all(rig.workers.map((w) => w.call('tally', undefined)))).filter((t): t is LoadTally => t !== undefined)
+    const sent = tallies.reduce((sum, t) => sum + t.readingsSent, 0)
+    const stored = await drain(rig, sent, options.drainMs)
+    const crashed = rig.platform.alive ? undefined : 'the platform process exited during the run'
+    if (crashed) progress(`    ${crashed}`)
+    return {
+      ...(crashed ? { crashed } : {}),
+      connectsPerSecond: (options.devices - options.firstDevices) / connectSeconds,
+      rssMiB: { base, first, all },
+      perConnectionKiB: ((all - first) * 1024) / (options.devices - options.firstDevices),
+      backgrounds,
+      readingsSent: sent,
+      readingsStored: stored,
+      lost: sent - stored,
+      refusals: tallies.reduce((sum, t) => sum + t.refusals, 0),
+      disconnects: tallies.reduce((sum, t) => sum + t.disconnects, 0),
+    }
+  } finally {
+    await stopRig(rig)
+    removeDir(dataDir)
+  }
+}
