@@ -88,13 +88,24 @@ async function brokerRound(options: NonNullable<LoadBenchOptions['broker']>, run
   return results
 }
 
+/** Writes load.json and load.md; returns the Markdown. */
+function write(results: LoadResults, out: string, partial?: string): string {
+  results.loadAverage.after = loadavg()
+  const { markdown } = loadTables(results)
+  const text = partial ? `(${partial})\n\n${markdown}` : markdown
+  mkdirSync(out, { recursive: true })
+  writeFileSync(join(out, 'load.json'), `${JSON.stringify({ ...results, ...(partial ? { partial } : {}) }, null, 2)}\n`)
+  writeFileSync(join(out, 'load.md'), `${text}\n`)
+  return text
+}
+
 export async function runLoadBench(options: LoadBenchOptions): Promise<LoadResults> {
   const results: LoadResults = {
     quick: options.quick,
     date: new Date().toISOString(),
+    loadAverage: { before: loadavg(), after: [] },
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, aedes: aedesVersion(), mosquitto: mosquittoVersion() },
     options,
-    loadAverage: { before: loadavg(), after: [] },
     platformRuns: [],
     brokerRuns: [],
   }
@@ -110,13 +121,11 @@ export async function runLoadBench(options: LoadBenchOptions): Promise<LoadResul
       results.platformRuns.push(await runPlatformLoad(options.platform))
     }
     if (options.broker) results.brokerRuns.push(...(await brokerRound(options.broker, run)))
+    // After every run, so that a long bench stopped half-way still leaves what it measured.
+    if (run < options.runs - 1) write(results, options.out, `partial: ${run + 1} of ${options.runs} runs`)
   }
-  results.loadAverage.after = loadavg()
-  const { markdown } = loadTables(results)
+  const markdown = write(results, options.out)
   console.log(`\n${markdown}\n`)
-  mkdirSync(options.out, { recursive: true })
-  writeFileSync(join(options.out, 'load.json'), `${JSON.stringify(results, null, 2)}\n`)
-  writeFileSync(join(options.out, 'load.md'), `${markdown}\n`)
   console.log(`written to ${join(options.out, 'load.json')} and ${join(options.out, 'load.md')}`)
   return results
 }

@@ -1,6 +1,6 @@
 import { OFFLINE_WILL_PAYLOAD, deviceTopic } from '../contract/index.js'
 import { LeanMqttConnection } from './lean-mqtt-connection.js'
-import type { Qos } from './mqtt-frames.js'
+import { PackSender, packTails, type FleetDevice } from './pack-sender.js'
 
 export interface LoadCredentials {
   id: string
@@ -48,44 +48,9 @@ export interface LoadTally {
   disconnects: number
 }
 
-interface Device {
-  id: string
-  readings: Buffer
-  status: Buffer
-  events: Buffer
-  bn: string
-  connection?: LeanMqttConnection
-}
-
-const MAX_IN_FLIGHT = 8
 const TICK_MS = 5
 /** After a stall the pacer catches up at most this much, so a starved generator does not burst. */
 const MAX_CATCH_UP_MS = 100
-
-/** In-range values (PROTOCOL §1 metric table) that raise no threshold or NEWS2 alert. */
-const METRICS: ReadonlyArray<{ n: string; u: string; low: number; high: number }> = [
-  { n: 'heart_rate', u: 'beat/min', low: 62, high: 88 },
-  { n: 'spo2', u: '%', low: 95, high: 99 },
-  { n: 'respiratory_rate', u: '1/min', low: 13, high: 18 },
-  { n: 'body_temperature', u: 'Cel', low: 36.4, high: 37.2 },
-  { n: 'systolic_bp', u: 'mm[Hg]', low: 112, high: 132 },
-  { n: 'diastolic_bp', u: 'mm[Hg]', low: 70, high: 84 },
-  { n: 'ambient_temperature', u: 'Cel', low: 19, high: 22 },
-  { n: 'steps', u: 'count', low: 0, high: 40 },
-]
-
-/** The records after the base record's time: fixed per variant, so a pack costs one concatenation. */
-function packTails(packSize: number, variants: number): string[] {
-  return Array.from({ length: variants }, (_, v) => {
-    const records = Array.from({ length: packSize }, (_, i) => {
-      const metric = METRICS[i % METRICS.length] ?? METRICS[0]!
-      const value = Math.round((metric.low + ((metric.high - metric.low) * ((v * 7 + i * 3) % 10)) / 10) * 10) / 10
-      const time = Math.floor(i / METRICS.length)
-      return `${i === 0 ? '' : '{'}"n":"${metric.n}","u":"${metric.u}","v":${value}${time > 0 ? `,"t":${-time}` : ''}}`
-    })
-    return `${records.join(',')}]`
-  })
-}
 
 /**
  * A fleet of simulated devices for load tests: each with its own credentials and a persistent
@@ -93,7 +58,7 @@ function packTails(packSize: number, variants: number): string[] {
  * (SenML readings at QoS 0 and 1, status check-ins, alarm presses) at a set rate, for a set time.
  */
 export class LoadDevices {
-  private readonly fleet: Device[]
+  private readonly fleet: FleetDevice[]
   private readonly tally: LoadTally = { packsSent: 0, readingsSent: 0, qos1Sent: 0, qos1Acked: 0, statusSent: 0, alarmsSent: 0, heldBack: 0, refusals: 0, commands: 0, disconnects: 0 }
   private pinger: NodeJS.Timeout | undefined
   private eventCounter = 0
@@ -130,7 +95,7 @@ export class LoadDevices {
     this.pinger ??= setInterval(() => this.keepAlive(), 5000)
   }
 
-  private async connectOne(device: Device, secret: string): Promise<void> {
+  private async connectOne(device: FleetDevice, secret: string): Promise<void> {
     const { connection } = await LeanMqttConnection.open({
       host: this.config.host,
       port: this.config.port,
@@ -196,13 +161,13 @@ export class LoadDevices {
     return this.snapshot()
   }
 
-  private sendStatus(device: Device | undefined): void {
+  private sendStatus(device: FleetDevice | undefined): void {
     if (!device?.connection) return
     device.connection.publish(device.status, Buffer.from(`{"online":true,"battery":0.8,"signal":-60,"ts":${Date.now() / 1000}}`), 1, undefined, true)
     this.tally.statusSent++
   }
 
-  private sendAlarm(device: Device | undefined): void {
+  private sendAlarm(device: FleetDevice | undefined): void {
     if (!device?.connection) return
     const id = `e-load-${process.pid}-${++this.eventCounter}`
     device.connection.publish(device.events, Buffer.from(JSON.stringify({ id, type: 'alarm.pressed', ts: Date.now() / 1000, data: {} })), 1)
@@ -213,62 +178,5 @@ export class LoadDevices {
   async close(): Promise<void> {
     if (this.pinger) clearInterval(this.pinger)
     await Promise.all(this.fleet.flatMap((d) => (d.connection ? [d.connection.end()] : [])))
-  }
-}
-
-/** Chooses the device and the payload of each readings pack, and keeps the counts. */
-class PackSender {
-  private cursor = 0
-  private packs = 0
-
-  constructor(
-    private readonly live: readonly Device[],
-    private readonly tails: readonly string[],
-    private readonly stream: MixedStream,
-    private readonly tally: LoadTally,
-  ) {}
-
-  /** Paced: sends the packs due by now, catching up at most `maxCatchUpS` after a stall. */
-  pace(elapsedS: number, maxCatchUpS: number): void {
-    const perSecond = this.stream.readingsPerSecond / this.stream.packSize
-    const due = Math.floor(perSecond * elapsedS)
-    const floor = Math.floor(perSecond * (elapsedS - maxCatchUpS))
-    if (this.packs < floor) {
-      this.tally.heldBack += (floor - this.packs) * this.stream.packSize
-      this.packs = floor
-    }
-    for (; this.packs < due; this.packs++) {
-      const qos: Qos = (this.packs * this.stream.qos1Share) % 1 < this.stream.qos1Share ? 1 : 0
-      this.send(qos)
-    }
-  }
-
-  /** Saturation: keeps `window` QoS 1 packs in flight while `running()`. */
-  saturate(running: () => boolean): void {
-    const next = (): void => {
-      if (running()) this.send(1, next)
-    }
-    for (let i = 0; i < this.stream.window; i++) next()
-  }
-
-  private send(qos: Qos, onAck?: () => void): void {
-    for (let tries = 0; tries < this.live.length; tries++) {
-      const device = this.live[this.cursor++ % this.live.length]
-      const connection = device?.connection
-      if (!device || !connection || connection.closed || connection.inFlight >= MAX_IN_FLIGHT) continue
-      const tail = this.tails[this.cursor % this.tails.length] ?? ''
-      const payload = Buffer.from(`${device.bn}${Date.now() / 1000},${tail}`)
-      connection.publish(device.readings, payload, qos, qos === 1 ? () => this.acked(onAck) : undefined)
-      this.tally.packsSent++
-      this.tally.readingsSent += this.stream.packSize
-      if (qos === 1) this.tally.qos1Sent++
-      return
-    }
-    this.tally.heldBack += this.stream.packSize
-  }
-
-  private acked(then: (() => void) | undefined): void {
-    this.tally.qos1Acked++
-    then?.()
   }
 }
