@@ -18,6 +18,8 @@ export interface BrokerLoadOptions {
   warmupMs: number
   windowMs: number
   settleMs: number
+  /** Writes a V8 CPU profile of each Node broker process into this folder. */
+  profileDir?: string
 }
 
 export interface SaturationFigures {
@@ -50,12 +52,12 @@ interface BrokerUnderTest {
 const HERE = import.meta.url
 const SUBSCRIBER = 'bench-subscriber'
 
-async function startTarget(target: BrokerTarget, devices: Credentials[], subscriber: { username: string; password: string }): Promise<BrokerUnderTest> {
+async function startTarget(target: BrokerTarget, devices: Credentials[], subscriber: { username: string; password: string }, profileDir?: string): Promise<BrokerUnderTest> {
   if (target === 'mosquitto') {
     const mosquitto: Mosquitto = await startMosquitto(devices, subscriber)
     return { port: mosquitto.port, stats: () => Promise.resolve(mosquitto.stats()), stop: () => mosquitto.stop() }
   }
-  const child = Child.start<BrokerChildApi>(`${target} broker`, new URL('./broker-child.ts', HERE).href)
+  const child = Child.start<BrokerChildApi>(`${target} broker`, new URL('./broker-child.ts', HERE).href, profileDir ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {})
   try {
     const { port } = await child.call('start', { kind: target, devices, subscriber })
     return { port, stats: () => child.call('stats', undefined), stop: () => child.stop() }
@@ -74,7 +76,7 @@ async function rssMiB(broker: BrokerUnderTest, settleMs: number): Promise<number
 export async function runBrokerLoad(target: BrokerTarget, options: BrokerLoadOptions): Promise<BrokerRunFigures> {
   const devices = Array.from({ length: options.publishers }, (_, i) => ({ id: `pub-${String(i).padStart(5, '0')}`, secret: randomBytes(32).toString('base64url') }))
   const subscriber = { username: SUBSCRIBER, password: randomBytes(24).toString('base64url') }
-  const broker = await startTarget(target, devices, subscriber)
+  const broker = await startTarget(target, devices, subscriber, options.profileDir)
   const sub = Child.start<BrokerSubscriberApi>('subscriber', new URL('./broker-subscriber.ts', HERE).href)
   const pubs = Child.start<BrokerPublishersApi>('publishers', new URL('./broker-publishers.ts', HERE).href)
   try {

@@ -34,7 +34,7 @@ Options
   --aedes-concurrency N   experiment: the platform broker's aedes 'concurrency' (default: as shipped)
   --alarm-lane            experiment: device events skip the broker's delivery queue (aedes
                           delivers 100 messages at a time and queues the rest, alarms included)
-  --profile               write a V8 CPU profile of the platform process to DIR
+  --profile               write V8 CPU profiles of the platform and broker processes to DIR
   -h, --help              this text
 
 Figures (load)
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     ...d.broker,
     targets: brokers(v.brokers, d.broker.targets),
     publishers: Math.max(1, number(v.publishers, '--publishers', d.broker.publishers)),
+    ...(v.profile ? { profileDir: out } : {}),
     windows: (list(v['broker-windows']) ?? d.broker.windows.map(String)).map((w) => Math.max(1, number(w, '--broker-windows', 100))),
   }
   if (only !== 'readings') {

@@ -10,6 +10,7 @@ import type { Clock, HealthReport, Service } from '../contract/index.js'
 import { createAuthorizer, type ServiceAccount } from './authorizer.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
 import type { DeviceCredentials, EventJournal } from './ports.js'
+import { SessionStore } from './session-store.js'
 
 export interface BrokerConfig {
   host: string
@@ -84,6 +85,13 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       const options: AedesOptions = {
         connectTimeout: config.connectTimeoutMs,
         maxClientsIdLength: 64,
+        // aedes' default (100) delivers that many messages at once and queues the rest in one FIFO
+        // for every topic: an alarm then waits behind every reading queued before it, and the
+        // queue unwinds recursively (a long one overflows the stack). Unbounded, each message is
+        // delivered as it arrives; each connection still sends its next packet only when its
+        // previous one is delivered, so the number in delivery is bounded by the connections.
+        concurrency: 0,
+        persistence: new SessionStore(),
         ...authorizer,
       }
       aedes = await Aedes.createBroker(options)

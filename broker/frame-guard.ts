@@ -50,6 +50,11 @@ export class MqttFrameScanner {
 /** Wraps a connection so that the broker only ever sees bytes of packets within the size limit. */
 export class GuardedConnection extends Duplex {
   private ended = false
+  private corked = false
+  private readonly flush = (): void => {
+    this.corked = false
+    this.inner.uncork()
+  }
 
   constructor(
     private readonly inner: Duplex,
@@ -84,6 +89,13 @@ export class GuardedConnection extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (this.inner.destroyed) return callback()
+    // aedes writes each packet in pieces (header, topic, payload), and often several packets at
+    // once; corked until the current callback returns, they leave in one system call, not one each.
+    if (!this.corked) {
+      this.corked = true
+      this.inner.cork()
+      process.nextTick(this.flush)
+    }
     if (this.inner.write(chunk)) callback()
     else this.inner.once('drain', () => callback())
   }

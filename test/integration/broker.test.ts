@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectAsync } from 'mqtt'
+import { connect as mqttConnect, connectAsync } from 'mqtt'
 import { Registry } from 'prom-client'
 import { createBroker, type Broker } from '../../broker/create-broker.js'
 import { generateDeviceSecret, hashDeviceSecret } from '../../contract/index.js'
@@ -110,6 +110,28 @@ describe('broker', () => {
     const pending = createEventJournal(db).pending(100)
     expect(pending.map((p) => [p.deviceId, p.event.id, p.event.type])).toContainEqual(['pendant-1', 'e-journal', 'alarm.pressed'])
     await device.endAsync()
+  })
+
+  it("keeps a service's persistent session: what arrives while it is away comes after it reconnects, in order", async () => {
+    const options = { clientId: 'svc-persistent', username: SERVICE.username, password: SERVICE.password, clean: false, reconnectPeriod: 0 }
+    const first = await connectAsync(url, options)
+    await first.subscribeAsync('wellbeing/v1/devices/+/events', { qos: 1 })
+    await first.endAsync()
+    const device = await connectDevice(url, pendant)
+    const ids = Array.from({ length: 300 }, (_, i) => `away-${i}`)
+    for (const id of ids) await device.publishAsync('wellbeing/v1/devices/pendant-1/events', JSON.stringify({ id, type: 'test' }), { qos: 1 })
+    await device.endAsync()
+    const received: string[] = []
+    const back = mqttConnect(url, options)
+    const all = new Promise<void>((resolve) =>
+      back.on('message', (_topic, payload) => {
+        received.push((JSON.parse(payload.toString()) as { id: string }).id)
+        if (received.length === ids.length) resolve()
+      }),
+    )
+    await all
+    expect(received).toEqual(ids)
+    await back.endAsync()
   })
 
   it('refuses a 1 MiB frame from its header without buffering it', async () => {
