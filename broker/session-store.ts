@@ -10,6 +10,10 @@ import { Readable } from 'node:stream'
  * the backlog grows faster, and throughput collapses. Here both lookups take constant time and
  * the queue keeps the order in which messages were queued, which is the order they are resent in
  * after a reconnect.
+ *
+ * Retained messages (each device's status) are looked up by topic: the stock store tests every
+ * retained topic against each new subscription, so a fleet of N devices, each subscribing to its
+ * own commands as it connects, cost N² topic matches to connect.
  */
 
 /** The fields of an aedes packet this store reads; the rest it keeps as they are. */
@@ -44,8 +48,47 @@ class OutgoingQueue {
 
 const keyOf = (packet: QueuedPacket): string => `${packet.brokerId ?? ''}:${packet.brokerCounter ?? 0}`
 
+/** MQTT topic filter matching (MQTT 3.1.1 §4.7): `+` one level, `#` the rest; wildcards never match a leading `$`. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/')
+  const t = topic.split('/')
+  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true
+    if (i >= t.length) return false
+    if (f[i] !== '+' && f[i] !== t[i]) return false
+  }
+  return f.length === t.length
+}
+
+const hasWildcard = (filter: string): boolean => filter.includes('+') || filter.includes('#')
+
 export class SessionStore extends MemoryPersistence {
   private readonly queues = new Map<string, OutgoingQueue>()
+  private readonly retained = new Map<string, { topic: string; payload: Buffer }>()
+
+  storeRetained(packet: { topic: string; payload: Buffer }): Promise<void> {
+    if (packet.payload.length === 0) this.retained.delete(packet.topic)
+    else this.retained.set(packet.topic, { ...packet })
+    return Promise.resolve()
+  }
+
+  private *retainedFor(filter: string): Generator<{ topic: string; payload: Buffer }> {
+    if (!hasWildcard(filter)) {
+      const exact = this.retained.get(filter)
+      if (exact) yield exact
+      return
+    }
+    for (const [topic, packet] of this.retained) if (topicMatches(filter, topic)) yield packet
+  }
+
+  createRetainedStream(filter: string): Readable {
+    return Readable.from(this.retainedFor(filter))
+  }
+
+  createRetainedStreamCombi(filters: string[]): Readable {
+    return Readable.from(filters.flatMap((filter) => [...this.retainedFor(filter)]))
+  }
 
   private queue(clientId: string): OutgoingQueue {
     let queue = this.queues.get(clientId)

@@ -29,6 +29,8 @@ export interface DashboardDeps {
   server: HttpServer
   logger: Logger
   metrics: Registry
+  /** Metrics kept elsewhere (the ingest thread's), in the Prometheus text format, served after the platform's own. */
+  extraMetrics?: () => Promise<string>
   clock: Clock
   users: Users
   people: People
@@ -81,8 +83,8 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         onUserChanged: (userId) => live?.dropUser(userId),
       }
 
-      app.get('/healthz', (_req, res) => {
-        const reports = deps.health()
+      app.get('/healthz', async (_req, res) => {
+        const reports = await deps.health()
         const down = reports.filter((r) => !r.ok).map((r) => r.component)
         const degraded = reports.filter((r) => r.ok && r.degraded).map((r) => r.component)
         const status = down.length > 0 ? 'down' : degraded.length > 0 ? 'degraded' : 'ok'
@@ -95,7 +97,8 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       })
       app.get('/metrics', async (_req, res) => {
         res.setHeader('Content-Type', deps.metrics.contentType)
-        res.send(await deps.metrics.metrics())
+        const own = await deps.metrics.metrics()
+        res.send(deps.extraMetrics ? `${own}\n${await deps.extraMetrics().catch(() => '')}` : own)
       })
 
       const api = express.Router()

@@ -122,6 +122,6 @@ export interface AbsencesAdmin {
   end(personId: string, absenceId: string, by: string, nowMs: number): Absence
 }
 
-export type HealthProbe = () => HealthReport[]
+export type HealthProbe = () => HealthReport[] | Promise<HealthReport[]>
 
 export type { DeviceId }

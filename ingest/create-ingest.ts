@@ -10,6 +10,7 @@ import {
   type Clock,
   type DeviceErrorMessage,
   type DeviceId,
+  type DeviceStatus,
   type HealthReport,
   type MqttConnector,
   type Service,
@@ -57,6 +58,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   let timer: NodeJS.Timeout | undefined
   const pending: IngestReading[] = []
   let seen = new Map<string, number>()
+  let statuses: Array<{ deviceId: DeviceId; status: DeviceStatus; atMs: number }> = []
   let closing: Promise<void> | undefined
 
   const tellDevice = (deviceId: DeviceId, message: DeviceErrorMessage): void => {
@@ -91,6 +93,15 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     writing ??= writePending().finally(() => {
       writing = undefined
     })
+    if (statuses.length > 0) {
+      const batch = statuses
+      statuses = []
+      try {
+        deps.devices.recordStatuses(batch)
+      } catch (error) {
+        log.error({ err: error, statuses: batch.length }, 'could not record device status')
+      }
+    }
     if (seen.size > 0) {
       const batch = seen
       seen = new Map()
@@ -140,7 +151,8 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       })
       return
     }
-    deps.devices.recordStatus(deviceId, verdict.status, receivedAtMs)
+    // Written with the next batch (every flush interval): a fleet reconnecting at once sends thousands.
+    statuses.push({ deviceId, status: verdict.status, atMs: receivedAtMs })
   }
 
   const onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }): void => {

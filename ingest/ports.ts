@@ -17,6 +17,7 @@ export interface ReadingsSink {
 /** What ingest needs to know and keep about devices. */
 export interface DeviceDirectory {
   personOf(deviceId: DeviceId): string | undefined
-  recordStatus(deviceId: DeviceId, status: DeviceStatus, atMs: number): void
+  /** Status check-ins in arrival order; written together. */
+  recordStatuses(statuses: ReadonlyArray<{ deviceId: DeviceId; status: DeviceStatus; atMs: number }>): void
   recordSeen(seenAt: ReadonlyMap<string, number>): void
 }

@@ -5,10 +5,9 @@ import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting } from '../alerting/create-alerting.js'
 import { createBroker } from '../broker/create-broker.js'
-import { SOCKET_PATH, type Clock, type HealthReport, type Service } from '../contract/index.js'
+import { SOCKET_PATH, type Clock, type Service } from '../contract/index.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
 import { hashPassword } from '../dashboard/password-hash.js'
-import { createIngest } from '../ingest/create-ingest.js'
 import { createAbsenceRepository } from '../stores/absence-repository.js'
 import { createAlertRepository } from '../stores/alert-repository.js'
 import { createCareSettingsRepository } from '../stores/care-settings-repository.js'
@@ -18,13 +17,12 @@ import { createEventJournal } from '../stores/event-journal.js'
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { createPersonRepository } from '../stores/person-repository.js'
-import { createInfluxReadingsStore } from '../stores/influx-readings-store.js'
 import type { ReadingsStore } from '../stores/readings-store.js'
-import { createSpooledReadingsStore } from '../stores/spooled-readings-store.js'
-import { createSqliteReadingsStore } from '../stores/sqlite-readings-store.js'
 import { createUserRepository } from '../stores/user-repository.js'
 import type { Config } from './config.js'
 import { serviceConnector } from './connect-service-client.js'
+import { createIngestInProcess, createIngestThread } from './ingest-thread-host.js'
+import { openReadingsStore } from './readings-store-factory.js'
 
 export interface RunningPlatform {
   httpPort: number
@@ -48,7 +46,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const metrics = new Registry()
   collectDefaultMetrics({ register: metrics, prefix: 'hearth_process_' })
   const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
-  const readingsStore = createReadingsStore(config, logger, metrics)
+  // The platform reads readings (charts, latest values) and applies retention; the ingest thread writes them.
+  const readingsStore = openReadingsStore(config, 'reader', logger, metrics)
   const users = createUserRepository(db)
   const people = createPersonRepository(db)
   const devices = createDeviceRepository(db)
@@ -110,17 +109,16 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
     const mqttUrl = `mqtt://${loopback}:${broker.port()}`
 
-    const ingest = createIngest(
-      { flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
-      {
-        logger: logger.child({ component: 'ingest' }),
-        metrics,
-        clock,
-        connect: serviceConnector(mqttUrl, SERVICE_USERS.ingest, servicePassword),
-        readings: readingsStore,
-        devices,
-      },
-    )
+    // Readings are parsed, checked and stored in a thread of their own, so that telemetry never holds up alarms.
+    const ingestSetup = {
+      store: { dataDir: config.dataDir, influx: config.influx, retention: config.retention },
+      ingest: { flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
+      mqttUrl,
+      username: SERVICE_USERS.ingest,
+      password: servicePassword,
+      logLevel: logger.level,
+    }
+    const ingest = clock === systemClock ? createIngestThread(ingestSetup, logger) : createIngestInProcess(ingestSetup, { logger, metrics, clock, devices })
     await ingest.start()
     started.push(ingest)
 
@@ -160,7 +158,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         readings: readingsStore,
         careSettings,
         absences,
-        health: () => [broker.health(), ingest.health(), alerting.health(), readingsStore.health(), { component: 'dashboard', ok: server.listening }],
+        health: async () => [broker.health(), ...(await ingest.health()), alerting.health(), { component: 'dashboard', ok: server.listening }],
+        extraMetrics: () => ingest.metricsText(),
       },
     )
     await dashboard.start()
@@ -188,22 +187,6 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     await closeAll()
     throw error
   }
-}
-
-/** PROTOCOL §3: readings go to InfluxDB when HEARTH_INFLUX_URL is set, behind a durable spool; else to the embedded store. */
-function createReadingsStore(config: Config, logger: Logger, metrics: Registry): ReadingsStore & { health(): HealthReport } {
-  if (!config.influx) {
-    const embedded = createSqliteReadingsStore(join(config.dataDir, 'readings.db'))
-    return { ...embedded, health: () => ({ component: 'readings-store', ok: true, detail: 'embedded' }) }
-  }
-  return createSpooledReadingsStore(createInfluxReadingsStore({ ...config.influx, requestTimeoutMs: 5000, retention: config.retention }), {
-    path: join(config.dataDir, 'readings-spool.db'),
-    replayBatch: 5000,
-    retryMinMs: 250,
-    retryMaxMs: 5000,
-    logger: logger.child({ component: 'readings-spool' }),
-    metrics,
-  })
 }
 
 /** Applies the readings retention now and every hour, without holding up start-up. */

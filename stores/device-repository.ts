@@ -100,9 +100,12 @@ export function createDeviceRepository(db: SqliteDatabase) {
     listForPerson(personId: string): DeviceRecord[] {
       return byPerson.all(personId).map(toRecord)
     },
-    recordStatus(deviceId: DeviceId, value: DeviceStatus, atMs: number): void {
-      status.run(value.online ? 1 : 0, value.battery ?? null, value.signal ?? null, value.firmware ?? null, atMs, atMs, deviceId)
-    },
+    /** Status check-ins in arrival order, in one transaction. */
+    recordStatuses: db.transaction((statuses: ReadonlyArray<{ deviceId: DeviceId; status: DeviceStatus; atMs: number }>) => {
+      for (const { deviceId, status: value, atMs } of statuses) {
+        status.run(value.online ? 1 : 0, value.battery ?? null, value.signal ?? null, value.firmware ?? null, atMs, atMs, deviceId)
+      }
+    }) as (statuses: ReadonlyArray<{ deviceId: DeviceId; status: DeviceStatus; atMs: number }>) => void,
     recordSeen: db.transaction((seenAt: ReadonlyMap<string, number>) => {
       for (const [deviceId, atMs] of seenAt) seen.run(atMs, deviceId)
     }) as (seenAt: ReadonlyMap<string, number>) => void,

@@ -77,3 +77,33 @@ describe('SessionStore outgoing queue', () => {
     expect(rest).toEqual([2])
   })
 })
+
+describe('SessionStore retained messages', () => {
+  const retained = async (store: SessionStore, filters: string[]): Promise<string[]> => {
+    const out: string[] = []
+    for await (const p of store.createRetainedStreamCombi(filters)) out.push((p as { topic: string }).topic)
+    return out
+  }
+
+  it('gives a subscription the retained messages its filter matches, and forgets one cleared by an empty payload', async () => {
+    const store = new SessionStore()
+    for (const id of ['pendant-1', 'pendant-2', 'bed-1']) await store.storeRetained({ topic: `wellbeing/v1/devices/${id}/status`, payload: Buffer.from('{}') })
+    await store.storeRetained({ topic: 'wellbeing/v1/devices/pendant-2/status', payload: Buffer.alloc(0) })
+    expect(await retained(store, ['wellbeing/v1/devices/pendant-1/status', 'wellbeing/v1/devices/pendant-1/commands'])).toEqual(['wellbeing/v1/devices/pendant-1/status'])
+    expect(await retained(store, ['wellbeing/v1/devices/+/status'])).toEqual(['wellbeing/v1/devices/pendant-1/status', 'wellbeing/v1/devices/bed-1/status'])
+    expect(await retained(store, ['wellbeing/#'])).toHaveLength(2)
+  })
+
+  it('matches topic filters as MQTT does', async () => {
+    const { topicMatches } = await import('../../../broker/session-store.js')
+    expect(topicMatches('a/+/c', 'a/b/c')).toBe(true)
+    expect(topicMatches('a/+/c', 'a/b/c/d')).toBe(false)
+    expect(topicMatches('a/+', 'a')).toBe(false)
+    expect(topicMatches('a/#', 'a')).toBe(true)
+    expect(topicMatches('a/#', 'a/b/c')).toBe(true)
+    expect(topicMatches('#', '$SYS/broker')).toBe(false)
+    expect(topicMatches('+/broker', '$SYS/broker')).toBe(false)
+    expect(topicMatches('$SYS/#', '$SYS/broker')).toBe(true)
+    expect(topicMatches('a/b', 'a/b')).toBe(true)
+  })
+})

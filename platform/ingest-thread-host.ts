@@ -1,0 +1,156 @@
+import { Worker } from 'node:worker_threads'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import type { Clock, HealthReport, Service } from '../contract/index.js'
+import { createIngest } from '../ingest/create-ingest.js'
+import type { DeviceDirectory } from '../ingest/ports.js'
+import { serviceConnector } from './connect-service-client.js'
+import { openReadingsStore } from './readings-store-factory.js'
+import type { IngestThreadData, IngestThreadMessage, IngestThreadRequest } from './ingest-thread.js'
+
+export interface IngestRunner extends Service {
+  /** Health of ingest and of the store it writes to. */
+  health(): Promise<HealthReport[]>
+  /** The thread's metrics in the Prometheus text format, for /metrics. */
+  metricsText(): Promise<string>
+  /** Writes what ingest has buffered. */
+  flush(): Promise<void>
+}
+
+const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }
+const RESTART_DELAY_MS = 1000
+const CLOSE_TIMEOUT_MS = 15_000
+
+/** Runs platform/ingest-thread.ts in a worker thread, restarts it if it dies, and relays its logs, health and metrics. */
+export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, logger: Logger): IngestRunner {
+  let worker: Worker | undefined
+  let closing: Promise<void> | undefined
+  let nextId = 1
+  const waiting = new Map<number, { resolve: (result: string | undefined) => void; reject: (error: Error) => void }>()
+  let stopped: HealthReport = { component: 'ingest', ok: false, detail: 'starting' }
+
+  const relog = (line: string): void => {
+    try {
+      const { level, msg, time: _time, pid: _pid, hostname: _hostname, app: _app, ...fields } = JSON.parse(line) as Record<string, unknown>
+      logger[LEVELS[Number(level)] ?? 'info'](fields, typeof msg === 'string' ? msg : '')
+    } catch {
+      logger.info({ component: 'ingest' }, line.trim())
+    }
+  }
+
+  const request = (op: IngestThreadRequest['op'], timeoutMs = 30_000): Promise<string | undefined> => {
+    const current = worker
+    if (!current) return Promise.reject(new Error('the ingest thread is not running'))
+    const id = nextId++
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        reject(new Error(`the ingest thread did not answer ${op} within ${timeoutMs} ms`))
+      }, timeoutMs)
+      waiting.set(id, {
+        resolve: (result) => {
+          clearTimeout(timer)
+          resolve(result)
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      })
+      current.postMessage({ id, op } satisfies IngestThreadRequest)
+    })
+  }
+
+  /** Starts the thread; resolves once it is connected and subscribed. */
+  const spawn = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const entry = new URL('./ingest-thread.ts', import.meta.url).href
+      // No inherited flags: the platform's own (a test runner's, a profiler's) are not the thread's.
+      const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData: { ...data, entry } satisfies IngestThreadData, execArgv: [] })
+      worker = thread
+      let started = false
+      thread.on('message', (message: IngestThreadMessage) => {
+        if (message.type === 'log') relog(message.line)
+        else if (message.type === 'ready') {
+          started = true
+          resolve()
+        } else if (message.type === 'failed') reject(new Error(`ingest could not start: ${message.error}`))
+        else {
+          const waiter = waiting.get(message.id)
+          waiting.delete(message.id)
+          if (message.error !== undefined) waiter?.reject(new Error(message.error))
+          else waiter?.resolve(message.result)
+        }
+      })
+      thread.on('error', (error) => logger.error({ err: error, component: 'ingest' }, 'ingest thread failed'))
+      thread.on('exit', (code) => {
+        if (worker === thread) worker = undefined
+        for (const waiter of waiting.values()) waiter.reject(new Error('the ingest thread exited'))
+        waiting.clear()
+        stopped = { component: 'ingest', ok: false, detail: `stopped (exit ${code})` }
+        if (!started) return reject(new Error(`the ingest thread exited (${code}) before it was ready`))
+        if (closing) return
+        // Readings the thread had taken but not yet written are lost with it; devices resend QoS 1 packs it had not acknowledged.
+        logger.error({ component: 'ingest', code }, `ingest thread stopped; restarting in ${RESTART_DELAY_MS} ms`)
+        setTimeout(() => {
+          if (!closing) spawn().catch((error: unknown) => logger.error({ err: error, component: 'ingest' }, 'ingest thread did not restart'))
+        }, RESTART_DELAY_MS).unref()
+      })
+    })
+
+  return {
+    start: spawn,
+    async health() {
+      if (!worker) return [stopped]
+      try {
+        return JSON.parse((await request('health', 2000)) ?? '[]') as HealthReport[]
+      } catch (error) {
+        return [{ component: 'ingest', ok: false, detail: error instanceof Error ? error.message : String(error) }]
+      }
+    },
+    async metricsText() {
+      return worker ? ((await request('metrics', 5000)) ?? '') : ''
+    },
+    async flush() {
+      await request('flush')
+    },
+    close() {
+      closing ??= (async () => {
+        const thread = worker
+        if (!thread) return
+        const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
+        try {
+          await request('close', CLOSE_TIMEOUT_MS)
+        } catch (error) {
+          logger.error({ err: error, component: 'ingest' }, 'ingest thread did not close cleanly')
+        }
+        await thread.terminate()
+        await exited
+      })()
+      return closing
+    },
+  }
+}
+
+/**
+ * Ingest on the platform's own event loop, for a platform run on a clock of its own (accelerated
+ * scenarios, tests on a manual clock): that clock cannot cross into a thread.
+ */
+export function createIngestInProcess(data: Omit<IngestThreadData, 'entry'>, deps: { logger: Logger; metrics: Registry; clock: Clock; devices: DeviceDirectory }): IngestRunner {
+  const log = deps.logger.child({ component: 'ingest' })
+  const readings = openReadingsStore(data.store, 'writer', log, deps.metrics)
+  const ingest = createIngest(data.ingest, { ...deps, logger: log, connect: serviceConnector(data.mqttUrl, data.username, data.password), readings })
+  return {
+    async start() {
+      await readings.start()
+      await ingest.start()
+    },
+    health: () => Promise.resolve([ingest.health(), readings.health()]),
+    metricsText: () => Promise.resolve(''),
+    flush: () => ingest.flush(),
+    async close() {
+      await ingest.close()
+      await readings.close()
+    },
+  }
+}

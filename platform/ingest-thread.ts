@@ -1,0 +1,83 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { join } from 'node:path'
+import { Registry } from 'prom-client'
+import { createIngest, type IngestConfig } from '../ingest/create-ingest.js'
+import { createDeviceRepository } from '../stores/device-repository.js'
+import { openDatabase } from '../stores/open-database.js'
+import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
+import { serviceConnector } from './connect-service-client.js'
+import { createLogger } from './logger.js'
+import { openReadingsStore, type ReadingsStoreConfig } from './readings-store-factory.js'
+
+/**
+ * The ingest service in a thread of its own: parsing, checking and storing readings never holds
+ * up the event loop that carries alarms to responders. It has its own broker connection, its own
+ * connections to the databases, and its own metrics, which the platform serves on /metrics.
+ */
+export interface IngestThreadData {
+  entry: string
+  store: ReadingsStoreConfig
+  ingest: IngestConfig
+  mqttUrl: string
+  username: string
+  password: string
+  logLevel: string
+}
+
+/** Host → thread. */
+export type IngestThreadRequest = { id: number; op: 'metrics' | 'health' | 'flush' | 'close' }
+
+/** Thread → host. */
+export type IngestThreadMessage =
+  | { type: 'ready' }
+  | { type: 'failed'; error: string }
+  | { type: 'log'; line: string }
+  | { type: 'reply'; id: number; result?: string; error?: string }
+
+const data = workerData as IngestThreadData
+const port = parentPort
+if (!port) throw new Error('platform/ingest-thread.ts runs as a worker thread')
+const send = (message: IngestThreadMessage): void => port.postMessage(message)
+
+// Log lines go to the platform's logger, which writes them with its own.
+const logger = createLogger(data.logLevel, { write: (line: string) => send({ type: 'log', line }) }).child({ component: 'ingest' })
+const metrics = new Registry()
+const db = openDatabase(join(data.store.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
+const readings = openReadingsStore(data.store, 'writer', logger, metrics)
+const ingest = createIngest(data.ingest, {
+  logger,
+  metrics,
+  clock: { now: () => Date.now() },
+  connect: serviceConnector(data.mqttUrl, data.username, data.password),
+  readings,
+  devices: createDeviceRepository(db),
+})
+
+const close = async (): Promise<void> => {
+  await ingest.close()
+  await readings.close()
+  db.close()
+}
+
+port.on('message', (request: IngestThreadRequest) => {
+  const work: Promise<string | undefined> =
+    request.op === 'metrics'
+      ? metrics.metrics()
+      : request.op === 'health'
+        ? Promise.resolve(JSON.stringify([ingest.health(), readings.health()]))
+        : request.op === 'flush'
+          ? ingest.flush().then(() => undefined)
+          : close().then(() => undefined)
+  work.then(
+    (result) => send({ type: 'reply', id: request.id, ...(result === undefined ? {} : { result }) }),
+    (error: unknown) => send({ type: 'reply', id: request.id, error: error instanceof Error ? error.message : String(error) }),
+  )
+})
+
+try {
+  await readings.start()
+  await ingest.start()
+  send({ type: 'ready' })
+} catch (error) {
+  send({ type: 'failed', error: error instanceof Error ? error.message : String(error) })
+}
