@@ -30,6 +30,8 @@ import { silencedByAbsence } from './rules/planned-absence.js'
 /** An event id seen again after this long is taken as a new event, not a redelivery. */
 const ID_REUSE_AFTER_MS = 24 * 3_600_000
 
+const TICK_SLICES = 10
+
 export interface AlertingConfig {
   /** How often the event journal is swept for events that arrived but were not processed. */
   sweepIntervalMs: number
@@ -201,6 +203,23 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     }
   }
 
+  /**
+   * The timer's tick, in TICK_SLICES parts spread over the interval: deadlines on the first, and
+   * a slice of the people's silence rules on each, so that with thousands of people no single
+   * part holds the event loop (and an alarm behind it) for long.
+   */
+  let slice = 0
+  const tickSlice = (): void => {
+    const index = slice
+    slice = (slice + 1) % TICK_SLICES
+    try {
+      if (index === 0) escalateDue()
+      rules.tick({ index, of: TICK_SLICES })
+    } catch (error) {
+      log.error({ err: error }, 'alerting tick failed')
+    }
+  }
+
   /** Each entry on its own: one that keeps failing must not hold up those behind it. */
   const sweep = (): void => {
     try {
@@ -279,7 +298,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       // Readings at QoS 0: a rule misses nothing it needs from one lost reading, and the broker queues nothing for it.
       await telemetry.subscribeAsync({ [allDevicesTopic('readings')]: { qos: 0 }, [allDevicesTopic('status')]: { qos: 1 } })
       sweeper = setInterval(sweep, config.sweepIntervalMs)
-      ticker = setInterval(tick, config.tickIntervalMs)
+      ticker = setInterval(tickSlice, config.tickIntervalMs / TICK_SLICES)
       log.info('alerting started')
     },
     tick() {

@@ -11,7 +11,7 @@ import {
 } from '../contract/index.js'
 import { applyFinding } from './apply-finding.js'
 import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, DeviceOwners } from './ports.js'
-import { ACTIVITY_EVENTS, createRulesEngine, type PersonFinding } from './rules-engine.js'
+import { ACTIVITY_EVENTS, createRulesEngine, type PersonFinding, type TickSlice } from './rules-engine.js'
 
 export interface RulesRunnerDeps {
   logger: Logger
@@ -135,10 +135,11 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
     },
 
     /** Silence rules run on the clock. */
-    tick(): void {
+    /** The silence rules for everyone, or (`slice`) for a part of the people; see RulesEngine.tick. */
+    tick(slice?: TickSlice): void {
       const now = deps.clock.now()
-      syncDevices(now)
-      apply(engine.tick(now, (personId) => deps.carePlans.current(personId)))
+      if (!slice || slice.index === 0) syncDevices(now)
+      apply(engine.tick(now, (personId) => deps.carePlans.current(personId), slice))
     },
 
     /** A device provisioned a moment ago is watched from the next tick, not the next sync. */

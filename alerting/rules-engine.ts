@@ -49,6 +49,14 @@ interface PersonState {
   bed?: BedExitState
   /** The device that last showed activity, so silence alerts name where to look. */
   lastDeviceId?: string
+  /** Which slice of the clock tick checks this person (see `tick`). */
+  slot: number
+}
+
+/** Part of the clock tick: the people whose slot is `index` modulo `of`, and the device watch with slice 0. */
+export interface TickSlice {
+  index: number
+  of: number
 }
 
 export interface RulesEngineDeps {
@@ -71,7 +79,7 @@ export function createRulesEngine(deps: RulesEngineDeps) {
   const personState = (personId: string): PersonState => {
     let state = persons.get(personId)
     if (!state) {
-      state = { latest: new Map(), thresholds: new Map(), lastActivityMs: startedAtMs }
+      state = { latest: new Map(), thresholds: new Map(), lastActivityMs: startedAtMs, slot: persons.size }
       persons.set(personId, state)
     }
     return state
@@ -225,15 +233,18 @@ export function createRulesEngine(deps: RulesEngineDeps) {
       return collect(plan, deviceId, atMs, found)
     },
 
-    /** The clock tick: inactivity, night door and bed, devices offline. */
-    tick(nowMs: number, planOf: (personId: string) => CarePlan | undefined): PersonFinding[] {
+    /**
+     * The clock tick: inactivity, night door and bed, devices offline. With a slice, only that
+     * part of the people (and the device watch with slice 0), so that a tick over thousands of
+     * people can be spread over the second instead of holding the event loop in one piece.
+     */
+    tick(nowMs: number, planOf: (personId: string) => CarePlan | undefined, slice?: TickSlice): PersonFinding[] {
       const out: PersonFinding[] = []
-      const away = new Set<string>()
       for (const [personId, state] of persons) {
+        if (slice && state.slot % slice.of !== slice.index) continue
         if (absent(personId, nowMs)) {
           // An empty home is quiet by design: silence counts again from the end of the absence,
           // and no watch begun before or during it carries over.
-          away.add(personId)
           state.lastActivityMs = nowMs
           state.door = undefined
           state.bed = undefined
@@ -242,7 +253,8 @@ export function createRulesEngine(deps: RulesEngineDeps) {
         const plan = planOf(personId)
         if (plan) out.push(...tickPerson(plan, state, nowMs))
       }
-      const offline = guarded('', 'device.offline', () => devices.tick(nowMs, (personId) => away.has(personId))) ?? []
+      if (slice && slice.index !== 0) return out
+      const offline = guarded('', 'device.offline', () => devices.tick(nowMs, (personId) => absent(personId, nowMs))) ?? []
       for (const { personId, finding } of offline) {
         const plan = planOf(personId)
         if (plan) out.push(...collect(plan, finding.deviceId ?? '', nowMs, [finding]))

@@ -51,6 +51,7 @@ export function loadDefaults(quick: boolean): { runs: number; platform: Platform
       settleMs: quick ? 500 : 3000,
       drainMs: quick ? 15_000 : 90_000,
       connectPerSecond: 2000,
+      ingest: 'thread',
     },
     broker: {
       targets: quick ? ['hearth', 'mosquitto'] : ['hearth', 'mosquitto', 'aedes'],

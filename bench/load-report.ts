@@ -35,7 +35,7 @@ function platformTable(results: LoadResults): string[] {
   const lost = runs.reduce((s, r) => s + r.lost, 0)
   const crashed = runs.filter((r) => r.crashed !== undefined).length
   return [
-    `**Platform** (\`npm start\` in one process, embedded store), ${formatNumber(options.devices)} devices connected (persistent sessions, one person each), ` +
+    `**Platform** (\`npm start\` in one process, embedded store; ${options.ingest === 'loop' ? '**readings parsed and stored on the event loop that carries alarms** (`--ingest loop`)' : 'readings parsed and stored in the ingest thread, as shipped'}), ${formatNumber(options.devices)} devices connected (persistent sessions, one person each), ` +
       `packs of ${options.packSize} SenML records (${Math.round(options.qos1Share * 100)}% at QoS 1), a status check-in per device every ${options.statusEverySeconds} s, ` +
       `${options.pressesPerSecond} alarm presses/s from ${options.pendants} pendants timed to the socket.io \`alert\` on a signed-in dashboard; ` +
       `saturation = ${formatNumber(options.saturationWindow)} QoS 1 packs kept in flight. ` +

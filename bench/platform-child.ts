@@ -1,4 +1,3 @@
-import { Aedes, type AedesOptions } from 'aedes'
 import { loadConfig } from '../platform/config.js'
 import { createLogger } from '../platform/logger.js'
 import { startPlatform, type RunningPlatform } from '../platform/start-platform.js'
@@ -15,44 +14,12 @@ const sample = processSampler()
 export interface PlatformStartParams {
   dataDir: string
   adminPassword: string
-  /** Experiment only: overrides aedes' `concurrency` (messages in delivery at once; 100 by default). */
-  aedesConcurrency?: number
-  /** Experiment only: device events skip the queue of messages waiting for delivery (see `alarmLane`). */
-  alarmLane?: boolean
-}
-
-/** The part of aedes' message emitter (mqemitter) the alarm-lane experiment touches. */
-interface MessageEmitter {
-  emit(message: { topic: string }, done?: () => void): unknown
-  _do(message: { topic: string }, done: () => void): unknown
-}
-
-/**
- * Experiment: aedes delivers at most `concurrency` messages at once and queues the rest in one
- * FIFO for every topic, so an alarm waits behind the readings queued before it. Here events start
- * delivery at once. The real change belongs in broker/create-broker.ts (its own `mq`).
- */
-function alarmLane(broker: Aedes): void {
-  const mq = (broker as unknown as { mq: MessageEmitter }).mq
-  const emit = mq.emit.bind(mq)
-  mq.emit = (message, done) => (message.topic.endsWith('/events') ? mq._do(message, done ?? (() => undefined)) : emit(message, done))
-}
-
-/** Experiment hook: the bench may try a broker change without changing broker/ (the real fix belongs there). */
-function patchAedes(extra: Partial<AedesOptions>, lane: boolean): void {
-  const original = Aedes.createBroker.bind(Aedes)
-  Aedes.createBroker = async (options?: AedesOptions) => {
-    const broker = await original({ ...options, ...extra })
-    if (lane) alarmLane(broker)
-    return broker
-  }
+  /** Where readings are parsed and stored: the ingest thread (as shipped) or the platform's event loop. */
+  ingest: 'thread' | 'loop'
 }
 
 const api = {
   async start(params: PlatformStartParams): Promise<{ httpPort: number; mqttPort: number }> {
-    if (params.aedesConcurrency !== undefined || params.alarmLane) {
-      patchAedes(params.aedesConcurrency === undefined ? {} : { concurrency: params.aedesConcurrency }, params.alarmLane === true)
-    }
     const config = loadConfig({
       HEARTH_DATA_DIR: params.dataDir,
       HEARTH_HOST: '127.0.0.1',
@@ -62,7 +29,7 @@ const api = {
       HEARTH_LOG_LEVEL: 'error',
     })
     // Errors only: the probe's unanswered alarms escalate every 30 s, and each escalation logs a warning.
-    platform = await startPlatform(config, createLogger(process.env.HEARTH_BENCH_LOG ?? 'error'))
+    platform = await startPlatform(config, createLogger(process.env.HEARTH_BENCH_LOG ?? 'error'), undefined, { ingest: params.ingest })
     sample()
     return { httpPort: platform.httpPort, mqttPort: platform.mqttPort }
   },

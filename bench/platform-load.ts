@@ -28,10 +28,8 @@ export interface PlatformLoadOptions {
   /** Upper bound on waiting, after each background, for the platform to store what was sent. */
   drainMs: number
   connectPerSecond: number
-  /** Experiment: aedes `concurrency` in the platform's broker (default: the platform's own setting). */
-  aedesConcurrency?: number
-  /** Experiment: device events skip aedes' delivery queue (bench/platform-child.ts `alarmLane`). */
-  alarmLane?: boolean
+  /** Where the platform parses and stores readings: its ingest thread (as shipped) or the event loop that carries alarms. */
+  ingest: 'thread' | 'loop'
   /** Writes a V8 CPU profile of the platform process into this folder. */
   profileDir?: string
 }
@@ -93,8 +91,7 @@ async function startRig(options: PlatformLoadOptions, dataDir: string, fleet: Cr
     const ports = await platform.call('start', {
       dataDir,
       adminPassword: ADMIN_PASSWORD,
-      ...(options.aedesConcurrency === undefined ? {} : { aedesConcurrency: options.aedesConcurrency }),
-      ...(options.alarmLane ? { alarmLane: true } : {}),
+      ingest: options.ingest,
     })
     const httpUrl = `http://127.0.0.1:${ports.httpPort}`
     rig.metricsUrl = `${httpUrl}/metrics`

@@ -31,9 +31,9 @@ Options
   --publishers N          broker-only publishers (default 1000)
   --broker-windows LIST   in-flight windows tried at broker saturation (full 10,100,1000, quick 100)
   --store KIND            readings bench store: embedded, influxdb or both (full both, quick embedded)
-  --aedes-concurrency N   experiment: the platform broker's aedes 'concurrency' (default: as shipped)
-  --alarm-lane            experiment: device events skip the broker's delivery queue (aedes
-                          delivers 100 messages at a time and queues the rest, alarms included)
+  --ingest WHERE          thread (as shipped: readings parsed and stored in a thread of their own)
+                          or loop (on the event loop that carries alarms, as before): the
+                          alarms-first comparison
   --profile               write V8 CPU profiles of the platform and broker processes to DIR
   -h, --help              this text
 
@@ -69,6 +69,11 @@ function brokers(text: string | undefined, fallback: BrokerTarget[]): BrokerTarg
   return chosen as BrokerTarget[]
 }
 
+function ingestWhere(text: string | undefined): 'thread' | 'loop' {
+  if (text === undefined || text === 'thread' || text === 'loop') return text ?? 'thread'
+  throw new Error('--ingest must be thread or loop')
+}
+
 const OPTIONS = {
   quick: { type: 'boolean' },
   only: { type: 'string' },
@@ -87,8 +92,7 @@ const OPTIONS = {
   publishers: { type: 'string' },
   'broker-windows': { type: 'string' },
   store: { type: 'string' },
-  'aedes-concurrency': { type: 'string' },
-  'alarm-lane': { type: 'boolean' },
+  ingest: { type: 'string' },
   profile: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -112,8 +116,7 @@ async function main(): Promise<void> {
     statusEverySeconds: number(v['status-every-s'], '--status-every-s', d.platform.statusEverySeconds),
     pressesPerSecond: Math.max(1, number(v['presses-per-s'], '--presses-per-s', d.platform.pressesPerSecond)),
     saturationWindow: Math.max(1, number(v['saturation-window'], '--saturation-window', d.platform.saturationWindow)),
-    ...(v['aedes-concurrency'] === undefined ? {} : { aedesConcurrency: number(v['aedes-concurrency'], '--aedes-concurrency', 100) }),
-    ...(v['alarm-lane'] ? { alarmLane: true } : {}),
+    ingest: ingestWhere(v.ingest),
     ...(v.profile ? { profileDir: out } : {}),
   }
   platform.firstDevices = Math.min(platform.firstDevices, Math.floor(platform.devices / 2))

@@ -42,7 +42,16 @@ const systemClock: Clock = { now: () => Date.now() }
 const SERVICE_USERS = { ingest: 'hearth:ingest', alerting: 'hearth:alerting', rules: 'hearth:rules' } as const
 
 /** The composition root: opens the stores, starts every service, and closes them in reverse. */
-export async function startPlatform(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningPlatform> {
+export interface PlatformOptions {
+  /**
+   * Where readings are parsed and stored: a thread of their own (the default with the system
+   * clock), or the event loop that carries alarms (always with a clock of the caller's, which
+   * cannot cross into a thread; the load bench also uses it to show the difference).
+   */
+  ingest?: 'thread' | 'loop'
+}
+
+export async function startPlatform(config: Config, logger: Logger, clock: Clock = systemClock, options: PlatformOptions = {}): Promise<RunningPlatform> {
   const metrics = new Registry()
   collectDefaultMetrics({ register: metrics, prefix: 'hearth_process_' })
   const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
@@ -118,7 +127,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       password: servicePassword,
       logLevel: logger.level,
     }
-    const ingest = clock === systemClock ? createIngestThread(ingestSetup, logger) : createIngestInProcess(ingestSetup, { logger, metrics, clock, devices })
+    const inThread = clock === systemClock && options.ingest !== 'loop'
+    const ingest = inThread ? createIngestThread(ingestSetup, logger) : createIngestInProcess(ingestSetup, { logger, metrics, clock, devices })
     await ingest.start()
     started.push(ingest)
 

@@ -63,7 +63,7 @@ export function createAbsenceRepository(db: SqliteDatabase, options: AbsenceRepo
   const endingAfter = db.prepare<[string, number], Row>('SELECT * FROM absences WHERE person_id = ? AND to_at > ? ORDER BY seq DESC')
   const markEnded = db.prepare('UPDATE absences SET ended_at = ?, ended_by = ? WHERE seq = ?')
   const personExists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM persons WHERE id = ?')
-  const cache = createExpiringCache<string, { rows: Row[]; coversFromMs: number }>(options.cacheTtlMs ?? 5000, options.cacheClock)
+  const cache = createExpiringCache<string, { rows: Row[]; coversFromMs: number }>(options.cacheTtlMs ?? 30_000, options.cacheClock)
 
   const end = db.transaction((personId: string, absenceId: string, by: string, nowMs: number): Row => {
     const seq = seqOf(absenceId)

@@ -104,7 +104,7 @@ export function createCareSettingsRepository(db: SqliteDatabase, options: CareSe
     'INSERT INTO care_settings_versions (person_id, version, thresholds, settings, changed_by, changed_at, reason, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
   const setTimeZone = db.prepare('UPDATE persons SET time_zone = ? WHERE id = ?')
-  const cache = createExpiringCache<string, CarePlanRecord>(options.cacheTtlMs ?? 5000, options.cacheClock)
+  const cache = createExpiringCache<string, CarePlanRecord>(options.cacheTtlMs ?? 30_000, options.cacheClock)
 
   /** Version 0 is implicit: the defaults in the person's own time zone, no rules of their own. */
   function load(personId: string): Content | undefined {

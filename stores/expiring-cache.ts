@@ -11,7 +11,9 @@ export interface ExpiringCache<K, V> {
 
 /**
  * A read-through cache for values another process may change: a write here deletes the key,
- * and every entry expires after `ttlMs`, so another process's write is seen within that time.
+ * and every entry expires within `ttlMs`, so another process's write is seen within that time.
+ * Each entry lives a random time between half and all of `ttlMs`: entries loaded together (every
+ * person's, at start) then expire spread out rather than all in one tick.
  */
 export function createExpiringCache<K, V>(ttlMs: number, clock: Clock = monotonicClock): ExpiringCache<K, V> {
   const entries = new Map<K, { value: V; expiresAtMs: number }>()
@@ -26,7 +28,7 @@ export function createExpiringCache<K, V>(ttlMs: number, clock: Clock = monotoni
       return entry.value
     },
     set(key, value) {
-      entries.set(key, { value, expiresAtMs: clock.now() + ttlMs })
+      entries.set(key, { value, expiresAtMs: clock.now() + ttlMs * (0.5 + Math.random() * 0.5) })
     },
     delete(key) {
       entries.delete(key)

@@ -127,7 +127,8 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     for (const v of [72, 75, 79, 74]) await wrist.readings([{ n: 'heart_rate', u: 'beat/min', v }, { n: 'spo2', u: '%', v: 97 }], 1)
     await eventually(async () => {
       const { body } = await t.api.request('GET', `/api/persons/${personId}`)
-      return (body.latest as Array<{ metric: string }>).some((l) => l.metric === 'heart_rate') ? true : undefined
+      // The last reading sent, so that everything before it is stored too.
+      return (body.latest as Array<{ metric: string; value: number }>).some((l) => l.metric === 'heart_rate' && l.value === 74) ? true : undefined
     }, 'the readings stored')
     const page = await pageFor('admin', ADMIN_PASSWORD)
     await page.goto(`${t.httpUrl}/#/person/${personId}`)

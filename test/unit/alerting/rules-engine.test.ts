@@ -508,3 +508,35 @@ function fakeAlertStore(): AlertStore & { all: Array<Alert & { foldKey: string }
     addHistory: (alertId, entry) => void history.push({ alertId, entry }),
   }
 }
+
+describe('rules engine: the clock tick in slices', () => {
+  const PEOPLE = ['p-1', 'p-2', 'p-3', 'p-4', 'p-5']
+
+  /** Five people last seen moving at 08:00, with their motion sensors and pendants silent since then. */
+  function quietHomes(): Harness {
+    const h = setup(PEOPLE.map((p) => planFor(p)))
+    h.engine.start(D1)
+    h.engine.syncDevices(PEOPLE.flatMap((p) => [device(`motion-${p}`, 'motion-sensor', D1 + 8 * H, p), device(`pendant-${p}`, 'pendant', D1 + 8 * H, p, 3600)]))
+    for (const p of PEOPLE) h.engine.onEvent(planFor(p), `motion-${p}`, { type: 'motion' }, D1 + 8 * H)
+    return h
+  }
+
+  it('checks each person in exactly one slice, the devices with slice 0, and together finds what one whole tick finds', () => {
+    const at = D1 + 12 * H
+    const one = quietHomes()
+    const whole = seen(at, one.engine.tick(at, one.planOf))
+    const h = quietHomes()
+    const slices = [0, 1, 2].map((index) => seen(at, h.engine.tick(at, h.planOf, { index, of: 3 })))
+
+    const inactivity = (found: Seen[]): string[] => found.filter((f) => f.kind === 'inactivity').map((f) => f.personId)
+    expect(inactivity(whole).sort()).toEqual(PEOPLE)
+    expect(slices.map(inactivity)).toEqual([
+      ['p-1', 'p-4'],
+      ['p-2', 'p-5'],
+      ['p-3'],
+    ])
+    // Every motion sensor and pendant is overdue: all ten found by slice 0 alone.
+    expect(slices.map((s) => s.filter((f) => f.kind === 'device.offline').length)).toEqual([10, 0, 0])
+    expect(slices.flat().map((f) => `${f.personId} ${f.kind}`).sort()).toEqual(whole.map((f) => `${f.personId} ${f.kind}`).sort())
+  })
+})
