@@ -17,6 +17,7 @@ import {
   type DeviceEvent,
   type DeviceId,
   type HealthReport,
+  type JudgedTelemetry,
   type MqttConnector,
   type Outcome,
   type Service,
@@ -45,8 +46,11 @@ export interface AlertingDeps {
   clock: Clock
   /** Connects this service to the broker with its own credentials: events, and commands to devices. */
   connect: MqttConnector
-  /** A second connection for readings and status, so telemetry never queues ahead of an alarm. */
-  connectTelemetry: MqttConnector
+  /**
+   * A second connection for readings and status, so telemetry never queues ahead of an alarm.
+   * Without it, the rules judge what ingest passes on (`judgeTelemetry`).
+   */
+  connectTelemetry?: MqttConnector
   carePlans: CarePlans
   absences: AbsenceCalendar
   activity: ActivityHistory
@@ -59,6 +63,8 @@ export interface AlertingDeps {
 export type AlertListener = (alert: Alert) => void
 
 export interface Alerting extends Service {
+  /** Telemetry ingest has checked, for the rules (when alerting has no telemetry connection of its own). */
+  judgeTelemetry(items: readonly JudgedTelemetry[]): void
   acknowledge(alertId: string, by: string): Alert
   resolve(alertId: string, by: string, outcome: Outcome, note?: string): Alert
   /** A responder's note in the alert's history; open or closed, for the record. */
@@ -293,10 +299,12 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       client = await deps.connect(onMessage)
       client.on('error', (error) => log.error({ err: error }, 'alerting mqtt error'))
       await client.subscribeAsync(allDevicesTopic('events'), { qos: 1 })
-      telemetry = await deps.connectTelemetry((topic, payload, packet) => rules.onTelemetry(topic, payload, packet))
-      telemetry.on('error', (error) => log.error({ err: error }, 'alerting telemetry mqtt error'))
-      // Readings at QoS 0: a rule misses nothing it needs from one lost reading, and the broker queues nothing for it.
-      await telemetry.subscribeAsync({ [allDevicesTopic('readings')]: { qos: 0 }, [allDevicesTopic('status')]: { qos: 1 } })
+      if (deps.connectTelemetry) {
+        telemetry = await deps.connectTelemetry((topic, payload, packet) => rules.onTelemetry(topic, payload, packet))
+        telemetry.on('error', (error) => log.error({ err: error }, 'alerting telemetry mqtt error'))
+        // Readings at QoS 0: a rule misses nothing it needs from one lost reading, and the broker queues nothing for it.
+        await telemetry.subscribeAsync({ [allDevicesTopic('readings')]: { qos: 0 }, [allDevicesTopic('status')]: { qos: 1 } })
+      }
       sweeper = setInterval(sweep, config.sweepIntervalMs)
       ticker = setInterval(tickSlice, config.tickIntervalMs / TICK_SLICES)
       log.info('alerting started')
@@ -348,7 +356,8 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    health: () => ({ component: 'alerting', ok: client?.connected === true && telemetry?.connected === true }),
+    health: () => ({ component: 'alerting', ok: client?.connected === true && (!deps.connectTelemetry || telemetry?.connected === true) }),
+    judgeTelemetry: (items) => rules.onTelemetryBatch(items),
     close() {
       closing ??= (async () => {
         if (sweeper) clearInterval(sweeper)

@@ -8,6 +8,9 @@ import {
   type Clock,
   type DeviceEvent,
   type DeviceId,
+  type DeviceStatus,
+  type JudgedTelemetry,
+  type Reading as SenmlReading,
 } from '../contract/index.js'
 import { applyFinding } from './apply-finding.js'
 import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, DeviceOwners } from './ports.js'
@@ -91,6 +94,29 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
     return deps.carePlans.current(personId)
   }
 
+  const judgeReadings = (deviceId: DeviceId, readings: () => SenmlReading[], receivedAtMs: number): void => {
+    try {
+      const plan = planFor(deviceId, receivedAtMs)
+      if (plan) apply(engine.onReadings(plan, deviceId, readings().sort((a, b) => a.atMs - b.atMs), receivedAtMs))
+    } catch (error) {
+      log.error({ err: error, deviceId }, 'rules failed to judge readings')
+    } finally {
+      // Counted once judged, so a caller can wait for what it sent to have been seen.
+      inputs.inc({ input: 'readings' })
+    }
+  }
+
+  const judgeStatus = (deviceId: DeviceId, status: DeviceStatus | undefined, receivedAtMs: number): void => {
+    try {
+      const plan = status && planFor(deviceId, receivedAtMs)
+      if (plan) apply(engine.onStatus(plan, deviceId, status, receivedAtMs))
+    } catch (error) {
+      log.error({ err: error, deviceId }, 'rules failed to judge a status')
+    } finally {
+      inputs.inc({ input: 'status' })
+    }
+  }
+
   return {
     start(): void {
       const now = deps.clock.now()
@@ -105,21 +131,19 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
       const parsed = parseDeviceTopic(topic)
       if (!parsed || packet.retain) return
       const receivedAtMs = deps.clock.now()
-      try {
-        const plan = planFor(parsed.deviceId, receivedAtMs)
-        if (!plan) return
-        if (parsed.suffix === 'readings') {
-          const { readings } = judgeSenmlPack(payload, receivedAtMs)
-          apply(engine.onReadings(plan, parsed.deviceId, readings.sort((a, b) => a.atMs - b.atMs), receivedAtMs))
-        } else if (parsed.suffix === 'status') {
-          const verdict = parseDeviceStatus(payload)
-          if (verdict.ok) apply(engine.onStatus(plan, parsed.deviceId, verdict.status, receivedAtMs))
-        }
-      } catch (error) {
-        log.error({ err: error, topic }, 'rules failed to judge a message')
-      } finally {
-        // Counted once judged, so a caller can wait for what it sent to have been seen.
-        inputs.inc({ input: parsed.suffix })
+      if (parsed.suffix === 'readings') {
+        judgeReadings(parsed.deviceId, () => judgeSenmlPack(payload, receivedAtMs).readings, receivedAtMs)
+      } else if (parsed.suffix === 'status') {
+        const verdict = parseDeviceStatus(payload)
+        judgeStatus(parsed.deviceId, verdict.ok ? verdict.status : undefined, receivedAtMs)
+      }
+    },
+
+    /** Readings ingest has already checked (the ingest thread's feed), each as received. */
+    onTelemetryBatch(items: readonly JudgedTelemetry[]): void {
+      for (const item of items) {
+        if (item.kind === 'readings') judgeReadings(item.deviceId, () => [...item.readings], item.receivedAtMs)
+        else judgeStatus(item.deviceId, item.status, item.receivedAtMs)
       }
     },
 

@@ -12,6 +12,7 @@ import {
   type DeviceId,
   type DeviceStatus,
   type HealthReport,
+  type JudgedTelemetry,
   type MqttConnector,
   type Service,
 } from '../contract/index.js'
@@ -32,6 +33,8 @@ export interface IngestDeps {
   connect: MqttConnector
   readings: ReadingsSink
   devices: DeviceDirectory
+  /** Passes what was checked on to the rules, so that they need not read it from the broker again. */
+  forward?: (item: JudgedTelemetry) => void
 }
 
 export interface Ingest extends Service {
@@ -123,6 +126,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     seen.set(deviceId, receivedAtMs)
     const verdict = judgeSenmlPack(payload, receivedAtMs)
     for (const r of verdict.readings) pending.push({ ...r, personId, deviceId, receivedAtMs })
+    deps.forward?.({ kind: 'readings', deviceId, readings: verdict.readings, receivedAtMs })
     accepted.inc(verdict.readings.length)
     if (verdict.refusals.length > 0) {
       for (const r of verdict.refusals) refused.inc({ code: r.code })
@@ -153,6 +157,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     }
     // Written with the next batch (every flush interval): a fleet reconnecting at once sends thousands.
     statuses.push({ deviceId, status: verdict.status, atMs: receivedAtMs })
+    deps.forward?.({ kind: 'status', deviceId, status: verdict.status, receivedAtMs })
   }
 
   const onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }): void => {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import type { Clock, HealthReport, Service } from '../contract/index.js'
+import type { Clock, HealthReport, JudgedTelemetry, Service } from '../contract/index.js'
 import { createIngest } from '../ingest/create-ingest.js'
 import type { DeviceDirectory } from '../ingest/ports.js'
 import { serviceConnector } from './connect-service-client.js'
@@ -22,7 +22,8 @@ const RESTART_DELAY_MS = 1000
 const CLOSE_TIMEOUT_MS = 15_000
 
 /** Runs platform/ingest-thread.ts in a worker thread, restarts it if it dies, and relays its logs, health and metrics. */
-export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, logger: Logger): IngestRunner {
+export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: { logger: Logger; devices: Pick<DeviceDirectory, 'recordSeen' | 'recordStatuses'>; onTelemetry: (items: JudgedTelemetry[]) => void }): IngestRunner {
+  const logger = deps.logger
   let worker: Worker | undefined
   let closing: Promise<void> | undefined
   let nextId = 1
@@ -35,6 +36,24 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, logger
       logger[LEVELS[Number(level)] ?? 'info'](fields, typeof msg === 'string' ? msg : '')
     } catch {
       logger.info({ component: 'ingest' }, line.trim())
+    }
+  }
+
+  /** The thread's device writes, made here: the platform's thread is the operational database's only writer. */
+  const record = (message: Extract<IngestThreadMessage, { type: 'seen' | 'statuses' }>): void => {
+    try {
+      if (message.type === 'seen') deps.devices.recordSeen(new Map(message.seen))
+      else deps.devices.recordStatuses(message.statuses)
+    } catch (error) {
+      logger.error({ err: error, component: 'ingest' }, `could not record device ${message.type === 'seen' ? 'last-seen' : 'status'}`)
+    }
+  }
+
+  const judge = (items: JudgedTelemetry[]): void => {
+    try {
+      deps.onTelemetry(items)
+    } catch (error) {
+      logger.error({ err: error, component: 'alerting' }, 'rules could not judge telemetry')
     }
   }
 
@@ -71,6 +90,8 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, logger
       let started = false
       thread.on('message', (message: IngestThreadMessage) => {
         if (message.type === 'log') relog(message.line)
+        else if (message.type === 'seen' || message.type === 'statuses') record(message)
+        else if (message.type === 'telemetry') judge(JSON.parse(message.items) as JudgedTelemetry[])
         else if (message.type === 'ready') {
           started = true
           resolve()

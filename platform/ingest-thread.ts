@@ -2,6 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import { createIngest, type IngestConfig } from '../ingest/create-ingest.js'
+import type { DeviceDirectory } from '../ingest/ports.js'
+import type { JudgedTelemetry } from '../contract/index.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
@@ -32,7 +34,14 @@ export type IngestThreadMessage =
   | { type: 'ready' }
   | { type: 'failed'; error: string }
   | { type: 'log'; line: string }
+  | { type: 'seen'; seen: Array<[string, number]> }
+  /** JSON of JudgedTelemetry[]: a string crosses threads far cheaper than a structured clone of many small objects. */
+  | { type: 'telemetry'; items: string }
+  | { type: 'statuses'; statuses: Parameters<DeviceDirectory['recordStatuses']>[0] }
   | { type: 'reply'; id: number; result?: string; error?: string }
+
+/** How long checked telemetry may wait for the rules: a batch every 20 ms. */
+const FORWARD_INTERVAL_MS = 20
 
 const data = workerData as IngestThreadData
 const port = parentPort
@@ -43,17 +52,36 @@ const send = (message: IngestThreadMessage): void => port.postMessage(message)
 const logger = createLogger(data.logLevel, { write: (line: string) => send({ type: 'log', line }) }).child({ component: 'ingest' })
 const metrics = new Registry()
 const db = openDatabase(join(data.store.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
+const repository = createDeviceRepository(db)
+// This thread only reads the operational database. Its writes (last seen, status) go to the
+// platform's thread: a second writer there would make alarms wait for its write lock.
+const devices: DeviceDirectory = {
+  personOf: (deviceId) => repository.personOf(deviceId),
+  recordSeen: (seen) => send({ type: 'seen', seen: [...seen] }),
+  recordStatuses: (statuses) => send({ type: 'statuses', statuses: [...statuses] }),
+}
 const readings = openReadingsStore(data.store, 'writer', logger, metrics)
+// What ingest checked goes on to the rules in small batches: one message per item would cost the
+// platform's thread more than reading it from the broker did.
+let telemetry: JudgedTelemetry[] = []
+const forwardTimer = setInterval(() => {
+  if (telemetry.length === 0) return
+  send({ type: 'telemetry', items: JSON.stringify(telemetry) })
+  telemetry = []
+}, FORWARD_INTERVAL_MS)
+
 const ingest = createIngest(data.ingest, {
   logger,
   metrics,
   clock: { now: () => Date.now() },
   connect: serviceConnector(data.mqttUrl, data.username, data.password),
   readings,
-  devices: createDeviceRepository(db),
+  devices,
+  forward: (item) => telemetry.push(item),
 })
 
 const close = async (): Promise<void> => {
+  clearInterval(forwardTimer)
   await ingest.close()
   await readings.close()
   db.close()

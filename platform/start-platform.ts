@@ -119,19 +119,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     const mqttUrl = `mqtt://${loopback}:${broker.port()}`
 
     // Readings are parsed, checked and stored in a thread of their own, so that telemetry never holds up alarms.
-    const ingestSetup = {
-      store: { dataDir: config.dataDir, influx: config.influx, retention: config.retention },
-      ingest: { flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
-      mqttUrl,
-      username: SERVICE_USERS.ingest,
-      password: servicePassword,
-      logLevel: logger.level,
-    }
     const inThread = clock === systemClock && options.ingest !== 'loop'
-    const ingest = inThread ? createIngestThread(ingestSetup, logger) : createIngestInProcess(ingestSetup, { logger, metrics, clock, devices })
-    await ingest.start()
-    started.push(ingest)
-
     const alerting = createAlerting(
       { sweepIntervalMs: 1000, tickIntervalMs: 1000 },
       {
@@ -139,7 +127,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         metrics,
         clock,
         connect: serviceConnector(mqttUrl, SERVICE_USERS.alerting, servicePassword),
-        connectTelemetry: serviceConnector(mqttUrl, SERVICE_USERS.rules, servicePassword),
+        // With ingest in its thread, the rules judge what it checked; else they read telemetry from the broker.
+        ...(inThread ? {} : { connectTelemetry: serviceConnector(mqttUrl, SERVICE_USERS.rules, servicePassword) }),
         carePlans: careSettings,
         absences,
         activity: journal,
@@ -151,6 +140,20 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     )
     await alerting.start()
     started.push(alerting)
+
+    const ingestSetup = {
+      store: { dataDir: config.dataDir, influx: config.influx, retention: config.retention },
+      ingest: { flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
+      mqttUrl,
+      username: SERVICE_USERS.ingest,
+      password: servicePassword,
+      logLevel: logger.level,
+    }
+    const ingest = inThread
+      ? createIngestThread(ingestSetup, { logger, devices, onTelemetry: (items) => alerting.judgeTelemetry(items) })
+      : createIngestInProcess(ingestSetup, { logger, metrics, clock, devices })
+    await ingest.start()
+    started.push(ingest)
 
     const dashboard = createDashboard(
       { sessionTtlMs: config.sessionTtlMs, secureCookies: config.secureCookies, trustProxy: config.trustProxy },
