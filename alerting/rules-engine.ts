@@ -139,11 +139,15 @@ export function createRulesEngine(deps: RulesEngineDeps) {
       return result.finding
     })
 
+  const hasActivitySensor = (personId: string): boolean => {
+    const types = devices.typesOf(personId)
+    return ACTIVITY_SENSORS.some((t) => types.has(t))
+  }
+
   /** The silence rules for one person on the clock; each runs only where its sensors are. */
   const tickPerson = (plan: CarePlan, state: PersonState, nowMs: number): PersonFinding[] => {
-    const types = devices.typesOf(plan.personId)
     const findings: Array<RuleFinding | undefined> = []
-    if (ACTIVITY_SENSORS.some((t) => types.has(t))) findings.push(judgeInactivity(plan, state, nowMs))
+    if (hasActivitySensor(plan.personId)) findings.push(judgeInactivity(plan, state, nowMs))
     findings.push(
       guarded(plan.personId, 'night.door-exit', () => {
         const result = tickNightDoor(state.door, nowMs, plan.settings)
@@ -250,6 +254,8 @@ export function createRulesEngine(deps: RulesEngineDeps) {
           state.bed = undefined
           continue
         }
+        // Nothing on the clock for someone with no activity sensor and no night watch under way.
+        if (state.door === undefined && state.bed === undefined && !hasActivitySensor(personId)) continue
         const plan = planOf(personId)
         if (plan) out.push(...tickPerson(plan, state, nowMs))
       }

@@ -20,6 +20,7 @@ export interface IngestRunner extends Service {
 const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }
 const RESTART_DELAY_MS = 1000
 const CLOSE_TIMEOUT_MS = 15_000
+const DEVICE_WRITE_INTERVAL_MS = 1000
 
 /** Runs platform/ingest-thread.ts in a worker thread, restarts it if it dies, and relays its logs, health and metrics. */
 export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: { logger: Logger; devices: Pick<DeviceDirectory, 'recordSeen' | 'recordStatuses'>; onTelemetry: (items: JudgedTelemetry[]) => void }): IngestRunner {
@@ -39,15 +40,29 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: 
     }
   }
 
-  /** The thread's device writes, made here: the platform's thread is the operational database's only writer. */
+  /**
+   * The thread's device writes (last seen, status), made here: the platform's thread is the
+   * operational database's only writer. Gathered and written once a second, in one transaction.
+   */
+  let seen = new Map<string, number>()
+  let statuses: Parameters<DeviceDirectory['recordStatuses']>[0][number][] = []
   const record = (message: Extract<IngestThreadMessage, { type: 'seen' | 'statuses' }>): void => {
+    if (message.type === 'seen') for (const [deviceId, atMs] of message.seen) seen.set(deviceId, Math.max(atMs, seen.get(deviceId) ?? 0))
+    else statuses.push(...message.statuses)
+  }
+  const writeDevices = (): void => {
+    const [seenNow, statusesNow] = [seen, statuses]
+    seen = new Map()
+    statuses = []
     try {
-      if (message.type === 'seen') deps.devices.recordSeen(new Map(message.seen))
-      else deps.devices.recordStatuses(message.statuses)
+      if (statusesNow.length > 0) deps.devices.recordStatuses(statusesNow)
+      if (seenNow.size > 0) deps.devices.recordSeen(seenNow)
     } catch (error) {
-      logger.error({ err: error, component: 'ingest' }, `could not record device ${message.type === 'seen' ? 'last-seen' : 'status'}`)
+      logger.error({ err: error, component: 'ingest' }, 'could not record device last-seen and status')
     }
   }
+  const deviceWriter = setInterval(writeDevices, DEVICE_WRITE_INTERVAL_MS)
+  deviceWriter.unref()
 
   const judge = (items: JudgedTelemetry[]): void => {
     try {
@@ -138,15 +153,18 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: 
     close() {
       closing ??= (async () => {
         const thread = worker
-        if (!thread) return
-        const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
-        try {
-          await request('close', CLOSE_TIMEOUT_MS)
-        } catch (error) {
-          logger.error({ err: error, component: 'ingest' }, 'ingest thread did not close cleanly')
+        if (thread) {
+          const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
+          try {
+            await request('close', CLOSE_TIMEOUT_MS)
+          } catch (error) {
+            logger.error({ err: error, component: 'ingest' }, 'ingest thread did not close cleanly')
+          }
+          await thread.terminate()
+          await exited
         }
-        await thread.terminate()
-        await exited
+        clearInterval(deviceWriter)
+        writeDevices()
       })()
       return closing
     },

@@ -64,11 +64,12 @@ const readings = openReadingsStore(data.store, 'writer', logger, metrics)
 // What ingest checked goes on to the rules in small batches: one message per item would cost the
 // platform's thread more than reading it from the broker did.
 let telemetry: JudgedTelemetry[] = []
-const forwardTimer = setInterval(() => {
+const forward = (): void => {
   if (telemetry.length === 0) return
   send({ type: 'telemetry', items: JSON.stringify(telemetry) })
   telemetry = []
-}, FORWARD_INTERVAL_MS)
+}
+const forwardTimer = setInterval(forward, FORWARD_INTERVAL_MS)
 
 const ingest = createIngest(data.ingest, {
   logger,
@@ -83,6 +84,7 @@ const ingest = createIngest(data.ingest, {
 const close = async (): Promise<void> => {
   clearInterval(forwardTimer)
   await ingest.close()
+  forward()
   await readings.close()
   db.close()
 }

@@ -55,6 +55,9 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const metrics = new Registry()
   collectDefaultMetrics({ register: metrics, prefix: 'hearth_process_' })
   const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
+  // Devices' last seen and status, a second connection that does not wait for the disk on each
+  // commit (an alarm's transaction on \`db\` does): on this thread too, so never a second writer at once.
+  const telemetryDb = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
   // The platform reads readings (charts, latest values) and applies retention; the ingest thread writes them.
   const readingsStore = openReadingsStore(config, 'reader', logger, metrics)
   const users = createUserRepository(db)
@@ -86,6 +89,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     started.length = 0
     await Promise.race([httpClosed, new Promise((resolve) => setTimeout(resolve, 5000).unref())])
     await readingsStore.close()
+    telemetryDb.close()
     db.close()
     logger.info('hearth stopped')
   }
@@ -150,7 +154,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       logLevel: logger.level,
     }
     const ingest = inThread
-      ? createIngestThread(ingestSetup, { logger, devices, onTelemetry: (items) => alerting.judgeTelemetry(items) })
+      ? createIngestThread(ingestSetup, { logger, devices: createDeviceRepository(telemetryDb), onTelemetry: (items) => alerting.judgeTelemetry(items) })
       : createIngestInProcess(ingestSetup, { logger, metrics, clock, devices })
     await ingest.start()
     started.push(ingest)

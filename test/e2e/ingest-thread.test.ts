@@ -1,0 +1,75 @@
+import { Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../platform/config.js'
+import { createLogger } from '../../platform/logger.js'
+import { startPlatform, type RunningPlatform } from '../../platform/start-platform.js'
+import { ADMIN_PASSWORD, TestApi, connectDevice, eventually, removeDir, tempDir } from '../helpers/test-platform.js'
+
+/** The platform as `npm start` runs it: ingest in its own thread, its logs, metrics and health the platform's. */
+describe('ingest in its own thread', () => {
+  let dir: string
+  let platform: RunningPlatform
+  let api: TestApi
+  let mqttUrl: string
+  const lines: Array<Record<string, unknown>> = []
+
+  beforeAll(async () => {
+    dir = tempDir()
+    const capture = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>)
+        done()
+      },
+    })
+    const config = loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_HOST: '127.0.0.1', HEARTH_HTTP_PORT: '0', HEARTH_MQTT_PORT: '0', HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD })
+    platform = await startPlatform(config, createLogger('info', capture))
+    api = new TestApi(`http://127.0.0.1:${platform.httpPort}`)
+    await api.login()
+    mqttUrl = `mqtt://127.0.0.1:${platform.mqttPort}`
+  })
+
+  afterAll(async () => {
+    await platform.close()
+    removeDir(dir)
+  })
+
+  it('stores readings, keeps status, raises an alert from a reading, and logs, counts and reports health as one platform', async () => {
+    const personId = await api.createPerson('Grace Hopper')
+    const wrist = await api.provision('wearable', personId, 'wrist-thread')
+    const device = await connectDevice(mqttUrl, wrist)
+    await device.publishAsync('wellbeing/v1/devices/wrist-thread/status', JSON.stringify({ online: true, battery: 0.55 }), { qos: 1, retain: true })
+    // An SpO2 of 85% scores 3 in NEWS2: an alert, judged on what the thread checked.
+    await device.publishAsync(
+      'wellbeing/v1/devices/wrist-thread/readings',
+      JSON.stringify([{ n: 'heart_rate', u: 'beat/min', v: 71 }, { n: 'spo2', u: '%', v: 85 }, { n: 'heart_rate', u: 'furlongs', v: 3 }]),
+      { qos: 1 },
+    )
+
+    const person = await eventually(async () => {
+      const { body } = await api.request('GET', `/api/persons/${personId}`)
+      return (body.latest as Array<{ metric: string }>).some((l) => l.metric === 'spo2') ? body : undefined
+    }, 'the readings stored')
+    expect(person.latest).toEqual(expect.arrayContaining([expect.objectContaining({ metric: 'heart_rate', value: 71 }), expect.objectContaining({ metric: 'spo2', value: 85 })]))
+
+    const recorded = await eventually(async () => {
+      const { body } = await api.request('GET', '/api/devices/wrist-thread')
+      return body.battery === 0.55 ? body : undefined
+    }, 'the status recorded')
+    expect(recorded).toMatchObject({ online: true })
+
+    const alerts = await eventually(async () => {
+      const { body } = await api.request('GET', '/api/alerts/queue')
+      const mine = (body.alerts as Array<{ personId: string; kind: string; summary: string }>).filter((a) => a.personId === personId)
+      return mine.length > 0 ? mine : undefined
+    }, 'an alert from the low SpO2')
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'news2', summary: expect.stringMatching(/SpO2 \(scale 1\) 3/) as string })])
+
+    const metrics = (await api.request('GET', '/metrics')).body as string
+    expect(metrics).toMatch(/^hearth_readings_written_total 2$/m)
+    expect(metrics).toMatch(/^hearth_readings_refused_total\{code="[a-z_]+"\} 1$/m)
+    expect(lines).toContainEqual(expect.objectContaining({ component: 'ingest', msg: 'readings refused', deviceId: 'wrist-thread', refused: 1, accepted: 2 }))
+    const health = await api.request('GET', '/healthz')
+    expect(health.body.components).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'ingest', ok: true })]))
+    await device.endAsync()
+  })
+})
