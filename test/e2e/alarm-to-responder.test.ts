@@ -53,9 +53,12 @@ describe('alarm to responder, end to end', () => {
     expect((await ackSeen).acknowledgedBy).toBe('admin')
 
     const resolvedSeen = nextAlert(live, (a) => a.id === raised.id && a.status === 'resolved')
+    const resolvedHeard = new Promise<DeviceCommand>((resolve) => pendant.on('command', (c) => c.type === 'alarm.resolved' && resolve(c)))
     const resolved = await t.api.request('POST', `/api/alerts/${raised.id}/resolve`, { outcome: 'resolved-by-phone', note: 'pressed by accident' })
     expect(resolved.status).toBe(200)
     expect(await resolvedSeen).toMatchObject({ outcome: 'resolved-by-phone', note: 'pressed by accident', resolvedBy: 'admin' })
+    // The pendant hears that its call is closed before the home goes quiet.
+    expect(await resolvedHeard).toMatchObject({ type: 'alarm.resolved', alertId: raised.id })
     expect((await t.api.request('GET', '/api/alerts?status=open')).body.alerts).toEqual([])
 
     await home.stop()
