@@ -117,6 +117,16 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     return writing
   }
 
+  // "Now" for readings that carry no time of their own. Packs received within the same millisecond
+  // are a microsecond apart, so they keep their order and stay separate points (InfluxDB keeps one
+  // point per series and time). A clock set back by more than that is followed as it is.
+  let lastReadingsNowMs = Number.NEGATIVE_INFINITY
+  const readingsNow = (receivedAtMs: number): number => {
+    const sameMoment = receivedAtMs <= lastReadingsNowMs && lastReadingsNowMs - receivedAtMs < 1
+    lastReadingsNowMs = sameMoment ? lastReadingsNowMs + 0.001 : receivedAtMs
+    return lastReadingsNowMs
+  }
+
   const onReadings = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
     const personId = deps.devices.personOf(deviceId)
     if (personId === undefined) {
@@ -124,7 +134,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       return
     }
     seen.set(deviceId, receivedAtMs)
-    const verdict = judgeSenmlPack(payload, receivedAtMs)
+    const verdict = judgeSenmlPack(payload, readingsNow(receivedAtMs))
     for (const r of verdict.readings) pending.push({ ...r, personId, deviceId, receivedAtMs })
     deps.forward?.({ kind: 'readings', deviceId, readings: verdict.readings, receivedAtMs })
     accepted.inc(verdict.readings.length)

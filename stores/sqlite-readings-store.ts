@@ -1,4 +1,4 @@
-import type { MetricName, SeriesPoint } from '../contract/index.js'
+import { METRIC_NAMES, type MetricName, type SeriesPoint } from '../contract/index.js'
 import { openDatabase, type SqliteDatabase } from './open-database.js'
 import { HOUR_MS, type LatestReading, type ReadingsStore, type SeriesQuery, type StoredReading } from './readings-store.js'
 import { READINGS_MIGRATIONS } from './readings-schema.js'
@@ -61,6 +61,8 @@ const bucketed = (source: string): string =>
             WHERE person_id = @person AND metric = @metric AND hour_ms >= @from AND hour_ms < @to)
     GROUP BY bucket ORDER BY bucket LIMIT @limit`
 
+const METRIC_NAMES_SORTED = [...METRIC_NAMES].sort((a, b) => a.localeCompare(b))
+
 function prepare(db: SqliteDatabase) {
   const insert = db.prepare('INSERT INTO readings (person_id, metric, at_ms, value, device_id, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)')
   const addToMinute = db.prepare(
@@ -93,8 +95,9 @@ function prepare(db: SqliteDatabase) {
       bucketed(`SELECT minute_ms AS t, sum AS total, count AS n, min AS lo, max AS hi FROM readings_minute
                  WHERE person_id = @person AND metric = @metric AND minute_ms >= @from AND minute_ms < @to`),
     ),
-    latest: db.prepare<[string], { metric: MetricName; value: number; at_ms: number }>(
-      'SELECT metric, value, MAX(at_ms) AS at_ms FROM readings WHERE person_id = ? GROUP BY metric ORDER BY metric',
+    // One metric at a time, straight off the series index; of readings at the same moment, the one stored last.
+    latest: db.prepare<[string, MetricName], { value: number; at_ms: number }>(
+      'SELECT value, at_ms FROM readings WHERE person_id = ? AND metric = ? ORDER BY at_ms DESC, rowid DESC LIMIT 1',
     ),
     oldest: db.prepare<[], { at_ms: number | null }>('SELECT MIN(at_ms) AS at_ms FROM readings'),
     /** One chunk of retention in one transaction, so ingest never waits long on it. */
@@ -139,7 +142,13 @@ export function createSqliteReadingsStore(path: string): ReadingsStore & { count
       )
     },
     latest(personId: string): Promise<LatestReading[]> {
-      return Promise.resolve(ready().latest.all(personId).map((r) => ({ metric: r.metric, value: r.value, at: new Date(r.at_ms).toISOString() })))
+      const s = ready()
+      const latest: LatestReading[] = []
+      for (const metric of METRIC_NAMES_SORTED) {
+        const row = s.latest.get(personId, metric)
+        if (row) latest.push({ metric, value: row.value, at: new Date(row.at_ms).toISOString() })
+      }
+      return Promise.resolve(latest)
     },
     async applyRetention(nowMs, policy) {
       const s = ready()

@@ -93,6 +93,13 @@ function readingsStoreContract(name: string, setup: () => Promise<{ store: Readi
       expect(await store.latest(person())).toEqual([])
     })
 
+    it('gives, of two readings a device took at the same moment, the one stored last as the latest', async () => {
+      const p = person()
+      await store.writeBatch([reading(p, 'heart_rate', 70, T0), reading(p, 'heart_rate', 72, T0 + 1000)])
+      await store.writeBatch([reading(p, 'heart_rate', 71, T0 + 1000)])
+      expect(await store.latest(p)).toEqual([{ metric: 'heart_rate', value: 71, at: '2026-11-20T08:00:01.000Z' }])
+    })
+
     it('stores a batch of 5,000 readings whole', async () => {
       const p = person()
       await store.writeBatch(Array.from({ length: 5000 }, (_, i) => reading(p, 'heart_rate', 60 + (i % 40), T0 + i * 1000)))

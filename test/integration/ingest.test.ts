@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
+import { startInfluxd, type Influxd } from '../helpers/influxd.js'
 import { connectDevice, eventually, nextMessage, removeDir, startTestPlatform, type TestPlatform } from '../helpers/test-platform.js'
 
 const READINGS = 'wellbeing/v1/devices/wrist-1/readings'
@@ -95,5 +96,43 @@ describe('ingest', () => {
     }, 'will processed')
     expect(offline.online).toBe(false)
     pendant.end(true)
+  })
+})
+
+describe.each(['embedded', 'influxdb'] as const)('packs with no time of their own, received within a millisecond (%s store)', (store) => {
+  let t: TestPlatform
+  let influxd: Influxd | undefined
+  let personId: string
+  let wrist: MqttClient
+
+  beforeAll(async () => {
+    influxd = store === 'influxdb' ? await startInfluxd() : undefined
+    t = await startTestPlatform(undefined, influxd ? { HEARTH_INFLUX_URL: influxd.url, HEARTH_INFLUX_DATABASE: 'hearth_burst' } : {})
+    personId = await t.api.createPerson('Ada Lovelace')
+    wrist = await connectDevice(t.mqttUrl, await t.api.provision('wearable', personId, 'wrist-burst'))
+  })
+
+  afterAll(async () => {
+    await wrist.endAsync()
+    await t.close()
+    await influxd?.destroy()
+    removeDir(t.dataDir)
+  })
+
+  it('stores every one, and the last one sent is the latest', async () => {
+    // Sent in one go: most of them reach ingest in the same millisecond.
+    const values = Array.from({ length: 60 }, (_, i) => 10 + (i % 25))
+    values.push(33)
+    for (const v of values) wrist.publish('wellbeing/v1/devices/wrist-burst/readings', JSON.stringify([{ n: 'respiratory_rate', u: '1/min', v }]), { qos: 0 })
+    const from = new Date(Date.now() - 3_600_000).toISOString()
+    const to = new Date(Date.now() + 3_600_000).toISOString()
+    const stored = await eventually(async () => {
+      const { body } = await t.api.request('GET', `/api/persons/${personId}/readings?metric=respiratory_rate&from=${from}&to=${to}&every=1h`)
+      const count = (body.points as Array<{ count: number }>).reduce((sum, p) => sum + p.count, 0)
+      return count >= values.length ? count : undefined
+    }, `all ${values.length} readings stored`)
+    expect(stored).toBe(values.length)
+    const { body } = await t.api.request('GET', `/api/persons/${personId}`)
+    expect(body.latest).toEqual([expect.objectContaining({ metric: 'respiratory_rate', value: 33 })])
   })
 })
