@@ -15,10 +15,18 @@ interface Pendant {
   presses: number
   /** performance.now() of the press not yet seen on the dashboard. */
   pressedAt?: number
+  /** Date.now() of that press, to compare with the time the platform says it received it. */
+  pressedAtWallMs?: number
 }
 
 export interface ProbeResult {
   latenciesMs: number[]
+  /**
+   * For each press, the part of its latency before the platform received it (the alert's
+   * `lastOccurredAt`, to the millisecond): time in the pendant's process, the kernel and the
+   * broker's socket queue. The rest is the platform's handling and the way to the dashboard.
+   */
+  toPlatformMs: number[]
   /** Presses whose alert had not arrived 10 s after the window. */
   missed: number
   /** Presses skipped because that pendant's previous press was still outstanding. */
@@ -28,12 +36,14 @@ export interface ProbeResult {
 let pendants = new Map<string, Pendant>()
 let live: Socket<ServerToClientEvents> | undefined
 let latencies: number[] = []
+let toPlatform: number[] = []
 let counter = 0
 
 function onAlert(alert: Alert): void {
   const pendant = pendants.get(alert.deviceId)
   if (alert.kind !== 'alarm.pressed' || pendant?.pressedAt === undefined || alert.occurrences < pendant.presses) return
   latencies.push(performance.now() - pendant.pressedAt)
+  if (pendant.pressedAtWallMs !== undefined) toPlatform.push(Math.max(0, Date.parse(alert.lastOccurredAt) - pendant.pressedAtWallMs))
   pendant.pressedAt = undefined
 }
 
@@ -42,6 +52,7 @@ function press(pendant: Pendant): void {
   const payload = Buffer.from(JSON.stringify({ id, type: 'alarm.pressed', ts: Date.now() / 1000, data: {} }))
   pendant.presses++
   pendant.pressedAt = performance.now()
+  pendant.pressedAtWallMs = Date.now()
   pendant.connection.publish(pendant.topic, payload, 1)
 }
 
@@ -74,6 +85,7 @@ const api = {
   /** Presses `perSecond` times a second, round robin, for `durationMs`; then waits up to 10 s for the stragglers. */
   async measure(params: { perSecond: number; durationMs: number }): Promise<ProbeResult> {
     latencies = []
+    toPlatform = []
     let skipped = 0
     const all = [...pendants.values()]
     let next = 0
@@ -89,7 +101,7 @@ const api = {
     while (all.some((p) => p.pressedAt !== undefined) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     const missed = all.filter((p) => p.pressedAt !== undefined).length
     for (const p of all) p.pressedAt = undefined
-    return { latenciesMs: latencies, missed, skipped }
+    return { latenciesMs: latencies, toPlatformMs: toPlatform, missed, skipped }
   },
 
   async close(): Promise<void> {

@@ -43,7 +43,7 @@ export interface BackgroundFigures {
   cpuMsPer1k: number
   /** Share of one core the platform used in the window. */
   cpuCores: number
-  alarm: { p50Ms: number; p99Ms: number; maxMs: number; samples: number; missed: number }
+  alarm: { p50Ms: number; p99Ms: number; maxMs: number; samples: number; missed: number; toPlatformP99Ms: number }
   loopDelayP99Ms: number
   /** Readings sent but not yet stored when the backlog stopped shrinking or the drain limit passed (0 when the platform kept up). */
   backlogAfter: number
@@ -189,6 +189,7 @@ function summarise(
       maxMs: alarm.latenciesMs.length > 0 ? Math.max(...alarm.latenciesMs) : Number.NaN,
       samples: alarm.latenciesMs.length,
       missed: alarm.missed,
+      toPlatformP99Ms: percentile(alarm.toPlatformMs, 99),
     },
     loopDelayP99Ms: after.stats.loopDelayP99Ms,
   }
@@ -215,7 +216,7 @@ async function drain(rig: Rig, sent: number, timeoutMs: number): Promise<number>
 function describe(b: BackgroundFigures): string {
   const level = b.background === 'saturation' ? 'saturation' : `${b.background.toLocaleString('en-GB')}/s`
   const backlog = b.backlogAfter > 0 ? `, ${b.backlogAfter.toLocaleString('en-GB')} still unstored after the drain` : ''
-  return `    background ${level}: sent ${Math.round(b.sentPerSecond).toLocaleString('en-GB')}/s, stored ${Math.round(b.storedPerSecond).toLocaleString('en-GB')}/s, alarm p50 ${b.alarm.p50Ms.toFixed(1)} p99 ${b.alarm.p99Ms.toFixed(1)} max ${b.alarm.maxMs.toFixed(1)} ms (${b.alarm.samples} presses, ${b.alarm.missed} missed), CPU ${b.cpuCores.toFixed(2)} cores, loop p99 ${b.loopDelayP99Ms.toFixed(1)} ms${backlog}`
+  return `    background ${level}: sent ${Math.round(b.sentPerSecond).toLocaleString('en-GB')}/s, stored ${Math.round(b.storedPerSecond).toLocaleString('en-GB')}/s, alarm p50 ${b.alarm.p50Ms.toFixed(1)} p99 ${b.alarm.p99Ms.toFixed(1)} max ${b.alarm.maxMs.toFixed(1)} ms, p99 before the platform received it ${b.alarm.toPlatformP99Ms.toFixed(0)} ms (${b.alarm.samples} presses, ${b.alarm.missed} missed), CPU ${b.cpuCores.toFixed(2)} cores, loop p99 ${b.loopDelayP99Ms.toFixed(1)} ms${backlog}`
 }
 
 /** One run: a fresh platform with the fleet provisioned, idle memory at two fleet sizes, then each background level. */
