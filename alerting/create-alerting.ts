@@ -9,7 +9,6 @@ import {
   allDevicesTopic,
   deviceTopic,
   parseDeviceEvent,
-  parseDeviceTopic,
   type Alert,
   type AlertHistoryEntry,
   type Clock,
@@ -25,6 +24,7 @@ import {
 import * as lifecycle from './alert-lifecycle.js'
 import { applyDeviceEvent } from './apply-device-event.js'
 import { createRulesRunner } from './create-rules-runner.js'
+import { createSlicedQueue } from './sliced-queue.js'
 import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, CommandOutbox, DeviceOwners, EventInbox } from './ports.js'
 import { silencedByAbsence } from './rules/planned-absence.js'
 
@@ -32,6 +32,11 @@ import { silencedByAbsence } from './rules/planned-absence.js'
 const ID_REUSE_AFTER_MS = 24 * 3_600_000
 
 const TICK_SLICES = 10
+
+/** The rules judge queued telemetry this long per turn of the event loop, then let alarms through. */
+const TELEMETRY_SLICE_MS = 4
+/** About five seconds of 20,000 readings/s in packs of five: beyond it the rules skip the oldest. */
+const MAX_TELEMETRY_QUEUED = 20_000
 
 export interface AlertingConfig {
   /** How often the event journal is swept for events that arrived but were not processed. */
@@ -44,7 +49,7 @@ export interface AlertingDeps {
   logger: Logger
   metrics: Registry
   clock: Clock
-  /** Connects this service to the broker with its own credentials: events, and commands to devices. */
+  /** Connects this service to the broker with its own credentials, for commands and answers to devices. */
   connect: MqttConnector
   /**
    * A second connection for readings and status, so telemetry never queues ahead of an alarm.
@@ -63,6 +68,12 @@ export interface AlertingDeps {
 export type AlertListener = (alert: Alert) => void
 
 export interface Alerting extends Service {
+  /**
+   * A device event the broker accepted and journalled (PROTOCOL §1), handed over in-process: an
+   * invalid one is answered on the device's errors topic, a valid one processed once. What is not
+   * processed here (before start, or on a failure) the journal sweep processes.
+   */
+  takeEvent(deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void
   /** Telemetry ingest has checked, for the rules (when alerting has no telemetry connection of its own). */
   judgeTelemetry(items: readonly JudgedTelemetry[]): void
   acknowledge(alertId: string, by: string): Alert
@@ -84,6 +95,11 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   const duplicates = new Counter({ name: 'hearth_device_events_duplicate_total', help: 'Redelivered events ignored', registers: [deps.metrics] })
   const idReused = new Counter({ name: 'hearth_device_events_id_reused_total', help: 'Events whose id the device had used before for another event', registers: [deps.metrics] })
   const sweepFailures = new Counter({ name: 'hearth_device_events_failed_total', help: 'Journalled events that failed to process (retried)', registers: [deps.metrics] })
+  const telemetryDropped = new Counter({
+    name: 'hearth_rule_telemetry_dropped_total',
+    help: 'Readings and status messages the rules skipped because they fell too far behind',
+    registers: [deps.metrics],
+  })
   const escalated = new Counter({ name: 'hearth_alerts_escalated_total', help: 'Alert deadlines passed, by priority and what followed', labelNames: ['priority', 'action'], registers: [deps.metrics] })
   let client: MqttClient | undefined
   let telemetry: MqttClient | undefined
@@ -250,25 +266,25 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     }
   }
 
-  const onMessage = (topic: string, payload: Buffer): void => {
-    const parsed = parseDeviceTopic(topic)
-    if (parsed?.suffix !== 'events') return
-    const receivedAtMs = deps.clock.now()
+  let running = false
+  const takeEvent = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
+    // Before start the sweep at start takes what was journalled; after close, the next start does.
+    if (!running) return
     const verdict = parseDeviceEvent(payload)
     if (!verdict.ok) {
       refused.inc()
-      log.info({ deviceId: parsed.deviceId, problems: verdict.problems }, 'event refused')
-      tellDevice(parsed.deviceId, receivedAtMs, verdict.problems.map((p) => ({ code: 'invalid' as const, message: `${p.field}: ${p.message}` })))
+      log.info({ deviceId, problems: verdict.problems }, 'event refused')
+      tellDevice(deviceId, receivedAtMs, verdict.problems.map((p) => ({ code: 'invalid' as const, message: `${p.field}: ${p.message}` })))
       return
     }
     if (verdict.notices.length > 0) {
-      tellDevice(parsed.deviceId, receivedAtMs, verdict.notices.map((message) => ({ code: 'notice' as const, message })))
+      tellDevice(deviceId, receivedAtMs, verdict.notices.map((message) => ({ code: 'notice' as const, message })))
     }
     try {
-      process(parsed.deviceId, verdict.event, receivedAtMs)
+      process(deviceId, verdict.event, receivedAtMs)
     } catch (error) {
       // Still in the journal: the sweep retries it.
-      log.error({ err: error, deviceId: parsed.deviceId, eventId: verdict.event.id }, 'event processing failed')
+      log.error({ err: error, deviceId, eventId: verdict.event.id }, 'event processing failed')
     }
   }
 
@@ -276,6 +292,21 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     const message = { topic: 'events', receivedAt: new Date(receivedAtMs).toISOString(), refused: refusedItems }
     client?.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(message), { qos: 0 })
   }
+
+  let telemetryDropWarned = false
+  /** What the ingest thread checked, judged by the rules a few milliseconds per turn of the event loop. */
+  const telemetryQueue = createSlicedQueue<JudgedTelemetry>({
+    sliceMs: TELEMETRY_SLICE_MS,
+    chunk: 32,
+    maxQueued: MAX_TELEMETRY_QUEUED,
+    handle: (items) => rules.onTelemetryBatch(items),
+    onDrop(count) {
+      telemetryDropped.inc(count)
+      // Once per episode: the counter keeps the total.
+      if (!telemetryDropWarned) log.warn({ dropped: count, queued: MAX_TELEMETRY_QUEUED }, 'rules behind telemetry: oldest readings not judged')
+      telemetryDropWarned = true
+    },
+  })
 
   /** One atomic step: the alert change, its history and the commands it causes commit together. */
   const transition = (alertId: string, change: (alert: Alert, now: number) => lifecycle.Transition, commands: (alert: Alert) => void): Alert =>
@@ -293,12 +324,13 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   return {
     async start() {
       rules.start()
+      running = true
       sweep()
       // After a restart, overdue alerts escalate at once.
       tick()
-      client = await deps.connect(onMessage)
+      // Events come from the broker in-process (takeEvent); this connection sends commands and answers.
+      client = await deps.connect(() => undefined)
       client.on('error', (error) => log.error({ err: error }, 'alerting mqtt error'))
-      await client.subscribeAsync(allDevicesTopic('events'), { qos: 1 })
       if (deps.connectTelemetry) {
         telemetry = await deps.connectTelemetry((topic, payload, packet) => rules.onTelemetry(topic, payload, packet))
         telemetry.on('error', (error) => log.error({ err: error }, 'alerting telemetry mqtt error'))
@@ -357,9 +389,15 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       return () => listeners.delete(listener)
     },
     health: () => ({ component: 'alerting', ok: client?.connected === true && (!deps.connectTelemetry || telemetry?.connected === true) }),
-    judgeTelemetry: (items) => rules.onTelemetryBatch(items),
+    judgeTelemetry(items) {
+      if (telemetryQueue.size() === 0) telemetryDropWarned = false
+      telemetryQueue.push(items)
+    },
+    takeEvent,
     close() {
       closing ??= (async () => {
+        running = false
+        telemetryQueue.clear()
         if (sweeper) clearInterval(sweeper)
         if (ticker) clearInterval(ticker)
         await telemetry?.endAsync()

@@ -41,6 +41,8 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
   const inputs = new Counter({ name: 'hearth_rule_inputs_total', help: 'Messages judged by the rules, by kind', labelNames: ['input'], registers: [deps.metrics] })
   const findings = new Counter({ name: 'hearth_rule_findings_total', help: 'Rule findings, by rule and action', labelNames: ['rule', 'action'], registers: [deps.metrics] })
   const ruleErrors = new Counter({ name: 'hearth_rule_errors_total', help: 'Rules that threw, by rule', labelNames: ['rule'], registers: [deps.metrics] })
+  const readingsJudged = inputs.labels('readings')
+  const statusJudged = inputs.labels('status')
   let lastSyncMs = -Infinity
 
   const engine = createRulesEngine({
@@ -68,15 +70,7 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
   const syncDevices = (nowMs: number): void => {
     if (nowMs - lastSyncMs < DEVICE_SYNC_MS) return
     lastSyncMs = nowMs
-    engine.syncDevices(
-      deps.devices.list().map((d) => ({
-        id: d.id,
-        type: d.type,
-        personId: d.personId,
-        checkInSeconds: d.checkInSeconds,
-        lastSeenMs: Date.parse(d.lastSeenAt ?? d.createdAt),
-      })),
-    )
+    engine.syncDevices(deps.devices.watched())
   }
 
   /** A device provisioned since the last sync is watched from its first message. */
@@ -86,23 +80,26 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
     syncDevices(nowMs)
   }
 
-  /** The person's care plan, or undefined for a device no longer assigned to anyone. */
-  const planFor = (deviceId: DeviceId, nowMs: number) => {
-    const personId = deps.devices.personOf(deviceId)
+  /**
+   * The person's care plan, or undefined for a device no longer assigned to anyone. `attributed`
+   * is the person ingest found for the device a moment ago, which saves looking it up again.
+   */
+  const planFor = (deviceId: DeviceId, nowMs: number, attributed?: string) => {
+    const personId = attributed ?? deps.devices.personOf(deviceId)
     if (personId === undefined) return undefined
     watchNew(deviceId, nowMs)
     return deps.carePlans.current(personId)
   }
 
-  const judgeReadings = (deviceId: DeviceId, readings: () => SenmlReading[], receivedAtMs: number): void => {
+  const judgeReadings = (deviceId: DeviceId, readings: () => SenmlReading[], receivedAtMs: number, personId?: string): void => {
     try {
-      const plan = planFor(deviceId, receivedAtMs)
+      const plan = planFor(deviceId, receivedAtMs, personId)
       if (plan) apply(engine.onReadings(plan, deviceId, readings().sort((a, b) => a.atMs - b.atMs), receivedAtMs))
     } catch (error) {
       log.error({ err: error, deviceId }, 'rules failed to judge readings')
     } finally {
       // Counted once judged, so a caller can wait for what it sent to have been seen.
-      inputs.inc({ input: 'readings' })
+      readingsJudged.inc()
     }
   }
 
@@ -113,7 +110,7 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
     } catch (error) {
       log.error({ err: error, deviceId }, 'rules failed to judge a status')
     } finally {
-      inputs.inc({ input: 'status' })
+      statusJudged.inc()
     }
   }
 
@@ -142,7 +139,7 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
     /** Readings ingest has already checked (the ingest thread's feed), each as received. */
     onTelemetryBatch(items: readonly JudgedTelemetry[]): void {
       for (const item of items) {
-        if (item.kind === 'readings') judgeReadings(item.deviceId, () => [...item.readings], item.receivedAtMs)
+        if (item.kind === 'readings') judgeReadings(item.deviceId, () => [...item.readings], item.receivedAtMs, item.personId)
         else judgeStatus(item.deviceId, item.status, item.receivedAtMs)
       }
     },

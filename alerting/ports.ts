@@ -1,5 +1,6 @@
-import type { Absence, Alert, AlertHistoryEntry, CareSettings, DeviceEvent, DeviceId, DeviceType, ThresholdInForce } from '../contract/index.js'
+import type { Absence, Alert, AlertHistoryEntry, CareSettings, DeviceEvent, DeviceId, ThresholdInForce } from '../contract/index.js'
 import type { NewAlert } from './alert-lifecycle.js'
+import type { KnownDevice } from './device-watch.js'
 
 /** Alerts and their history; `transaction` makes a read-decide-write atomic. */
 export interface AlertStore {
@@ -27,8 +28,8 @@ export interface DeviceOwners {
   personOf(deviceId: DeviceId): string | undefined
   /** Any message is a check-in: events count too, so a restart knows when each device last spoke. */
   recordSeen(seenAt: ReadonlyMap<string, number>): void
-  /** Every provisioned device, for the offline rule. */
-  list(): Array<{ id: string; type: DeviceType; personId: string; checkInSeconds: number | null; createdAt: string; lastSeenAt: string | null; online: boolean | null }>
+  /** Every provisioned device, with only what the rules watch: read every 30 s, so kept lean. */
+  watched(): KnownDevice[]
 }
 
 /** When each person last showed activity at home, from the event journal (for the inactivity rule after a restart). */

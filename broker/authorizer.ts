@@ -9,7 +9,7 @@ import {
   type DeviceId,
 } from '../contract/index.js'
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
-import type { DeviceCredentials, EventJournal } from './ports.js'
+import type { DeviceCredentials, EventJournal, EventSink } from './ports.js'
 
 export interface ServiceAccount {
   username: string
@@ -23,6 +23,8 @@ interface AuthorizerDeps {
   credentials: DeviceCredentials
   services: readonly ServiceAccount[]
   journal: EventJournal
+  /** Where accepted events go once journalled (alerting); without it, only to MQTT subscribers. */
+  events?: EventSink
   refuse: (reason: string, detail: Record<string, unknown>) => void
 }
 
@@ -91,17 +93,24 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
       // PROTOCOL §1: only status is retained. A retained reading or event would be replayed to
       // every new subscriber as if new, so the flag is dropped rather than the message.
       if (packet.retain && !packet.topic.endsWith('/status')) packet.retain = false
-      if (principal.kind === 'device' && packet.topic.endsWith('/events')) {
-        try {
-          journalEvent(deps, principal.deviceId, packet)
-        } catch (error) {
-          // No PUBACK: the device keeps the event and sends it again.
-          deps.logger.error({ err: error, deviceId: principal.deviceId }, 'could not journal device event')
-          deps.refuse('journal_failed', { clientId: client.id })
-          return callback(new Error('event journal unavailable'))
-        }
+      if (principal.kind !== 'device' || !packet.topic.endsWith('/events')) return callback(null)
+      const { deviceId } = principal
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
+      const receivedAtMs = deps.clock.now()
+      try {
+        journalEvent(deps, deviceId, payload, receivedAtMs)
+      } catch (error) {
+        // No PUBACK: the device keeps the event and sends it again.
+        deps.logger.error({ err: error, deviceId }, 'could not journal device event')
+        deps.refuse('journal_failed', { clientId: client.id })
+        return callback(new Error('event journal unavailable'))
       }
       callback(null)
+      try {
+        deps.events?.(deviceId, payload, receivedAtMs)
+      } catch (error) {
+        deps.logger.error({ err: error, deviceId }, 'device event not handed on; the journal keeps it')
+      }
     },
 
     authorizeSubscribe(client, subscription: Subscription, callback) {
@@ -122,7 +131,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
  * on disk before the device is told it was delivered. Invalid events pass on to alerting,
  * which answers the device on its errors topic.
  */
-function journalEvent(deps: AuthorizerDeps, deviceId: DeviceId, packet: PublishPacket): void {
-  const verdict = parseDeviceEvent(packet.payload)
-  if (verdict.ok) deps.journal.record(deviceId, verdict.event, deps.clock.now())
+function journalEvent(deps: AuthorizerDeps, deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void {
+  const verdict = parseDeviceEvent(payload)
+  if (verdict.ok) deps.journal.record(deviceId, verdict.event, receivedAtMs)
 }

@@ -9,7 +9,7 @@ import { Counter, Gauge, type Registry } from 'prom-client'
 import type { Clock, HealthReport, Service } from '../contract/index.js'
 import { createAuthorizer, type ServiceAccount } from './authorizer.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
-import type { DeviceCredentials, EventJournal } from './ports.js'
+import type { DeviceCredentials, EventJournal, EventSink } from './ports.js'
 import { SessionStore } from './session-store.js'
 
 export interface BrokerConfig {
@@ -28,6 +28,8 @@ export interface BrokerDeps {
   credentials: DeviceCredentials
   services: readonly ServiceAccount[]
   journal: EventJournal
+  /** Takes each accepted device event once it is journalled (alerting, in this process). */
+  events?: EventSink
 }
 
 export interface Broker extends Service {

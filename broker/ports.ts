@@ -12,3 +12,11 @@ export interface DeviceCredentials {
 export interface EventJournal {
   record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void
 }
+
+/**
+ * Takes each device event the broker accepted (valid or not), once it is journalled: alerting, in
+ * the same process, so that an alarm is handled in the turn of the event loop that read it, never
+ * queued behind readings on a loopback connection. It must not throw; what it fails to finish the
+ * journal still holds.
+ */
+export type EventSink = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number) => void

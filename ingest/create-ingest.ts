@@ -136,7 +136,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     seen.set(deviceId, receivedAtMs)
     const verdict = judgeSenmlPack(payload, readingsNow(receivedAtMs))
     for (const r of verdict.readings) pending.push({ ...r, personId, deviceId, receivedAtMs })
-    deps.forward?.({ kind: 'readings', deviceId, readings: verdict.readings, receivedAtMs })
+    deps.forward?.({ kind: 'readings', deviceId, personId, readings: verdict.readings, receivedAtMs })
     accepted.inc(verdict.readings.length)
     if (verdict.refusals.length > 0) {
       for (const r of verdict.refusals) refused.inc({ code: r.code })

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting } from '../alerting/create-alerting.js'
 import { createBroker } from '../broker/create-broker.js'
+import type { EventSink } from '../broker/ports.js'
 import { SOCKET_PATH, type Clock, type Service } from '../contract/index.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
 import { hashPassword } from '../dashboard/password-hash.js'
@@ -96,6 +97,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
 
   try {
     await readingsStore.start()
+    // Device events go from the broker straight to alerting in this process (alerting is created after the broker).
+    const handOff: { to?: EventSink } = {}
     const broker = createBroker(
       { host: config.host, port: config.mqttPort, ...(config.tls ? { tls: config.tls } : {}), maxPacketBytes: config.maxPacketBytes, connectTimeoutMs: config.connectTimeoutMs },
       {
@@ -104,6 +107,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         clock,
         credentials: devices,
         journal,
+        events: (deviceId, payload, receivedAtMs) => handOff.to?.(deviceId, payload, receivedAtMs),
         services: [
           { username: SERVICE_USERS.ingest, password: servicePassword, role: 'ingest' },
           { username: SERVICE_USERS.alerting, password: servicePassword, role: 'alerting' },
@@ -142,6 +146,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         devices,
       },
     )
+    handOff.to = (deviceId, payload, receivedAtMs) => alerting.takeEvent(deviceId, payload, receivedAtMs)
     await alerting.start()
     started.push(alerting)
 

@@ -67,6 +67,9 @@ export function createDeviceRepository(db: SqliteDatabase) {
   const personOf = db.prepare<[string], { person_id: string }>('SELECT person_id FROM devices WHERE id = ?')
   const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE id = ?`)
   const all = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM devices ORDER BY id`)
+  const watched = db.prepare<[], { id: string; type: DeviceType; personId: string; checkInSeconds: number | null; lastSeenMs: number }>(
+    'SELECT id, type, person_id AS personId, check_in_seconds AS checkInSeconds, COALESCE(last_seen_at, created_at) AS lastSeenMs FROM devices',
+  )
   const byPerson = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE person_id = ? ORDER BY id`)
   const status = db.prepare(
     `UPDATE devices SET online = ?, battery = COALESCE(?, battery), signal = COALESCE(?, signal),
@@ -96,6 +99,10 @@ export function createDeviceRepository(db: SqliteDatabase) {
     },
     list(): DeviceRecord[] {
       return all.all().map(toRecord)
+    },
+    /** Every device with only what the rules watch, last seen (or provisioned) in ms: no conversions, for 10,000 devices at a time. */
+    watched(): Array<{ id: string; type: DeviceType; personId: string; checkInSeconds: number | null; lastSeenMs: number }> {
+      return watched.all()
     },
     listForPerson(personId: string): DeviceRecord[] {
       return byPerson.all(personId).map(toRecord)

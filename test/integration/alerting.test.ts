@@ -37,10 +37,8 @@ describe('alerting', () => {
     await pendant.publishAsync(EVENTS, press, { qos: 1 })
     await pendant.publishAsync(EVENTS, press, { qos: 1 })
     await pendant.publishAsync(EVENTS, JSON.stringify({ id: 'e-2', type: 'test' }), { qos: 1 })
-    await waitForMetric(t, 'hearth_device_events_total{type="test"} 1')
-    // The device's redelivery is ignored. On a loaded machine the journal sweep can take the press
-    // before its first delivery does, and that delivery is then ignored too: one or two, never zero.
-    const { body: metricsAfterDuplicate } = await waitForMetric(t, /^hearth_device_events_duplicate_total [12]$/)
+    const { body: metricsAfterDuplicate } = await waitForMetric(t, 'hearth_device_events_total{type="test"} 1')
+    expect(metricsAfterDuplicate).toContain('hearth_device_events_duplicate_total 1')
     expect(metricsAfterDuplicate).toContain('hearth_device_events_total{type="alarm.pressed"} 1')
     expect(await openAlerts(t)).toEqual([expect.objectContaining({ kind: 'alarm.pressed', priority: 'emergency', occurrences: 1, personName: 'Ada Lovelace' })])
 
@@ -133,13 +131,12 @@ describe('commands to devices', () => {
   })
 })
 
-async function waitForMetric(t: TestPlatform, line: string | RegExp): Promise<{ body: string }> {
+async function waitForMetric(t: TestPlatform, line: string): Promise<{ body: string }> {
   const deadline = Date.now() + 10_000
-  const matches = (l: string): boolean => (typeof line === 'string' ? l === line : line.test(l))
   for (;;) {
     const { body } = await t.api.request('GET', '/metrics')
-    if (typeof body === 'string' && body.split('\n').some(matches)) return { body }
-    if (Date.now() > deadline) throw new Error(`metric line never appeared: ${String(line)}`)
+    if (typeof body === 'string' && body.split('\n').includes(line)) return { body }
+    if (Date.now() > deadline) throw new Error(`metric line never appeared: ${line}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }

@@ -23,6 +23,8 @@ describe('broker', () => {
   const metrics = new Registry()
   const pendant = { id: 'pendant-1', secret: generateDeviceSecret() }
   const other = { id: 'pendant-2', secret: generateDeviceSecret() }
+  /** What the broker handed on to its event sink, and whether the journal held it at that moment. */
+  const handed: Array<{ deviceId: string; payload: string; journalled: boolean }> = []
 
   beforeAll(async () => {
     dir = tempDir()
@@ -30,9 +32,21 @@ describe('broker', () => {
     const person = createPersonRepository(db).create({ name: 'Ada Lovelace', timeZone: 'Europe/London' }, Date.now())
     const devices = createDeviceRepository(db)
     for (const d of [pendant, other]) devices.provision({ id: d.id, type: 'pendant', personId: person.id, secretHash: hashDeviceSecret(d.secret) }, Date.now())
+    const journal = createEventJournal(db)
     broker = createBroker(
       { host: '127.0.0.1', port: 0, maxPacketBytes: 64 * 1024, connectTimeoutMs: 2000 },
-      { logger: createLogger('silent'), metrics, clock: { now: () => Date.now() }, credentials: devices, journal: createEventJournal(db), services: [SERVICE] },
+      {
+        logger: createLogger('silent'),
+        metrics,
+        clock: { now: () => Date.now() },
+        credentials: devices,
+        journal,
+        events: (deviceId, payload) => {
+          const text = payload.toString()
+          handed.push({ deviceId, payload: text, journalled: journal.pending(1000).some((e) => text.includes(`"${e.event.id}"`)) })
+        },
+        services: [SERVICE],
+      },
     )
     await broker.start()
     url = `mqtt://127.0.0.1:${broker.port()}`
@@ -110,6 +124,21 @@ describe('broker', () => {
     const pending = createEventJournal(db).pending(100)
     expect(pending.map((p) => [p.deviceId, p.event.id, p.event.type])).toContainEqual(['pendant-1', 'e-journal', 'alarm.pressed'])
     await device.endAsync()
+  })
+
+  it('hands each event it accepted on once it is journalled, an invalid one too, and none it refused', async () => {
+    handed.length = 0
+    const device = await connectDevice(url, pendant)
+    await device.publishAsync('wellbeing/v1/devices/pendant-1/events', '{"id":"e-hand","type":"fall.detected"}', { qos: 1 })
+    await device.publishAsync('wellbeing/v1/devices/pendant-1/events', '{"id":"e-odd","type":"alarm.squeezed"}', { qos: 1 })
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()))
+    device.publish('wellbeing/v1/devices/pendant-2/events', '{"id":"e-not-mine","type":"alarm.pressed"}', { qos: 1 })
+    await closed
+    expect(handed).toEqual([
+      { deviceId: 'pendant-1', payload: '{"id":"e-hand","type":"fall.detected"}', journalled: true },
+      { deviceId: 'pendant-1', payload: '{"id":"e-odd","type":"alarm.squeezed"}', journalled: false },
+    ])
+    device.end(true)
   })
 
   it("keeps a service's persistent session: what arrives while it is away comes after it reconnects, in order", async () => {
