@@ -299,7 +299,10 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     sliceMs: TELEMETRY_SLICE_MS,
     chunk: 32,
     maxQueued: MAX_TELEMETRY_QUEUED,
+    // A status (offline, battery) is never dropped: only readings, which the next ones overtake.
+    droppable: (item) => item.kind === 'readings',
     handle: (items) => rules.onTelemetryBatch(items),
+    onError: (error) => log.error({ err: error }, 'rules failed on telemetry'),
     onDrop(count) {
       telemetryDropped.inc(count)
       // Once per episode: the counter keeps the total.
@@ -324,13 +327,15 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   return {
     async start() {
       rules.start()
-      running = true
       sweep()
       // After a restart, overdue alerts escalate at once.
       tick()
       // Events come from the broker in-process (takeEvent); this connection sends commands and answers.
       client = await deps.connect(() => undefined)
       client.on('error', (error) => log.error({ err: error }, 'alerting mqtt error'))
+      running = true
+      // What was journalled while this connected, now rather than at the next sweep.
+      sweep()
       if (deps.connectTelemetry) {
         telemetry = await deps.connectTelemetry((topic, payload, packet) => rules.onTelemetry(topic, payload, packet))
         telemetry.on('error', (error) => log.error({ err: error }, 'alerting telemetry mqtt error'))
@@ -390,6 +395,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     },
     health: () => ({ component: 'alerting', ok: client?.connected === true && (!deps.connectTelemetry || telemetry?.connected === true) }),
     judgeTelemetry(items) {
+      if (closing) return
       if (telemetryQueue.size() === 0) telemetryDropWarned = false
       telemetryQueue.push(items)
     },

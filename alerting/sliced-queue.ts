@@ -5,17 +5,25 @@ export interface SlicedQueueOptions<T> {
   sliceMs: number
   /** Items handed to `handle` at a time (the time is checked between calls). */
   chunk: number
-  /** Beyond this many waiting, the oldest are dropped (and passed to `onDrop`) rather than memory growing without end. */
+  /**
+   * Beyond this many waiting, the oldest droppable items are dropped (down to nine tenths of it,
+   * so that this happens now and then rather than on every push) and counted with `onDrop`,
+   * rather than memory growing without end.
+   */
   maxQueued: number
+  /** Items that may be dropped when the queue is over its bound; the others are always kept. */
+  droppable(item: T): boolean
   handle(items: readonly T[]): void
   onDrop(count: number): void
+  /** A `handle` that threw: its chunk is not retried, and the queue goes on with the next. */
+  onError(error: unknown): void
 }
 
 export interface SlicedQueue<T> {
   push(items: readonly T[]): void
   /** Items waiting now. */
   size(): number
-  /** Drops what is waiting and stops. */
+  /** Drops what is waiting; what is pushed after is handled again. */
   clear(): void
 }
 
@@ -35,27 +43,43 @@ export function createSlicedQueue<T>(options: SlicedQueueOptions<T>): SlicedQueu
       const end = Math.min(items.length, head + options.chunk)
       const chunk = items.slice(head, end)
       head = end
-      options.handle(chunk)
+      try {
+        options.handle(chunk)
+      } catch (error) {
+        options.onError(error)
+      }
       if (performance.now() >= until) break
     }
-    if (head < items.length) scheduled = setImmediate(drain)
+    if (head < items.length) scheduled ??= setImmediate(drain)
     else {
       items = []
       head = 0
     }
   }
 
+  /** Drops the oldest droppable items until nine tenths of the bound are left. */
+  const shed = (): void => {
+    let excess = items.length - head - Math.floor(options.maxQueued * 0.9)
+    const kept: T[] = []
+    let dropped = 0
+    for (let i = head; i < items.length; i++) {
+      const item = items[i] as T
+      if (excess > 0 && options.droppable(item)) {
+        excess--
+        dropped++
+      } else kept.push(item)
+    }
+    items = kept
+    head = 0
+    if (dropped > 0) options.onDrop(dropped)
+  }
+
   return {
     push(more) {
       for (const item of more) items.push(item)
-      const waiting = items.length - head
-      if (waiting > options.maxQueued) {
-        const dropped = waiting - options.maxQueued
-        head += dropped
-        options.onDrop(dropped)
-      }
+      if (items.length - head > options.maxQueued) shed()
       // Compact now and then, so the array does not keep what was handled.
-      if (head > 65_536 && head * 2 > items.length) {
+      else if (head > 65_536 && head * 2 > items.length) {
         items = items.slice(head)
         head = 0
       }

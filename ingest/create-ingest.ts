@@ -17,6 +17,7 @@ import {
   type Service,
 } from '../contract/index.js'
 import type { DeviceDirectory, IngestReading, ReadingsSink } from './ports.js'
+import { createReadingsClock } from './readings-clock.js'
 
 export interface IngestConfig {
   flushIntervalMs: number
@@ -117,15 +118,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     return writing
   }
 
-  // "Now" for readings that carry no time of their own. Packs received within the same millisecond
-  // are a microsecond apart, so they keep their order and stay separate points (InfluxDB keeps one
-  // point per series and time). A clock set back by more than that is followed as it is.
-  let lastReadingsNowMs = Number.NEGATIVE_INFINITY
-  const readingsNow = (receivedAtMs: number): number => {
-    const sameMoment = receivedAtMs <= lastReadingsNowMs && lastReadingsNowMs - receivedAtMs < 1
-    lastReadingsNowMs = sameMoment ? lastReadingsNowMs + 0.001 : receivedAtMs
-    return lastReadingsNowMs
-  }
+  const readingsNow = createReadingsClock()
 
   const onReadings = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
     const personId = deps.devices.personOf(deviceId)

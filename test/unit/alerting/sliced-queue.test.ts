@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createSlicedQueue } from '../../../alerting/sliced-queue.js'
+import { createSlicedQueue, type SlicedQueueOptions } from '../../../alerting/sliced-queue.js'
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -9,10 +9,21 @@ const busy = (ms: number): void => {
   while (performance.now() < until);
 }
 
+const options = (overrides: Partial<SlicedQueueOptions<number>>): SlicedQueueOptions<number> => ({
+  sliceMs: 1000,
+  chunk: 10,
+  maxQueued: 100,
+  droppable: () => true,
+  handle: () => undefined,
+  onDrop: () => undefined,
+  onError: () => undefined,
+  ...overrides,
+})
+
 describe('sliced queue', () => {
   it('handles every item in order, in chunks, after the caller returns', async () => {
     const handled: number[][] = []
-    const queue = createSlicedQueue<number>({ sliceMs: 1000, chunk: 3, maxQueued: 100, handle: (items) => handled.push([...items]), onDrop: () => undefined })
+    const queue = createSlicedQueue(options({ chunk: 3, handle: (items) => handled.push([...items]) }))
     queue.push([1, 2, 3, 4])
     queue.push([5])
     expect(handled).toEqual([])
@@ -23,16 +34,16 @@ describe('sliced queue', () => {
 
   it('yields to the event loop once a slice is spent, so other work runs between slices', async () => {
     const log: string[] = []
-    const queue = createSlicedQueue<number>({
-      sliceMs: 5,
-      chunk: 1,
-      maxQueued: 100,
-      handle: (items) => {
-        busy(2)
-        log.push(`item ${items[0]}`)
-      },
-      onDrop: () => undefined,
-    })
+    const queue = createSlicedQueue(
+      options({
+        sliceMs: 5,
+        chunk: 1,
+        handle: (items) => {
+          busy(2)
+          log.push(`item ${items[0]}`)
+        },
+      }),
+    )
     queue.push(Array.from({ length: 12 }, (_, i) => i))
     // An alarm arriving on a socket: I/O and timers get their turn between slices.
     await new Promise<void>((resolve) =>
@@ -47,21 +58,45 @@ describe('sliced queue', () => {
     expect(log.filter((l) => l.startsWith('item'))).toEqual(Array.from({ length: 12 }, (_, i) => `item ${i}`))
   })
 
-  it('drops the oldest beyond its bound and says how many', async () => {
+  it('beyond its bound drops the oldest droppable items, keeps the others, and says how many', async () => {
     const handled: number[] = []
     const dropped: number[] = []
-    const queue = createSlicedQueue<number>({ sliceMs: 1000, chunk: 10, maxQueued: 5, handle: (items) => handled.push(...items), onDrop: (n) => dropped.push(n) })
-    queue.push([1, 2, 3, 4])
-    queue.push([5, 6, 7, 8])
+    // Odd numbers stand for status messages: never dropped.
+    const queue = createSlicedQueue(
+      options({ maxQueued: 10, droppable: (n) => n % 2 === 0, handle: (items) => handled.push(...items), onDrop: (n) => dropped.push(n) }),
+    )
+    queue.push([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(dropped).toEqual([])
+    queue.push([10, 11])
+    // 12 waiting against a bound of 10: down to 9, the three oldest even ones dropped.
     expect(dropped).toEqual([3])
-    expect(queue.size()).toBe(5)
+    expect(queue.size()).toBe(9)
     await nextTurn()
-    expect(handled).toEqual([4, 5, 6, 7, 8])
+    expect(handled).toEqual([1, 3, 5, 6, 7, 8, 9, 10, 11])
   })
 
-  it('handles nothing more once cleared', async () => {
+  it('goes on with the next chunk when one fails', async () => {
     const handled: number[] = []
-    const queue = createSlicedQueue<number>({ sliceMs: 1000, chunk: 10, maxQueued: 100, handle: (items) => handled.push(...items), onDrop: () => undefined })
+    const errors: unknown[] = []
+    const queue = createSlicedQueue(
+      options({
+        chunk: 2,
+        handle: (items) => {
+          if (items.includes(3)) throw new Error('rule failed')
+          handled.push(...items)
+        },
+        onError: (error) => errors.push(error),
+      }),
+    )
+    queue.push([1, 2, 3, 4, 5, 6])
+    await nextTurn()
+    expect(handled).toEqual([1, 2, 5, 6])
+    expect(errors).toEqual([new Error('rule failed')])
+  })
+
+  it('handles nothing more of what was waiting once cleared', async () => {
+    const handled: number[] = []
+    const queue = createSlicedQueue(options({ handle: (items) => handled.push(...items) }))
     queue.push([1, 2])
     queue.clear()
     await nextTurn()
