@@ -3,6 +3,7 @@ import { DeviceIdSchema } from './ids.js'
 import { isMetricName } from './metrics.js'
 import { OutcomeSchema } from './alert.js'
 import { isTimeZone } from './time-zone.js'
+import { RoleSchema } from './circles.js'
 
 /** PROTOCOL §2 request bodies and queries. Unknown fields are refused so typos are not silently ignored. */
 
@@ -11,16 +12,20 @@ export const LoginBodySchema = z.strictObject({
   password: z.string().min(1).max(1024),
 })
 
-export const ROLES = ['admin', 'supervisor', 'responder', 'clinician'] as const
-export const RoleSchema = z.enum(ROLES)
-export type Role = z.infer<typeof RoleSchema>
-
-export const CreateUserBodySchema = z.strictObject({
-  username: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lower-case letters, digits, . _ - (2 to 64)'),
-  password: z.string().min(12, 'at least 12 characters').max(1024),
-  displayName: z.string().min(1).max(128).optional(),
-  roles: z.array(RoleSchema).min(1),
-})
+/** PROTOCOL §2b: every user belongs to one organisation (the caller's when not named). */
+export const CreateUserBodySchema = z
+  .strictObject({
+    username: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lower-case letters, digits, . _ - (2 to 64)'),
+    password: z.string().min(12, 'at least 12 characters').max(1024),
+    displayName: z.string().min(1).max(128).optional(),
+    roles: z.array(RoleSchema).min(1),
+    organisationId: z.string().min(1).max(64).optional(),
+    /** For role `person`: the person who signs in (or whose proxy does). */
+    personId: z.string().min(1).max(64).optional(),
+  })
+  .refine((b) => !b.roles.includes('person') || b.personId !== undefined, { message: 'a user of role person names the person', path: ['personId'] })
+  .refine((b) => b.personId === undefined || b.roles.includes('person'), { message: 'only a user of role person names a person', path: ['personId'] })
+  .refine((b) => !b.roles.includes('person') || b.roles.length === 1, { message: 'role person is held alone', path: ['roles'] })
 
 
 const contactSchema = z.strictObject({
@@ -38,8 +43,15 @@ export const CreatePersonBodySchema = z.strictObject({
   phone: z.string().max(32).optional(),
   medicalNotes: z.string().max(4096).optional(),
   contacts: z.array(contactSchema).max(20).optional(),
+  /** How to get in: a key-safe code, entry instructions. Shown only on request, and every look is audited. */
+  accessDetails: z.string().max(512).optional(),
 })
 export type CreatePersonBody = z.infer<typeof CreatePersonBodySchema>
+
+/** PROTOCOL §2b: `monitoredBy` joins that organisation to the new person's circle with basis direct-care. */
+export const CreatePersonRequestSchema = CreatePersonBodySchema.extend({
+  monitoredBy: z.string().min(1).max(64).optional(),
+})
 
 export const DEVICE_TYPES = [
   'pendant',
@@ -157,8 +169,13 @@ export const UpdateUserBodySchema = z
   .strictObject({
     displayName: z.string().trim().min(1).max(128).optional(),
     roles: z.array(RoleSchema).min(1).optional(),
+    /** PROTOCOL §2b: true ends the user's access at once (sessions, tokens, live connections); false restores it. */
+    disabled: z.boolean().optional(),
   })
-  .refine((b) => b.displayName !== undefined || b.roles !== undefined, { message: 'change displayName or roles', path: ['(root)'] })
+  .refine((b) => b.displayName !== undefined || b.roles !== undefined || b.disabled !== undefined, {
+    message: 'change displayName, roles or disabled',
+    path: ['(root)'],
+  })
 
 /** What may change about a person after creation; the time zone changes through their care settings. */
 export const UpdatePersonBodySchema = CreatePersonBodySchema.omit({ timeZone: true })
@@ -199,11 +216,15 @@ export interface AnswerTimes {
 /** One line of a person's timeline: what their devices said, what happened to their alerts. */
 export interface TimelineItem {
   at: string
-  source: 'event' | 'alert'
-  /** The event type, or the alert history action. */
+  /** A device event, an alert's handling, a member's note, a care settings change, or a planned absence. */
+  source: 'event' | 'alert' | 'note' | 'care-settings' | 'absence'
+  /** The event type, the alert history action, `note`, `changed`, or the absence's `planned`/`ended`. */
   type: string
   text: string
   deviceId?: string
   alertId?: string
+  /** Who wrote or did it (their display name), with their organisation and role, so each keeps its identity. */
   by?: string | null
+  organisation?: string | null
+  role?: string | null
 }

@@ -1,10 +1,16 @@
 import type { Alert } from './alert.js'
+import type { TimelineItem } from './api.js'
+import type { BreakGlassGrant } from './circle-values.js'
 
 /** PROTOCOL §2: the live dashboard receives `alert` on every change to an alert the user may see. */
 export interface ServerToClientEvents {
   alert: (alert: Alert) => void
   /** Sent once after connecting, so a client knows its view is live. */
   ready: (info: { user: string; serverTime: string }) => void
+  /** A note on a person's record, to the members of their circle who follow the timeline. */
+  'person.note': (note: { personId: string; item: TimelineItem }) => void
+  /** Emergency access to a person's record, to their circle admins and their own account. */
+  'break-glass': (grant: BreakGlassGrant) => void
 }
 
 /** The dashboard accepts no messages from browsers over the socket; actions go through the HTTP API. */

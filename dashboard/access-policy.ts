@@ -1,26 +1,27 @@
 import type { Role } from '../contract/index.js'
 
 /**
- * Every route and socket event asks this one module; anything not listed is denied.
- * Health data is special-category: each action names exactly the roles that need it.
+ * What each role may do at all, whoever it is about; anything not listed is denied. What a user
+ * may see or do about one person is decided by their circle of care as well (circle-access.ts):
+ * a role alone grants nothing about a person.
  */
 export const POLICY = {
+  /** The responders' queue and the live alert feed of the people their organisation monitors. */
   'alerts:read': ['admin', 'supervisor', 'responder'],
   'alerts:act': ['admin', 'supervisor', 'responder'],
-  'persons:read': ['admin', 'supervisor', 'responder', 'clinician'],
-  'persons:write': ['admin', 'supervisor'],
-  /** A person's own alerts and timeline on their page: clinicians follow them too. */
-  'person-alerts:read': ['admin', 'supervisor', 'responder', 'clinician'],
+  /** The people list: every user sees the people in their circles, and only those. */
+  'persons:read': ['admin', 'org-admin', 'supervisor', 'responder', 'clinician', 'social-worker', 'housing-officer', 'volunteer', 'family-carer', 'person'],
+  'persons:write': ['admin', 'org-admin', 'supervisor'],
   'devices:read': ['admin', 'supervisor', 'responder'],
   'devices:provision': ['admin', 'supervisor'],
-  'readings:read': ['admin', 'supervisor', 'responder', 'clinician'],
-  'care:read': ['admin', 'supervisor', 'responder', 'clinician'],
   // Thresholds and settings are clinical decisions.
   'care:write': ['admin', 'clinician'],
-  'absences:write': ['admin', 'supervisor', 'responder', 'clinician'],
   'figures:read': ['admin', 'supervisor', 'responder'],
-  'users:manage': ['admin'],
+  'users:manage': ['admin', 'org-admin'],
+  'organisations:manage': ['admin'],
   'tokens:manage': ['admin'],
+  'break-glass': ['admin', 'supervisor', 'responder', 'clinician'],
+  'audit:verify': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Action = keyof typeof POLICY
@@ -30,6 +31,11 @@ export interface Principal {
   username: string
   displayName: string
   roles: readonly Role[]
+  organisationId: string
+  /** For role `person`: the person this account is (or is the proxy of). */
+  personId: string | null
+  /** An integration's API token rather than a person signed in. */
+  viaToken?: boolean
 }
 
 export function can(principal: Principal | undefined, action: Action): boolean {

@@ -23,8 +23,8 @@ export function identify(req: IncomingMessage, users: Users, clock: Clock, beare
   const header = req.headers.authorization
   const token = bearer ?? (header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined)
   if (token) {
-    const viaToken = users.principalOfToken(token)
-    if (viaToken) return { principal: viaToken }
+    const viaToken = users.principalOfToken(token, clock.now())
+    if (viaToken) return { principal: { ...viaToken, viaToken: true } }
     const viaSession = users.userOfSession(token, clock.now())
     return viaSession ? { principal: viaSession, sessionSecret: token } : undefined
   }

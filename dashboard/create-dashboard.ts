@@ -7,12 +7,33 @@ import type { Clock, Service } from '../contract/index.js'
 import { authenticate } from './authenticate.js'
 import { createErrorHandler, notFound } from './error-handler.js'
 import { attachLiveAlerts } from './live-alerts.js'
-import type { AbsencesAdmin, AlertDesk, AlertQueries, CareSettingsAdmin, EventQueries, Devices, HealthProbe, People, ReadingsQueries, Users } from './ports.js'
+import { createPersonGuard } from './person-guard.js'
+import type {
+  AbsencesAdmin,
+  AlertDesk,
+  AlertQueries,
+  AuditTrail,
+  AuditVerifier,
+  BreakGlassGrants,
+  CareSettingsAdmin,
+  Circles,
+  EventQueries,
+  Devices,
+  HealthProbe,
+  Organisations,
+  People,
+  PersonNotes,
+  ReadingsQueries,
+  Users,
+} from './ports.js'
+import { auditRoutes } from './routes/audit-routes.js'
+import { circleRoutes } from './routes/circle-routes.js'
+import { organisationRoutes } from './routes/organisation-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { careSettingsRoutes } from './routes/care-settings-routes.js'
-import type { RouteContext } from './routes/context.js'
+import { primaryRole, type RouteContext } from './routes/context.js'
 import { deviceRoutes } from './routes/device-routes.js'
 import { figuresRoutes } from './routes/figures-routes.js'
 import { personRoutes } from './routes/person-routes.js'
@@ -41,6 +62,14 @@ export interface DashboardDeps {
   readings: ReadingsQueries
   careSettings: CareSettingsAdmin
   absences: AbsencesAdmin
+  organisations: Organisations
+  circles: Circles
+  breakGlass: BreakGlassGrants
+  notes: PersonNotes
+  audit: AuditTrail
+  verifyAudit: AuditVerifier
+  /** Runs writes to several repositories (one database) as one transaction. */
+  transaction: <T>(fn: () => T) => T
   health: HealthProbe
 }
 
@@ -75,12 +104,20 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       })
       app.set('trust proxy', config.trustProxy)
       const errors = new Counter({ name: 'hearth_http_errors_total', help: 'HTTP error responses, by code', labelNames: ['code'], registers: [deps.metrics] })
+      const guard = createPersonGuard(deps)
       const ctx: RouteContext = {
         ...deps,
+        guard,
         sessionTtlMs: config.sessionTtlMs,
         secureCookies: config.secureCookies,
         onSignOut: (secret) => live?.dropSession(secret),
         onUserChanged: (userId) => live?.dropUser(userId),
+        onPersonNote: (personId, item) => live?.personNote(personId, item),
+        onBreakGlass: (grant) => live?.breakGlass(grant),
+        authorOf: (username) => {
+          const user = deps.users.byUsername(username)
+          return user ? { name: user.displayName, organisation: user.organisationName, role: primaryRole(user.roles) } : undefined
+        },
       }
 
       app.get('/healthz', async (_req, res) => {
@@ -107,6 +144,9 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       api.use('/auth', authRoutes(ctx))
       api.use('/persons', personRoutes(ctx))
       api.use('/persons', careSettingsRoutes(ctx))
+      api.use('/persons', circleRoutes(ctx))
+      api.use('/organisations', organisationRoutes(ctx))
+      api.use('/', auditRoutes(ctx))
       api.use('/devices', deviceRoutes(ctx))
       api.use('/alerts', alertRoutes(ctx))
       api.use('/figures', figuresRoutes(ctx))
@@ -118,7 +158,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       app.use(createErrorHandler(deps.logger, errors))
       // The app must be the server's request listener before socket.io wraps it for its own path.
       deps.server.on('request', app)
-      live = attachLiveAlerts(deps.server, deps)
+      live = attachLiveAlerts(deps.server, { ...deps, guard })
       deps.logger.info('dashboard ready')
       return Promise.resolve()
     },

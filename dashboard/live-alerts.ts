@@ -1,21 +1,32 @@
 import type { Server as HttpServer } from 'node:http'
-import { Server as SocketServer } from 'socket.io'
+import { Server as SocketServer, type Socket } from 'socket.io'
 import type { Logger } from 'pino'
 import { Gauge, type Registry } from 'prom-client'
-import { SOCKET_PATH, type Alert, type Clock, type ClientToServerEvents, type ServerToClientEvents } from '../contract/index.js'
-import { can } from './access-policy.js'
+import {
+  SOCKET_PATH,
+  type Alert,
+  type BreakGlassGrant,
+  type Clock,
+  type ClientToServerEvents,
+  type PersonAccess,
+  type ServerToClientEvents,
+  type TimelineItem,
+} from '../contract/index.js'
+import { alertFor } from './alert-view.js'
 import { identify, type Identified } from './authenticate.js'
+import type { PersonGuard } from './person-guard.js'
 import type { AlertDesk, Users } from './ports.js'
 
 type LiveServer = SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, Identified>
-
-const ALERTS_ROOM = 'alerts'
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, Identified>
 
 /**
  * PROTOCOL §2: socket.io `alert` on every change to an alert the user may see; only signed-in
- * users connect. Browsers send nothing over the socket: actions go through the HTTP API.
+ * users connect, and each event goes only to those whose circle of care (or emergency access)
+ * covers that person at the moment it is sent. Browsers send nothing over the socket: actions go
+ * through the HTTP API.
  */
-export function attachLiveAlerts(server: HttpServer, deps: { logger: Logger; metrics: Registry; clock: Clock; users: Users; desk: AlertDesk }) {
+export function attachLiveAlerts(server: HttpServer, deps: { logger: Logger; metrics: Registry; clock: Clock; users: Users; desk: AlertDesk; guard: PersonGuard }) {
   const io: LiveServer = new SocketServer(server, {
     path: SOCKET_PATH,
     serveClient: true,
@@ -49,25 +60,52 @@ export function attachLiveAlerts(server: HttpServer, deps: { logger: Logger; met
       timer.unref()
       socket.once('disconnect', () => clearTimeout(timer))
     }
-    if (can(principal, 'alerts:read')) void socket.join(ALERTS_ROOM)
     socket.onAny((event: string) => {
       deps.logger.info({ user: principal.username, event }, 'socket message refused: the live connection is receive-only')
     })
     socket.emit('ready', { user: principal.username, serverTime: new Date(deps.clock.now()).toISOString() })
   })
 
+  /**
+   * Sends to each connected user whose access to the person passes the test, decided in memory
+   * from the person's circle (read once per event), once per user.
+   */
+  const sendAbout = (personId: string, test: (access: PersonAccess) => boolean, send: (socket: LiveSocket, access: PersonAccess) => void): void => {
+    if (io.sockets.sockets.size === 0) return
+    const decide = deps.guard.deciderFor(personId)
+    const decided = new Map<string, PersonAccess | null>()
+    for (const socket of io.sockets.sockets.values()) {
+      const { principal } = socket.data
+      let access = decided.get(principal.id)
+      if (access === undefined) {
+        const found = decide(principal)
+        access = found !== undefined && test(found) ? found : null
+        decided.set(principal.id, access)
+      }
+      if (access) send(socket, access)
+    }
+  }
+
   const unsubscribe = deps.desk.onChange((alert: Alert) => {
-    io.to(ALERTS_ROOM).emit('alert', alert)
+    sendAbout(alert.personId, (a) => a.scopes.includes('alerts'), (socket, access) => socket.emit('alert', alertFor(alert, access)))
   })
 
   return {
-    /** Sign-out also drops the live connections opened with that session. */
-    /** A user whose roles changed reconnects, and joins only the rooms the new roles allow. */
+    /** A note on a person's record, to every member who follows their timeline. */
+    personNote(personId: string, item: TimelineItem): void {
+      sendAbout(personId, (a) => a.scopes.includes('timeline'), (socket) => socket.emit('person.note', { personId, item }))
+    },
+    /** Emergency access, at once to the person's circle admins and their own account. */
+    breakGlass(grant: BreakGlassGrant): void {
+      sendAbout(grant.personId, (a) => a.circleAdmin || a.basis === 'self', (socket) => socket.emit('break-glass', grant))
+    },
+    /** A user whose roles changed reconnects under the new roles; a disabled user is gone. */
     dropUser(userId: string): void {
       for (const socket of io.sockets.sockets.values()) {
         if (socket.data.principal.id === userId) socket.disconnect(true)
       }
     },
+    /** Sign-out also drops the live connections opened with that session. */
     dropSession(sessionSecret: string): void {
       for (const socket of io.sockets.sockets.values()) {
         if (socket.data.sessionSecret === sessionSecret) socket.disconnect(true)

@@ -1,4 +1,4 @@
-import type { TimelineItem } from '../contract/index.js'
+import type { Absence, CareSettingsVersion, PersonNote, TimelineItem } from '../contract/index.js'
 
 export interface TimelineEvent {
   deviceId: string
@@ -17,32 +17,85 @@ export interface TimelineAlertEntry {
   detail: string | null
 }
 
+/** Who a username is, as the timeline labels them. */
+export interface Author {
+  name: string
+  organisation: string | null
+  role: string | null
+}
+
+export interface TimelineSources {
+  events: readonly TimelineEvent[]
+  alerts: readonly TimelineAlertEntry[]
+  notes?: readonly PersonNote[]
+  settings?: readonly CareSettingsVersion[]
+  absences?: readonly Absence[]
+  /** Looks up a username; unknown names (services, removed users) are shown as they are. */
+  authorOf?: (username: string) => Author | undefined
+}
+
 /** The words an event's data adds: the room, the door, the dose. */
 function eventText(type: string, data: Record<string, unknown>): string {
   const place = ['room', 'door', 'dose'].map((k) => data[k]).find((v): v is string => typeof v === 'string')
   return place ? `${type} (${place})` : type
 }
 
-/** One list, newest first, of what a person's devices said and what happened to their alerts. */
-export function buildTimeline(events: readonly TimelineEvent[], alerts: readonly TimelineAlertEntry[], limit: number): TimelineItem[] {
+const SOURCE_ORDER: Record<TimelineItem['source'], number> = { alert: 0, note: 1, 'care-settings': 2, absence: 3, event: 4 }
+
+/**
+ * One list, newest first, of what a person's devices said, what happened to their alerts, what
+ * the members of their circle wrote, and how their care settings and absences changed.
+ */
+export function buildTimeline(sources: TimelineSources, limit: number): TimelineItem[] {
+  const author = (username: string | null): Pick<TimelineItem, 'by' | 'organisation' | 'role'> => {
+    if (username === null) return { by: null }
+    const who = sources.authorOf?.(username)
+    return who ? { by: who.name, organisation: who.organisation, role: who.role } : { by: username }
+  }
   const items: TimelineItem[] = [
-    ...events.map((e) => ({
+    ...sources.events.map((e) => ({
       at: new Date(e.receivedAtMs).toISOString(),
       source: 'event' as const,
       type: e.event.type,
       text: eventText(e.event.type, e.event.data),
       deviceId: e.deviceId,
     })),
-    ...alerts.map((h) => ({
+    ...sources.alerts.map((h) => ({
       at: h.at,
       source: 'alert' as const,
       type: h.action,
       text: `${h.summary ?? h.kind}: ${h.action}${h.detail && h.detail !== h.summary ? `, ${h.detail}` : ''}`,
       deviceId: h.deviceId,
       alertId: h.alertId,
-      by: h.by,
+      ...author(h.by),
     })),
+    ...(sources.notes ?? []).map(noteItem),
+    ...(sources.settings ?? []).map((v) => ({
+      at: v.changedAt,
+      source: 'care-settings' as const,
+      type: 'changed',
+      text: `Care settings version ${v.version}: ${v.reason}`,
+      ...author(v.changedBy),
+    })),
+    ...(sources.absences ?? []).flatMap((a) => absenceItems(a, author)),
   ]
   // At the same moment, what happened to an alert comes after (above) the event that caused it.
-  return items.sort((a, b) => b.at.localeCompare(a.at) || (a.source === b.source ? 0 : a.source === 'alert' ? -1 : 1)).slice(0, limit)
+  return items.sort((a, b) => b.at.localeCompare(a.at) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]).slice(0, limit)
+}
+
+/** A member's note, labelled with the author's organisation and role as they were when written. */
+export function noteItem(n: PersonNote): TimelineItem {
+  return { at: n.at, source: 'note', type: 'note', text: n.text, by: n.authorName, organisation: n.organisationName, role: n.role }
+}
+
+function absenceItems(a: Absence, author: (username: string | null) => Pick<TimelineItem, 'by' | 'organisation' | 'role'>): TimelineItem[] {
+  const planned: TimelineItem = {
+    at: a.createdAt,
+    source: 'absence',
+    type: 'planned',
+    text: `Absence planned from ${a.from} to ${a.to}: ${a.reason}`,
+    ...author(a.createdBy),
+  }
+  if (a.endedAt === null) return [planned]
+  return [planned, { at: a.endedAt, source: 'absence', type: 'ended', text: `Absence ended: ${a.reason}`, ...author(a.endedBy) }]
 }

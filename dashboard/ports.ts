@@ -1,5 +1,11 @@
 import type {
   Absence,
+  Basis,
+  CircleMembership,
+  Organisation,
+  OrganisationKind,
+  PersonNote,
+  Scope,
   Alert,
   AlertHistoryEntry,
   CareSettings,
@@ -24,22 +30,127 @@ export interface UserView {
   username: string
   displayName: string
   roles: Role[]
+  organisationId: string
+  organisationName: string
+  personId: string | null
+  disabled: boolean
   createdAt: string
+}
+
+export interface TokenView {
+  id: string
+  name: string
+  roles: Role[]
+  organisationId: string
+  createdBy: string
+  createdAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
 }
 
 export interface Users {
   count(): number
-  create(user: { username: string; displayName: string; passwordHash: string; roles: Role[] }, nowMs: number): UserView
+  create(
+    user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined },
+    nowMs: number,
+  ): UserView
+  get(id: string): UserView | undefined
+  byUsername(username: string): UserView | undefined
   credentialsOf(username: string): { user: UserView; passwordHash: string } | undefined
   list(): UserView[]
+  listOfOrganisation(organisationId: string): UserView[]
   update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined }): UserView | undefined
+  setDisabled(id: string, disabled: boolean, nowMs: number): UserView | undefined
   openSession(userId: string, nowMs: number, ttlMs: number): string
   userOfSession(secret: string, nowMs: number): UserView | undefined
   sessionExpiresAt(secret: string): number | undefined
   closeSession(secret: string): void
-  createApiToken(name: string, roles: Role[], createdBy: string, nowMs: number): { id: string; token: string }
-  principalOfToken(secret: string): UserView | undefined
+  createApiToken(name: string, roles: Role[], createdBy: string, organisationId: string, nowMs: number): { id: string; token: string }
+  principalOfToken(secret: string, nowMs: number): UserView | undefined
+  listTokens(): TokenView[]
+  revokeToken(id: string, nowMs: number): boolean
 }
+
+export interface Organisations {
+  create(org: { name: string; kind: OrganisationKind }, nowMs: number): Organisation
+  get(id: string): Organisation | undefined
+  list(): Organisation[]
+}
+
+export interface NewMembership {
+  personId: string
+  organisationId?: string | undefined
+  userId?: string | undefined
+  relationship: string
+  scopes: readonly Scope[]
+  basis: Basis
+  proxy?: { name: string; authority: string } | undefined
+  fromMs: number
+  toMs?: number | undefined
+}
+
+/** Who stands in each person's circle of care. */
+export interface Circles {
+  add(m: NewMembership, by: string, nowMs: number): CircleMembership
+  get(id: string, nowMs: number): CircleMembership | undefined
+  listForPerson(personId: string, nowMs: number): CircleMembership[]
+  /** Memberships in force now that include this user: their organisation's (when given) and their own. */
+  activeReaching(organisationId: string | null, userId: string, nowMs: number): CircleMembership[]
+  end(id: string, by: string, reason: string, nowMs: number): CircleMembership
+}
+
+export interface BreakGlassRecord {
+  id: string
+  personId: string
+  userId: string
+  reason: string
+  openedAtMs: number
+  expiresAtMs: number
+}
+
+export interface BreakGlassGrants {
+  open(grant: { personId: string; userId: string; reason: string; durationMs: number }, nowMs: number): BreakGlassRecord
+  activeForPerson(personId: string, nowMs: number): BreakGlassRecord[]
+  activeOfUser(userId: string, nowMs: number): BreakGlassRecord[]
+  forPersonSince(personId: string, sinceMs: number): BreakGlassRecord[]
+  since(sinceMs: number): BreakGlassRecord[]
+}
+
+export interface PersonNotes {
+  add(note: Omit<PersonNote, 'id' | 'at'>, nowMs: number): PersonNote
+  recentForPerson(personId: string, limit: number): PersonNote[]
+}
+
+export interface AuditEntry {
+  at: number
+  userId: string | null
+  username: string | null
+  organisationId: string | null
+  role: string | null
+  action: string
+  personId: string | null
+  target: string | null
+  ip: string | null
+  basis: string | null
+  reason: string | null
+}
+
+export interface AuditRecordView extends AuditEntry {
+  seq: number
+}
+
+export type AuditVerificationView =
+  | { ok: true; entries: number }
+  | { ok: false; entries: number; firstBadEntry: { seq: number; at: string | null; action: string | null; problem: string } }
+
+/** The append-only audit log: every read of a person's data and every action. */
+export interface AuditTrail {
+  append(entry: AuditEntry): number
+  forPerson(personId: string, limit: number): AuditRecordView[]
+}
+
+/** Checks the whole audit chain (off the alarms' event loop: it takes seconds on a long log). */
+export type AuditVerifier = () => Promise<AuditVerificationView>
 
 export interface PersonView extends CreatePersonBody {
   id: string
@@ -50,6 +161,7 @@ export interface People {
   create(body: CreatePersonBody, nowMs: number): PersonView
   get(id: string): PersonView | undefined
   list(limit?: number): PersonView[]
+  listByIds(ids: Iterable<string>): PersonView[]
   update(id: string, change: Partial<Omit<CreatePersonBody, 'timeZone'>>): PersonView | undefined
 }
 
@@ -85,6 +197,7 @@ export interface AlertQueries {
   get(alertId: string): Alert | undefined
   list(status: 'open' | 'resolved' | 'all', limit: number): Alert[]
   listForPerson(personId: string, limit: number): Alert[]
+  listForPersons(status: 'open' | 'resolved' | 'all', personIds: Iterable<string>, limit: number): Alert[]
   history(alertId: string): AlertHistoryEntry[]
   historyForPerson(personId: string, limit: number): TimelineAlertEntry[]
   answers(fromMs: number, toMs: number, kinds: readonly string[]): AnsweredAlarm[]

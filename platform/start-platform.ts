@@ -11,6 +11,11 @@ import { createDashboard } from '../dashboard/create-dashboard.js'
 import { hashPassword } from '../dashboard/password-hash.js'
 import { createAbsenceRepository } from '../stores/absence-repository.js'
 import { createAlertRepository } from '../stores/alert-repository.js'
+import { createAuditLog } from '../stores/audit-log.js'
+import { createBreakGlassRepository } from '../stores/break-glass-repository.js'
+import { createCircleRepository } from '../stores/circle-repository.js'
+import { createOrganisationRepository, DEFAULT_ORGANISATION_ID } from '../stores/organisation-repository.js'
+import { createPersonNoteRepository } from '../stores/person-note-repository.js'
 import { createCareSettingsRepository } from '../stores/care-settings-repository.js'
 import { createCommandOutbox } from '../stores/command-outbox.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
@@ -24,6 +29,7 @@ import type { Config } from './config.js'
 import { serviceConnector } from './connect-service-client.js'
 import { createIngestInProcess, createIngestThread } from './ingest-thread-host.js'
 import { openReadingsStore } from './readings-store-factory.js'
+import { verifyAuditInThread } from './verify-audit-in-thread.js'
 
 export interface RunningPlatform {
   httpPort: number
@@ -60,6 +66,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   // commit (an alarm's transaction on \`db\` does): on this thread too, so never a second writer at once.
   const telemetryDb = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
   // The platform reads readings (charts, latest values) and applies retention; the ingest thread writes them.
+  // The audit log's own connection: entries are written on the dashboard's path, never waiting for the disk that alarms wait for.
+  const auditDb = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
   const readingsStore = openReadingsStore(config, 'reader', logger, metrics)
   const users = createUserRepository(db)
   const people = createPersonRepository(db)
@@ -68,6 +76,11 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const alerts = createAlertRepository(db)
   const careSettings = createCareSettingsRepository(db)
   const absences = createAbsenceRepository(db)
+  const organisations = createOrganisationRepository(db)
+  const circles = createCircleRepository(db)
+  const breakGlass = createBreakGlassRepository(db)
+  const notes = createPersonNoteRepository(db)
+  const audit = createAuditLog(auditDb)
 
   const generatedAdminPassword = await bootstrapAdmin(config, users, clock, logger)
   const servicePassword = config.servicePassword ?? randomBytes(24).toString('base64url')
@@ -91,6 +104,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     await Promise.race([httpClosed, new Promise((resolve) => setTimeout(resolve, 5000).unref())])
     await readingsStore.close()
     telemetryDb.close()
+    auditDb.close()
     db.close()
     logger.info('hearth stopped')
   }
@@ -180,6 +194,13 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         readings: readingsStore,
         careSettings,
         absences,
+        organisations,
+        circles,
+        breakGlass,
+        notes,
+        audit,
+        verifyAudit: () => verifyAuditInThread(join(config.dataDir, 'hearth.db')),
+        transaction: (fn) => db.transaction(fn)(),
         health: async () => [broker.health(), ...(await ingest.health()), alerting.health(), { component: 'dashboard', ok: server.listening }],
         extraMetrics: () => ingest.metricsText(),
       },
@@ -249,7 +270,10 @@ async function bootstrapAdmin(
 ): Promise<string | undefined> {
   if (users.count() > 0) return undefined
   const password = config.adminPassword ?? randomBytes(12).toString('base64url')
-  users.create({ username: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(password), roles: ['admin'] }, clock.now())
+  users.create(
+    { username: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(password), roles: ['admin'], organisationId: DEFAULT_ORGANISATION_ID },
+    clock.now(),
+  )
   logger.info('created user admin')
   return config.adminPassword ? undefined : password
 }

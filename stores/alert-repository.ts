@@ -101,6 +101,12 @@ export function createAlertRepository(db: SqliteDatabase) {
     Object.entries(STATUS_FILTER).map(([k, where]) => [k, db.prepare<[number], Row>(`${SELECT} WHERE ${where} ORDER BY seq DESC LIMIT ?`)]),
   ) as Record<keyof typeof STATUS_FILTER, ReturnType<typeof db.prepare<[number], Row>>>
   const byPerson = db.prepare<[string, number], Row>(`${SELECT} WHERE person_id = ? ORDER BY seq DESC LIMIT ?`)
+  const forPersons = Object.fromEntries(
+    Object.entries(STATUS_FILTER).map(([k, where]) => [
+      k,
+      db.prepare<[string, number], Row>(`${SELECT} WHERE ${where} AND person_id IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT ?`),
+    ]),
+  ) as Record<keyof typeof STATUS_FILTER, ReturnType<typeof db.prepare<[string, number], Row>>>
   const insert = db.prepare(
     `INSERT INTO alerts (person_id, device_id, kind, fold_key, priority, status, raised_at, last_occurred_at, acknowledged_at,
        acknowledged_by, resolved_at, resolved_by, outcome, note, cancelled_at, occurrences, escalation_level,
@@ -214,6 +220,10 @@ export function createAlertRepository(db: SqliteDatabase) {
     },
     listForPerson(personId: string, limit: number): Alert[] {
       return byPerson.all(personId, limit).map(toAlert)
+    },
+    /** The newest alerts of these people only (those one user may see). */
+    listForPersons(status: keyof typeof STATUS_FILTER, personIds: Iterable<string>, limit: number): Alert[] {
+      return forPersons[status].all(JSON.stringify([...personIds]), limit).map(toAlert)
     },
   }
 }

@@ -155,4 +155,94 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX absences_person ON absences(person_id, to_at);
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Circles of care: organisations, their users, and who stands around each person.
+      CREATE TABLE organisations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      -- Everything made before organisations existed belongs to the one service that ran Hearth.
+      INSERT INTO organisations (id, name, kind, created_at)
+        VALUES ('o-hearth', 'Hearth telecare service', 'telecare', CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+      ALTER TABLE users ADD COLUMN organisation_id TEXT NOT NULL DEFAULT 'o-hearth';
+      ALTER TABLE users ADD COLUMN person_id TEXT;
+      ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+      CREATE INDEX users_organisation ON users(organisation_id);
+      ALTER TABLE api_tokens ADD COLUMN organisation_id TEXT NOT NULL DEFAULT 'o-hearth';
+      ALTER TABLE api_tokens ADD COLUMN revoked_at INTEGER;
+      ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;
+      CREATE TABLE circle_memberships (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES persons(id),
+        organisation_id TEXT REFERENCES organisations(id),
+        user_id TEXT REFERENCES users(id),
+        relationship TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        basis TEXT NOT NULL,
+        proxy TEXT,
+        from_at INTEGER NOT NULL,
+        to_at INTEGER,
+        ended_at INTEGER,
+        ended_by TEXT,
+        end_reason TEXT,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        CHECK ((organisation_id IS NULL) != (user_id IS NULL))
+      );
+      CREATE INDEX circle_person ON circle_memberships(person_id);
+      CREATE INDEX circle_organisation ON circle_memberships(organisation_id, person_id);
+      CREATE INDEX circle_user ON circle_memberships(user_id, person_id);
+      INSERT INTO circle_memberships (id, person_id, organisation_id, relationship, scopes, basis, from_at, created_by, created_at)
+        SELECT 'm-' || substr(id, 3), id, 'o-hearth', 'monitoring telecare service',
+          '["alerts","vitals","medical-notes","care-settings","contacts","access-details","timeline","notes:write","absences:write"]',
+          'direct-care', created_at, 'upgrade', created_at
+        FROM persons;
+      CREATE TABLE break_glass (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES persons(id),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        reason TEXT NOT NULL,
+        opened_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX break_glass_user ON break_glass(user_id, person_id, expires_at);
+      CREATE INDEX break_glass_person ON break_glass(person_id, opened_at);
+      CREATE TABLE person_notes (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES persons(id),
+        at INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        organisation_id TEXT NOT NULL,
+        organisation_name TEXT NOT NULL,
+        role TEXT NOT NULL
+      );
+      CREATE INDEX person_notes_person ON person_notes(person_id, at);
+      -- Who read or did what about whom: append-only, each entry chained to the one before by its hash.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user_id TEXT,
+        username TEXT,
+        organisation_id TEXT,
+        role TEXT,
+        action TEXT NOT NULL,
+        person_id TEXT,
+        target TEXT,
+        ip TEXT,
+        basis TEXT,
+        reason TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_person ON audit_log(person_id, seq) WHERE person_id IS NOT NULL;
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ]

@@ -25,6 +25,7 @@ export function createPersonRepository(db: SqliteDatabase) {
   const byId = db.prepare<[string], Row>('SELECT * FROM persons WHERE id = ?')
   const all = db.prepare<[number], Row>('SELECT * FROM persons ORDER BY name LIMIT ?')
   const update = db.prepare('UPDATE persons SET name = ?, details = ? WHERE id = ?')
+  const someOf = db.prepare<[string], Row>('SELECT * FROM persons WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name')
   return {
     create(body: CreatePersonBody, nowMs: number): PersonRecord {
       const id = `p-${randomBytes(6).toString('hex')}`
@@ -47,6 +48,10 @@ export function createPersonRepository(db: SqliteDatabase) {
     },
     list(limit = 1000): PersonRecord[] {
       return all.all(limit).map(toRecord)
+    },
+    /** The people with these ids, by name: those in one user's circles. */
+    listByIds(ids: Iterable<string>): PersonRecord[] {
+      return someOf.all(JSON.stringify([...ids])).map(toRecord)
     },
   }
 }

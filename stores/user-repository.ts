@@ -7,6 +7,11 @@ export interface UserRecord {
   username: string
   displayName: string
   roles: Role[]
+  organisationId: string
+  organisationName: string
+  /** For role `person`: whose account this is. */
+  personId: string | null
+  disabled: boolean
   createdAt: string
 }
 
@@ -16,7 +21,33 @@ interface UserRow {
   display_name: string
   password_hash: string
   roles: string
+  organisation_id: string
+  organisation_name: string | null
+  person_id: string | null
+  disabled_at: number | null
   created_at: number
+}
+
+export interface TokenRecord {
+  id: string
+  name: string
+  roles: Role[]
+  organisationId: string
+  createdBy: string
+  createdAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
+}
+
+interface TokenRow {
+  id: string
+  name: string
+  roles: string
+  organisation_id: string
+  created_by: string
+  created_at: number
+  last_used_at: number | null
+  revoked_at: number | null
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -25,9 +56,29 @@ function toUser(row: UserRow): UserRecord {
     username: row.username,
     displayName: row.display_name,
     roles: JSON.parse(row.roles) as Role[],
+    organisationId: row.organisation_id,
+    organisationName: row.organisation_name ?? row.organisation_id,
+    personId: row.person_id,
+    disabled: row.disabled_at !== null,
     createdAt: new Date(row.created_at).toISOString(),
   }
 }
+
+const toToken = (row: TokenRow): TokenRecord => ({
+  id: row.id,
+  name: row.name,
+  roles: JSON.parse(row.roles) as Role[],
+  organisationId: row.organisation_id,
+  createdBy: row.created_by,
+  createdAt: new Date(row.created_at).toISOString(),
+  lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+  revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+})
+
+const USERS = 'SELECT users.*, organisations.name AS organisation_name FROM users LEFT JOIN organisations ON organisations.id = users.organisation_id'
+
+/** Last-used times are written at most this often per token, so that a busy integration does not write on every request. */
+const TOKEN_TOUCH_MS = 60_000
 
 /** Bearer and session tokens are random; only their SHA-256 is stored. */
 export function hashToken(token: string): string {
@@ -36,32 +87,67 @@ export function hashToken(token: string): string {
 
 export function createUserRepository(db: SqliteDatabase) {
   const insertUser = db.prepare(
-    'INSERT INTO users (id, username, display_name, password_hash, roles, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO users (id, username, display_name, password_hash, roles, organisation_id, person_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
-  const byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?')
-  const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?')
-  const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username')
+  const byUsername = db.prepare<[string], UserRow>(`${USERS} WHERE username = ?`)
+  const byId = db.prepare<[string], UserRow>(`${USERS} WHERE users.id = ?`)
+  const all = db.prepare<[], UserRow>(`${USERS} ORDER BY username`)
+  const ofOrganisation = db.prepare<[string], UserRow>(`${USERS} WHERE users.organisation_id = ? ORDER BY username`)
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users')
   const updateUser = db.prepare('UPDATE users SET display_name = COALESCE(?, display_name), roles = COALESCE(?, roles) WHERE id = ?')
+  const setDisabled = db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?')
+  const deleteSessionsOf = db.prepare('DELETE FROM sessions WHERE user_id = ?')
+  const revokeTokensOf = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL')
   const insertSession = db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
   const session = db.prepare<[string, number], UserRow>(
-    'SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_hash = ? AND expires_at > ?',
+    `SELECT users.*, organisations.name AS organisation_name FROM sessions JOIN users ON users.id = sessions.user_id
+       LEFT JOIN organisations ON organisations.id = users.organisation_id
+     WHERE token_hash = ? AND expires_at > ? AND users.disabled_at IS NULL`,
   )
   const deleteSession = db.prepare('DELETE FROM sessions WHERE token_hash = ?')
   const expiry = db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM sessions WHERE token_hash = ?')
   const purgeSessions = db.prepare('DELETE FROM sessions WHERE expires_at <= ?')
   const insertToken = db.prepare(
-    'INSERT INTO api_tokens (token_hash, id, name, roles, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO api_tokens (token_hash, id, name, roles, created_by, organisation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
-  const token = db.prepare<[string], { id: string; name: string; roles: string; created_at: number }>(
-    'SELECT id, name, roles, created_at FROM api_tokens WHERE token_hash = ?',
-  )
+  const token = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
+  const tokens = db.prepare<[], TokenRow>('SELECT * FROM api_tokens ORDER BY created_at')
+  const revokeToken = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+  const touchToken = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?')
 
   return {
     count: (): number => count.get()?.n ?? 0,
-    create(user: { username: string; displayName: string; passwordHash: string; roles: Role[] }, nowMs: number): UserRecord {
+    create(
+      user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined },
+      nowMs: number,
+    ): UserRecord {
       const id = `u-${randomBytes(6).toString('hex')}`
-      insertUser.run(id, user.username, user.displayName, user.passwordHash, JSON.stringify(user.roles), nowMs)
+      insertUser.run(id, user.username, user.displayName, user.passwordHash, JSON.stringify(user.roles), user.organisationId, user.personId ?? null, nowMs)
+      return toUser(byId.get(id) as UserRow)
+    },
+    get(id: string): UserRecord | undefined {
+      const row = byId.get(id)
+      return row ? toUser(row) : undefined
+    },
+    byUsername(username: string): UserRecord | undefined {
+      const row = byUsername.get(username)
+      return row ? toUser(row) : undefined
+    },
+    listOfOrganisation: (organisationId: string): UserRecord[] => ofOrganisation.all(organisationId).map(toUser),
+    /**
+     * Disabling ends the user's access at once: their sessions are deleted and the API tokens they
+     * created revoked (the caller closes their live connections). Enabling lets them sign in again.
+     */
+    setDisabled(id: string, disabled: boolean, nowMs: number): UserRecord | undefined {
+      const row = byId.get(id)
+      if (!row) return undefined
+      db.transaction(() => {
+        setDisabled.run(disabled ? (row.disabled_at ?? nowMs) : null, id)
+        if (disabled) {
+          deleteSessionsOf.run(id)
+          revokeTokensOf.run(nowMs, row.username)
+        }
+      })()
       return toUser(byId.get(id) as UserRow)
     },
     credentialsOf(username: string): { user: UserRecord; passwordHash: string } | undefined {
@@ -91,17 +177,32 @@ export function createUserRepository(db: SqliteDatabase) {
     closeSession(secret: string): void {
       deleteSession.run(hashToken(secret))
     },
-    createApiToken(name: string, roles: Role[], createdBy: string, nowMs: number): { id: string; token: string } {
+    createApiToken(name: string, roles: Role[], createdBy: string, organisationId: string, nowMs: number): { id: string; token: string } {
       const id = `t-${randomBytes(6).toString('hex')}`
       const secret = `hearth_${randomBytes(32).toString('base64url')}`
-      insertToken.run(hashToken(secret), id, name, JSON.stringify(roles), createdBy, nowMs)
+      insertToken.run(hashToken(secret), id, name, JSON.stringify(roles), createdBy, organisationId, nowMs)
       return { id, token: secret }
     },
-    principalOfToken(secret: string): UserRecord | undefined {
+    /** An integration acting with a token: its roles, within the organisation it was made for. Revoked tokens are no one. */
+    principalOfToken(secret: string, nowMs: number = Date.now()): UserRecord | undefined {
       const row = token.get(hashToken(secret))
       if (!row) return undefined
-      return { id: row.id, username: `token:${row.name}`, displayName: row.name, roles: JSON.parse(row.roles) as Role[], createdAt: new Date(row.created_at).toISOString() }
+      if (row.last_used_at === null || nowMs - row.last_used_at >= TOKEN_TOUCH_MS) touchToken.run(nowMs, row.id)
+      return {
+        id: row.id,
+        username: `token:${row.name}`,
+        displayName: row.name,
+        roles: JSON.parse(row.roles) as Role[],
+        organisationId: row.organisation_id,
+        organisationName: row.organisation_id,
+        personId: null,
+        disabled: false,
+        createdAt: new Date(row.created_at).toISOString(),
+      }
     },
+    listTokens: (): TokenRecord[] => tokens.all().map(toToken),
+    /** Revokes a token: refused from the next request on. False when there is no such token in force. */
+    revokeToken: (id: string, nowMs: number): boolean => revokeToken.run(nowMs, id).changes > 0,
   }
 }
 export type UserRepository = ReturnType<typeof createUserRepository>

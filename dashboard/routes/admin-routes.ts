@@ -1,43 +1,107 @@
-import { Router } from 'express'
-import { CreateTokenBodySchema, CreateUserBodySchema, HearthError, UpdateUserBodySchema } from '../../contract/index.js'
+import { Router, type Request } from 'express'
+import { CreateTokenBodySchema, CreateUserBodySchema, HearthError, UpdateUserBodySchema, type Role } from '../../contract/index.js'
+import type { Principal } from '../access-policy.js'
 import { requires } from '../authenticate.js'
+import type { UserView } from '../ports.js'
 import { hashPassword } from '../password-hash.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
 
+const isPlatformAdmin = (p: Principal): boolean => p.roles.includes('admin')
+
+/**
+ * The platform admin manages every user; an organisation admin only those of their own
+ * organisation, and never makes anyone a platform admin.
+ */
+function assertMayManage(principal: Principal, organisationId: string, roles: readonly Role[] | undefined): void {
+  if (isPlatformAdmin(principal)) return
+  if (organisationId !== principal.organisationId) throw new HearthError('forbidden', 'organisation admins manage the users of their own organisation only')
+  if (roles?.includes('admin')) throw new HearthError('forbidden', 'only the platform admin makes platform admins')
+}
+
 export function adminRoutes(ctx: RouteContext): Router {
   const router = Router()
+  const principalOf = (req: Request): Principal => req.principal as Principal
 
-  router.get('/users', requires('users:manage'), (_req, res) => {
-    res.json({ users: ctx.users.list() })
+  const userOr404 = (req: Request): UserView => {
+    const user = ctx.users.get(req.params.id as string)
+    // Another organisation's users do not exist for an organisation admin.
+    if (!user || (!isPlatformAdmin(principalOf(req)) && user.organisationId !== principalOf(req).organisationId)) {
+      throw new HearthError('not_found', `no user ${req.params.id as string}`)
+    }
+    return user
+  }
+
+  router.get('/users', requires('users:manage'), (req, res) => {
+    const principal = principalOf(req)
+    res.json({ users: isPlatformAdmin(principal) ? ctx.users.list() : ctx.users.listOfOrganisation(principal.organisationId) })
   })
 
   router.post('/users', requires('users:manage'), async (req, res) => {
     const body = validate(CreateUserBodySchema, req.body, 'user')
+    const principal = principalOf(req)
+    const organisationId = body.organisationId ?? principal.organisationId
+    assertMayManage(principal, organisationId, body.roles)
+    // A person's own account is made by the platform admin or their circle's admins: to anyone else the person does not exist.
+    const personKnown = (personId: string): boolean =>
+      isPlatformAdmin(principal) ? ctx.people.get(personId) !== undefined : ctx.guard.accessOf(principal, personId)?.circleAdmin === true
+    const problems = [
+      ...(ctx.organisations.get(organisationId) ? [] : [{ field: 'organisationId', message: `no organisation ${organisationId}` }]),
+      ...(body.personId === undefined || personKnown(body.personId) ? [] : [{ field: 'personId', message: `no person ${body.personId}` }]),
+    ]
+    if (problems.length > 0) {
+      throw new HearthError('validation_failed', `invalid user: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems })
+    }
     if (ctx.users.credentialsOf(body.username)) throw new HearthError('conflict', `user ${body.username} already exists`)
     const user = ctx.users.create(
-      { username: body.username, displayName: body.displayName ?? body.username, passwordHash: await hashPassword(body.password), roles: body.roles },
+      {
+        username: body.username,
+        displayName: body.displayName ?? body.username,
+        passwordHash: await hashPassword(body.password),
+        roles: body.roles,
+        organisationId,
+        personId: body.personId,
+      },
       ctx.clock.now(),
     )
-    ctx.logger.info({ username: user.username, roles: user.roles, by: req.principal?.username }, 'user created')
+    const basis = body.personId === undefined ? undefined : isPlatformAdmin(principal) ? 'platform-admin' : ctx.guard.accessOf(principal, body.personId)?.basis
+    ctx.guard.record(req, 'user.created', body.personId ?? null, { target: user.id, basis })
+    ctx.logger.info({ username: user.username, roles: user.roles, organisationId, by: principal.username }, 'user created')
     res.status(201).json(user)
   })
 
+  /** PROTOCOL §2b: `disabled: true` ends the user's access at once: sessions, tokens and live connections. */
   router.patch('/users/:id', requires('users:manage'), (req, res) => {
     const body = validate(UpdateUserBodySchema, req.body, 'user change')
-    const user = ctx.users.update(req.params.id as string, body)
-    if (!user) throw new HearthError('not_found', `no user ${req.params.id as string}`)
-    ctx.logger.info({ username: user.username, roles: user.roles, by: req.principal?.username }, 'user changed')
-    if (body.roles) ctx.onUserChanged(user.id)
+    const principal = principalOf(req)
+    const before = userOr404(req)
+    assertMayManage(principal, before.organisationId, body.roles)
+    if (before.roles.includes('admin') && !isPlatformAdmin(principal)) throw new HearthError('forbidden', 'only the platform admin changes a platform admin')
+    if (body.disabled === true && before.id === principal.id) throw new HearthError('conflict', 'you cannot disable your own account')
+    if (body.roles && before.id === principal.id && !isPlatformAdmin(principal)) throw new HearthError('forbidden', 'you cannot change your own roles')
+    if (body.roles && (body.roles.includes('person') ? body.roles.length > 1 || before.personId === null : before.personId !== null)) {
+      throw new HearthError('validation_failed', 'invalid user change: roles: a person\'s own account holds role person alone', {
+        problems: [{ field: 'roles', message: "a person's own account holds role person alone" }],
+      })
+    }
+    let user = ctx.users.update(before.id, body) as UserView
+    if (body.disabled !== undefined) user = ctx.users.setDisabled(before.id, body.disabled, ctx.clock.now()) as UserView
+    ctx.guard.record(req, body.disabled === true ? 'user.disabled' : 'user.changed', null, { target: user.id })
+    ctx.logger.info({ username: user.username, roles: user.roles, disabled: user.disabled, by: principal.username }, 'user changed')
+    if (body.roles || body.disabled === true) ctx.onUserChanged(user.id)
+    // Disabling revoked the tokens the user made: their live connections end too.
+    if (body.disabled === true) for (const token of ctx.users.listTokens()) if (token.createdBy === user.username && token.revokedAt !== null) ctx.onUserChanged(token.id)
     res.json(user)
   })
 
-  /** Bearer tokens for integrations; the token is shown only in this response. */
+  /** Bearer tokens for integrations, within the caller's organisation; the token is shown only in this response. */
   router.post('/tokens', requires('tokens:manage'), (req, res) => {
     const body = validate(CreateTokenBodySchema, req.body, 'token')
-    const created = ctx.users.createApiToken(body.name, body.roles, req.principal?.username ?? 'unknown', ctx.clock.now())
-    ctx.logger.info({ tokenId: created.id, name: body.name, roles: body.roles, by: req.principal?.username }, 'api token created')
-    res.status(201).json({ ...created, name: body.name, roles: body.roles })
+    const principal = principalOf(req)
+    const created = ctx.users.createApiToken(body.name, body.roles, principal.username, principal.organisationId, ctx.clock.now())
+    ctx.guard.record(req, 'token.created', null, { target: created.id })
+    ctx.logger.info({ tokenId: created.id, name: body.name, roles: body.roles, by: principal.username }, 'api token created')
+    res.status(201).json({ ...created, name: body.name, roles: body.roles, organisationId: principal.organisationId })
   })
 
   return router

@@ -1,5 +1,7 @@
-import { Router } from 'express'
-import { AlertListQuerySchema, AlertNoteBodySchema, HearthError, ResolveBodySchema, compareAlertsForQueue } from '../../contract/index.js'
+import { Router, type Request } from 'express'
+import { AlertListQuerySchema, AlertNoteBodySchema, HearthError, ResolveBodySchema, compareAlertsForQueue, type Alert, type PersonAccess } from '../../contract/index.js'
+import type { Principal } from '../access-policy.js'
+import { alertFor, historyFor } from '../alert-view.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -10,38 +12,65 @@ const MAX_OPEN_ALERTS = 50_000
 export function alertRoutes(ctx: RouteContext): Router {
   const router = Router()
 
+  /** The alerts of the people whose alerts the caller may see, each as the caller may see it. */
+  const listFor = (principal: Principal, status: 'open' | 'resolved' | 'all', limit: number): Alert[] => {
+    const access = ctx.guard.accessMap(principal)
+    const ids = [...access].filter(([, a]) => a.scopes.includes('alerts')).map(([id]) => id)
+    return ctx.alerts.listForPersons(status, ids, limit).map((alert) => alertFor(alert, access.get(alert.personId) as PersonAccess))
+  }
+
+  /** An alert about someone outside the caller's circles does not exist for them. */
+  const alertOr404 = (req: Request): Alert => {
+    const alert = ctx.alerts.get(req.params.id as string)
+    if (!alert || !ctx.guard.accessOf(req.principal, alert.personId)) throw new HearthError('not_found', `no alert ${req.params.id as string}`)
+    return alert
+  }
+
   router.get('/', requires('alerts:read'), (req, res) => {
     const q = validate(AlertListQuerySchema, req.query, 'alert query')
-    res.json({ alerts: ctx.alerts.list(q.status, q.limit) })
+    const alerts = listFor(req.principal as Principal, q.status, q.limit)
+    ctx.guard.record(req, 'alerts.listed', null, { target: `${alerts.length} alerts` })
+    res.json({ alerts })
   })
 
-  /** The responder's queue: open alerts, emergencies first, oldest first within a priority. */
-  router.get('/queue', requires('alerts:read'), (_req, res) => {
+  /** The responder's queue: the open alerts of the people their organisation monitors, emergencies first, oldest first within a priority. */
+  router.get('/queue', requires('alerts:read'), (req, res) => {
     // Every open alert: the oldest are the most overdue, so none is cut off.
-    res.json({ alerts: ctx.alerts.list('open', MAX_OPEN_ALERTS).sort(compareAlertsForQueue) })
+    const alerts = listFor(req.principal as Principal, 'open', MAX_OPEN_ALERTS).sort(compareAlertsForQueue)
+    ctx.guard.record(req, 'alerts.queue-read', null, { target: `${alerts.length} alerts` })
+    res.json({ alerts })
   })
 
-  router.get('/:id', requires('alerts:read'), (req, res) => {
-    const alert = ctx.alerts.get(req.params.id as string)
-    if (!alert) throw new HearthError('not_found', `no alert ${req.params.id as string}`)
-    res.json({ ...alert, history: ctx.alerts.history(alert.id) })
+  router.get('/:id', (req, res) => {
+    const alert = alertOr404(req)
+    const access = ctx.guard.require(req, alert.personId, 'alerts', 'alert.read', { target: alert.id })
+    res.json({ ...alertFor(alert, access), history: historyFor(ctx.alerts.history(alert.id), access) })
   })
 
   router.post('/:id/acknowledge', requires('alerts:act'), (req, res) => {
-    const by = req.principal?.username ?? 'unknown'
-    res.json(ctx.desk.acknowledge(req.params.id as string, by))
+    const alert = alertOr404(req)
+    const access = ctx.guard.check(req, alert.personId, 'act-on-alerts')
+    const acknowledged = ctx.desk.acknowledge(alert.id, req.principal?.username ?? 'unknown')
+    ctx.guard.recordFor(req, access, 'alert.acknowledged', alert.personId, { target: alert.id, scope: 'alerts' })
+    res.json(alertFor(acknowledged, access))
   })
 
   router.post('/:id/resolve', requires('alerts:act'), (req, res) => {
     const body = validate(ResolveBodySchema, req.body, 'resolution')
-    const by = req.principal?.username ?? 'unknown'
-    res.json(ctx.desk.resolve(req.params.id as string, by, body.outcome, body.note))
+    const alert = alertOr404(req)
+    const access = ctx.guard.check(req, alert.personId, 'act-on-alerts')
+    const resolved = ctx.desk.resolve(alert.id, req.principal?.username ?? 'unknown', body.outcome, body.note)
+    ctx.guard.recordFor(req, access, 'alert.resolved', alert.personId, { target: alert.id, scope: 'alerts' })
+    res.json(alertFor(resolved, access))
   })
 
   router.post('/:id/notes', requires('alerts:act'), (req, res) => {
     const body = validate(AlertNoteBodySchema, req.body, 'note')
-    const by = req.principal?.username ?? 'unknown'
-    res.status(201).json(ctx.desk.addNote(req.params.id as string, by, body.text))
+    const alert = alertOr404(req)
+    const access = ctx.guard.check(req, alert.personId, 'act-on-alerts')
+    const noted = ctx.desk.addNote(alert.id, req.principal?.username ?? 'unknown', body.text)
+    ctx.guard.recordFor(req, access, 'alert.noted', alert.personId, { target: alert.id, scope: 'alerts' })
+    res.status(201).json({ ...noted, alert: alertFor(noted.alert, access) })
   })
 
   return router

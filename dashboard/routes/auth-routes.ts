@@ -28,18 +28,26 @@ export function authRoutes(ctx: RouteContext): Router {
     const ok = await verifyPassword(body.password, found?.passwordHash ?? (await decoy))
     if (!found || !ok) {
       throttle.fail(key, now)
+      ctx.guard.record(req, 'sign-in.failed', null, { actor: found?.user ?? { username: body.username } })
       ctx.logger.warn({ username: body.username, ip: req.ip }, 'sign-in failed')
       throw new HearthError('unauthorized', 'wrong username or password')
     }
     throttle.succeed(key)
+    // Told only to someone who knows the password: a disabled account is not a wrong one.
+    if (found.user.disabled) {
+      ctx.guard.record(req, 'sign-in.refused-disabled', null, { actor: found.user })
+      throw new HearthError('forbidden', "this account has been disabled; ask your organisation's admin")
+    }
     const secret = ctx.users.openSession(found.user.id, ctx.clock.now(), ctx.sessionTtlMs)
     res.setHeader('Set-Cookie', sessionCookie(secret, Math.floor(ctx.sessionTtlMs / 1000), ctx.secureCookies))
+    ctx.guard.record(req, 'signed-in', found.user.personId, { actor: found.user })
     ctx.logger.info({ username: found.user.username }, 'signed in')
     res.json({ user: found.user, roles: found.user.roles })
   })
 
   router.post('/logout', (req, res) => {
     if (req.sessionSecret) {
+      ctx.guard.record(req, 'signed-out', null)
       ctx.users.closeSession(req.sessionSecret)
       ctx.onSignOut(req.sessionSecret)
     }

@@ -31,62 +31,70 @@ export function careSettingsRoutes(ctx: RouteContext): Router {
     if (!plan) throw new HearthError('not_found', `no person ${personId}`)
     return plan
   }
+  const idOf = (req: Request): string => req.params.id as string
 
-  const personOr404 = (personId: string): string => {
-    if (!ctx.people.get(personId)) throw new HearthError('not_found', `no person ${personId}`)
-    return personId
-  }
-
-  router.get('/:id/thresholds', requires('care:read'), (req, res) => {
-    res.json(thresholdsView(planOr404(req.params.id as string)))
+  router.get('/:id/thresholds', (req, res) => {
+    ctx.guard.require(req, idOf(req), 'care-settings', 'thresholds.read')
+    res.json(thresholdsView(planOr404(idOf(req))))
   })
 
   router.put('/:id/thresholds', requires('care:write'), (req, res) => {
-    const before = planOr404(req.params.id as string)
+    const access = ctx.guard.check(req, idOf(req), 'edit-care-settings')
+    const before = planOr404(idOf(req))
     const body = validate(PutThresholdsBodySchema, req.body, 'thresholds')
     const by = callerOf(req)
     const plan = ctx.careSettings.replaceThresholds(before.personId, body.thresholds, body.reason, by, ctx.clock.now())
     const what = plan.version === before.version ? 'thresholds unchanged: no new version' : 'thresholds replaced'
+    ctx.guard.recordFor(req, access, 'thresholds.changed', plan.personId, { target: `version ${plan.version}` })
     ctx.logger.info({ personId: plan.personId, version: plan.version, by }, what)
     res.json(thresholdsView(plan))
   })
 
-  router.get('/:id/settings', requires('care:read'), (req, res) => {
-    res.json(settingsView(planOr404(req.params.id as string)))
+  router.get('/:id/settings', (req, res) => {
+    ctx.guard.require(req, idOf(req), 'care-settings', 'care-settings.read')
+    res.json(settingsView(planOr404(idOf(req))))
   })
 
   router.patch('/:id/settings', requires('care:write'), (req, res) => {
-    const { personId } = planOr404(req.params.id as string)
+    const access = ctx.guard.check(req, idOf(req), 'edit-care-settings')
+    const { personId } = planOr404(idOf(req))
     const { reason, ...patch } = validate(PatchCareSettingsBodySchema, req.body, 'settings')
     const by = callerOf(req)
     const plan = ctx.careSettings.patchSettings(personId, patch, reason, by, ctx.clock.now())
+    ctx.guard.recordFor(req, access, 'care-settings.changed', personId, { target: `version ${plan.version}` })
     ctx.logger.info({ personId, version: plan.version, by }, 'care settings changed')
     res.json(settingsView(plan))
   })
 
-  router.get('/:id/settings/history', requires('care:read'), (req, res) => {
-    const personId = personOr404(req.params.id as string)
-    res.json({ personId, versions: ctx.careSettings.history(personId, HISTORY_LIMIT) })
+  router.get('/:id/settings/history', (req, res) => {
+    ctx.guard.require(req, idOf(req), 'care-settings', 'care-settings.history-read')
+    res.json({ personId: idOf(req), versions: ctx.careSettings.history(idOf(req), HISTORY_LIMIT) })
   })
 
-  router.post('/:id/absences', requires('absences:write'), (req, res) => {
-    const personId = personOr404(req.params.id as string)
+  router.post('/:id/absences', (req, res) => {
+    const access = ctx.guard.check(req, idOf(req), 'absences:write')
     const body = validate(AbsenceBodySchema, req.body, 'absence')
     const by = callerOf(req)
-    const absence = ctx.absences.add(personId, body, by, ctx.clock.now())
-    ctx.logger.info({ personId, absenceId: absence.id, by }, 'absence planned')
+    const absence = ctx.absences.add(idOf(req), body, by, ctx.clock.now())
+    ctx.guard.recordFor(req, access, 'absence.planned', idOf(req), { target: absence.id })
+    ctx.logger.info({ personId: idOf(req), absenceId: absence.id, by }, 'absence planned')
     res.status(201).json(absence)
   })
 
-  router.get('/:id/absences', requires('care:read'), (req, res) => {
-    res.json({ absences: ctx.absences.list(personOr404(req.params.id as string)) })
+  /** Absences say where the person is (in hospital, away): for those who follow their care settings or plan absences. */
+  router.get('/:id/absences', (req, res) => {
+    const access = ctx.guard.check(req, idOf(req), 'member')
+    if (!access.scopes.includes('care-settings') && !access.scopes.includes('absences:write')) ctx.guard.check(req, idOf(req), 'care-settings')
+    ctx.guard.recordFor(req, access, 'absences.read', idOf(req))
+    res.json({ absences: ctx.absences.list(idOf(req)) })
   })
 
-  router.post('/:id/absences/:absenceId/end', requires('absences:write'), (req, res) => {
-    const personId = personOr404(req.params.id as string)
+  router.post('/:id/absences/:absenceId/end', (req, res) => {
+    const access = ctx.guard.check(req, idOf(req), 'absences:write')
     const by = callerOf(req)
-    const absence = ctx.absences.end(personId, req.params.absenceId as string, by, ctx.clock.now())
-    ctx.logger.info({ personId, absenceId: absence.id, by }, 'absence ended')
+    const absence = ctx.absences.end(idOf(req), req.params.absenceId, by, ctx.clock.now())
+    ctx.guard.recordFor(req, access, 'absence.ended', idOf(req), { target: absence.id })
+    ctx.logger.info({ personId: idOf(req), absenceId: absence.id, by }, 'absence ended')
     res.json(absence)
   })
 

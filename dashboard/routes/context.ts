@@ -1,4 +1,10 @@
+import type { BreakGlassGrant, Role, TimelineItem } from '../../contract/index.js'
 import type { DashboardDeps } from '../create-dashboard.js'
+import type { PersonGuard } from '../person-guard.js'
+import type { Author } from '../person-timeline.js'
+
+/** The role a user's actions are labelled with: the first they hold. */
+export const primaryRole = (roles: readonly Role[]): Role | 'unknown' => roles[0] ?? 'unknown'
 
 /** What the route modules share: the dashboard's dependencies and its session settings. */
 export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
@@ -8,4 +14,14 @@ export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   onSignOut: (sessionSecret: string) => void
   /** Called when a user's roles change, so their live connections start again under the new roles. */
   onUserChanged: (userId: string) => void
+  /** Every question about one person: circle of care, scopes and the audit log. */
+  guard: PersonGuard
+  /** A note reaches every member of the person's circle who follows the timeline, live. */
+  onPersonNote: (personId: string, item: TimelineItem) => void
+  /** Emergency access is shown at once to the person's circle admins and the person. */
+  onBreakGlass: (grant: BreakGlassGrant) => void
+  /** Runs writes to several repositories as one transaction. */
+  transaction: <T>(fn: () => T) => T
+  /** Who a username is: display name, organisation and role, for timelines and logs. */
+  authorOf: (username: string) => Author | undefined
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import { AnswerTimesQuerySchema } from '../../contract/index.js'
 import { summariseAnswerTimes } from '../answer-times.js'
+import type { Principal } from '../access-policy.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -14,7 +15,11 @@ export function figuresRoutes(ctx: RouteContext): Router {
   /** Service figures: alarm calls answered within 60 s and 180 s, overall and per responder. */
   router.get('/answer-times', requires('figures:read'), (req, res) => {
     const q = validate(AnswerTimesQuerySchema, req.query, 'figures query')
-    res.json(summariseAnswerTimes(ctx.alerts.answers(q.fromMs, q.toMs, ALARM_KINDS), q.fromMs, q.toMs, ctx.clock.now()))
+    // The figures of the people whose alerts the caller's organisation answers for.
+    const access = ctx.guard.accessMap(req.principal as Principal)
+    const answers = ctx.alerts.answers(q.fromMs, q.toMs, ALARM_KINDS).filter((a) => access.get(a.personId)?.scopes.includes('alerts') === true)
+    ctx.guard.record(req, 'figures.read', null, { target: `${answers.length} alarms` })
+    res.json(summariseAnswerTimes(answers, q.fromMs, q.toMs, ctx.clock.now()))
   })
 
   return router

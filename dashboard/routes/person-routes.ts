@@ -1,63 +1,166 @@
-import { Router } from 'express'
-import { CreatePersonBodySchema, HearthError, ReadingsQuerySchema, MAX_SERIES_POINTS, METRICS, UpdatePersonBodySchema } from '../../contract/index.js'
-import { buildTimeline } from '../person-timeline.js'
-import { can } from '../access-policy.js'
+import { Router, type Request } from 'express'
+import {
+  CreatePersonRequestSchema,
+  HearthError,
+  MAX_SERIES_POINTS,
+  METRICS,
+  PersonNoteBodySchema,
+  ReadingsQuerySchema,
+  SCOPES,
+  UpdatePersonBodySchema,
+  type PersonAccess,
+} from '../../contract/index.js'
+import { alertFor, timelineAlertsFor } from '../alert-view.js'
+import type { PersonView } from '../ports.js'
+import { buildTimeline, noteItem } from '../person-timeline.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
-import type { RouteContext } from './context.js'
+import { primaryRole, type RouteContext } from './context.js'
+
+/** Who the person is, for every member; the rest only as far as the caller's scopes reach. Access details never. */
+function trimmed(person: PersonView, access: PersonAccess) {
+  const { medicalNotes, contacts, accessDetails, ...basic } = person
+  const has = (scope: (typeof SCOPES)[number]) => access.scopes.includes(scope)
+  return {
+    ...basic,
+    ...(has('medical-notes') && medicalNotes !== undefined ? { medicalNotes } : {}),
+    ...(has('contacts') && contacts !== undefined ? { contacts } : {}),
+    ...(has('access-details') ? { hasAccessDetails: Boolean(accessDetails) } : {}),
+  }
+}
 
 export function personRoutes(ctx: RouteContext): Router {
   const router = Router()
+  const idOf = (req: Request): string => req.params.id as string
 
-  const personOr404 = (id: string) => {
+  const personOr404 = (id: string): PersonView => {
     const person = ctx.people.get(id)
     if (!person) throw new HearthError('not_found', `no person ${id}`)
     return person
   }
 
+  /** PROTOCOL §2b: the new person's monitoring organisation joins their circle with basis direct-care and every scope. */
   router.post('/', requires('persons:write'), (req, res) => {
-    const body = validate(CreatePersonBodySchema, req.body, 'person')
-    const person = ctx.people.create(body, ctx.clock.now())
-    ctx.logger.info({ personId: person.id, by: req.principal?.username }, 'person created')
-    res.status(201).json(person)
+    const { monitoredBy, ...body } = validate(CreatePersonRequestSchema, req.body, 'person')
+    const principal = req.principal as NonNullable<Request['principal']>
+    const organisationId = monitoredBy ?? principal.organisationId
+    if (organisationId !== principal.organisationId && !principal.roles.includes('admin')) {
+      throw new HearthError('forbidden', 'only the platform admin names another organisation to monitor a person')
+    }
+    if (!ctx.organisations.get(organisationId)) {
+      throw new HearthError('validation_failed', `invalid person: monitoredBy: no organisation ${organisationId}`, {
+        problems: [{ field: 'monitoredBy', message: `no organisation ${organisationId}` }],
+      })
+    }
+    const now = ctx.clock.now()
+    // One transaction: a person nobody monitors would be invisible to everyone.
+    const { person, membership } = ctx.transaction(() => {
+      const made = ctx.people.create(body, now)
+      const monitoring = ctx.circles.add(
+        { personId: made.id, organisationId, relationship: 'monitoring telecare service', scopes: SCOPES, basis: 'direct-care', fromMs: now },
+        principal.username,
+        now,
+      )
+      return { person: made, membership: monitoring }
+    })
+    ctx.guard.record(req, 'person.created', person.id, { target: membership.id, basis: 'direct-care' })
+    ctx.logger.info({ personId: person.id, monitoredBy: organisationId, by: principal.username }, 'person created')
+    const { accessDetails, ...shown } = person
+    res.status(201).json({ ...shown, hasAccessDetails: Boolean(accessDetails) })
   })
 
-  /** The list names people; medical notes and contacts stay on each person's own page. */
-  router.get('/', requires('persons:read'), (_req, res) => {
-    const persons = ctx.people.list().map(({ medicalNotes: _notes, contacts: _contacts, ...listed }) => listed)
+  /** The people in the caller's circles, by name; medical notes and contacts stay on each person's own page. */
+  router.get('/', requires('persons:read'), (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase() : ''
+    const visible = ctx.people.listByIds(ctx.guard.accessMap(req.principal as NonNullable<Request['principal']>).keys())
+    const persons = visible
+      .filter((p) => q === '' || p.name.toLowerCase().includes(q))
+      .map(({ medicalNotes: _notes, contacts: _contacts, accessDetails: _access, ...listed }) => listed)
+    ctx.guard.record(req, 'persons.listed', null, { target: `${persons.length} people` })
     res.json({ persons })
   })
 
-  router.get('/:id', requires('persons:read'), async (req, res) => {
-    const person = personOr404(req.params.id as string)
+  router.get('/:id', async (req, res) => {
+    const access = ctx.guard.require(req, idOf(req), 'member', 'person.read')
+    const person = personOr404(idOf(req))
+    const sees = (scope: (typeof SCOPES)[number]) => access.scopes.includes(scope)
     res.json({
-      ...person,
-      devices: ctx.devices.listForPerson(person.id),
-      latest: await ctx.readings.latest(person.id),
-      alerts: can(req.principal, 'person-alerts:read') ? ctx.alerts.listForPerson(person.id, 50) : [],
+      ...trimmed(person, access),
+      devices: sees('alerts') || sees('vitals') ? ctx.devices.listForPerson(person.id) : [],
+      latest: sees('vitals') ? await ctx.readings.latest(person.id) : [],
+      alerts: sees('alerts') ? ctx.alerts.listForPerson(person.id, 50).map((a) => alertFor(a, access)) : [],
+      access,
     })
   })
 
   router.patch('/:id', requires('persons:write'), (req, res) => {
-    personOr404(req.params.id as string)
+    const access = ctx.guard.check(req, idOf(req), 'edit-person')
     const body = validate(UpdatePersonBodySchema, req.body, 'person change')
-    const person = ctx.people.update(req.params.id as string, body)
-    ctx.logger.info({ personId: req.params.id, fields: Object.keys(body), by: req.principal?.username }, 'person changed')
-    res.json(person)
+    const person = ctx.people.update(idOf(req), body) as PersonView
+    ctx.guard.recordFor(req, access, 'person.changed', person.id, { target: Object.keys(body).join(',') })
+    ctx.logger.info({ personId: person.id, fields: Object.keys(body), by: req.principal?.username }, 'person changed')
+    res.json(trimmed(person, access))
   })
 
-  /** What the person's devices said and what happened to their alerts, newest first. */
-  router.get('/:id/timeline', requires('person-alerts:read'), (req, res) => {
-    const person = personOr404(req.params.id as string)
+  /** Shown only on request, and every look is recorded: how to get into the person's home. */
+  router.get('/:id/access-details', (req, res) => {
+    ctx.guard.require(req, idOf(req), 'access-details', 'access-details.revealed')
+    res.json({ personId: idOf(req), accessDetails: personOr404(idOf(req)).accessDetails ?? null })
+  })
+
+  /**
+   * Members' notes, and as far as the caller's scopes reach: device events (alerts or vitals),
+   * alerts and their handling (alerts), care settings changes (care settings) and absences
+   * (care settings or planning absences); newest first.
+   */
+  router.get('/:id/timeline', (req, res) => {
+    const access = ctx.guard.require(req, idOf(req), 'timeline', 'timeline.read')
+    const person = personOr404(idOf(req))
+    const sees = (scope: (typeof SCOPES)[number]) => access.scopes.includes(scope)
     const limit = Math.min(Math.max(Number(req.query.limit ?? 200) || 200, 1), 1000)
     const deviceIds = ctx.devices.listForPerson(person.id).map((d) => d.id)
-    const items = buildTimeline(ctx.events.recentForDevices(deviceIds, limit), ctx.alerts.historyForPerson(person.id, limit), limit)
+    const items = buildTimeline(
+      {
+        events: sees('alerts') || sees('vitals') ? ctx.events.recentForDevices(deviceIds, limit) : [],
+        alerts: sees('alerts') ? timelineAlertsFor(ctx.alerts.historyForPerson(person.id, limit), access) : [],
+        notes: ctx.notes.recentForPerson(person.id, limit),
+        settings: sees('care-settings') ? ctx.careSettings.history(person.id, limit) : [],
+        absences: sees('care-settings') || sees('absences:write') ? ctx.absences.list(person.id) : [],
+        authorOf: ctx.authorOf,
+      },
+      limit,
+    )
     res.json({ personId: person.id, items })
   })
 
-  router.get('/:id/readings', requires('readings:read'), async (req, res) => {
-    const person = personOr404(req.params.id as string)
+  /** A note from any member who may write one, labelled with their organisation and role; it reaches the circle live. */
+  router.post('/:id/notes', (req, res) => {
+    const access = ctx.guard.check(req, idOf(req), 'notes:write')
+    const body = validate(PersonNoteBodySchema, req.body, 'note')
+    const principal = req.principal as NonNullable<Request['principal']>
+    const user = ctx.users.get(principal.id)
+    const note = ctx.notes.add(
+      {
+        personId: idOf(req),
+        text: body.text,
+        authorId: principal.id,
+        authorName: principal.displayName,
+        organisationId: principal.organisationId,
+        organisationName: user?.organisationName ?? ctx.organisations.get(principal.organisationId)?.name ?? principal.organisationId,
+        role: primaryRole(principal.roles),
+      },
+      ctx.clock.now(),
+    )
+    ctx.guard.recordFor(req, access, 'note.written', note.personId, { target: note.id, scope: 'notes:write' })
+    ctx.onPersonNote(note.personId, noteItem(note))
+    res.status(201).json(note)
+  })
+
+  router.get('/:id/readings', async (req, res) => {
+    const access = ctx.guard.check(req, idOf(req), 'vitals')
     const q = validate(ReadingsQuerySchema, req.query, 'readings query')
+    ctx.guard.recordFor(req, access, 'readings.read', idOf(req), { target: q.metric, scope: 'vitals' })
+    const person = personOr404(idOf(req))
     const points = await ctx.readings.series({ personId: person.id, ...q }, MAX_SERIES_POINTS)
     const spec = METRICS[q.metric]
     res.json({

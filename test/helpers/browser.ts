@@ -24,3 +24,51 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
+
+/** Whether the page fits its viewport's width, with nothing to scroll sideways. */
+export function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
+}
+
+interface Api {
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>
+}
+
+export interface SceneUser {
+  id: string
+  username: string
+  password: string
+  displayName: string
+}
+
+/**
+ * Circles of care set up as an acceptance test would, through PROTOCOL §2b: organisations, users
+ * in them, and members of a person's circle, each refused loudly if the API says no.
+ */
+export class CircleScene {
+  constructor(private readonly api: Api) {}
+
+  private async created(path: string, body: unknown): Promise<any> {
+    const { status, body: answer } = await this.api.request('POST', path, body)
+    if (status !== 201) throw new Error(`POST ${path} answered ${status}: ${JSON.stringify(answer)}`)
+    return answer
+  }
+
+  async organisation(name: string, kind: string): Promise<string> {
+    return ((await this.created('/api/organisations', { name, kind })) as { id: string }).id
+  }
+
+  async user(username: string, displayName: string, organisationId: string, roles: string[], personId?: string): Promise<SceneUser> {
+    const password = `${username}-password-1`
+    const answer = (await this.created('/api/users', { username, password, displayName, organisationId, roles, ...(personId ? { personId } : {}) })) as { id: string }
+    return { id: answer.id, username, password, displayName }
+  }
+
+  async person(name: string, extra: Record<string, unknown> = {}): Promise<string> {
+    return ((await this.created('/api/persons', { name, ...extra })) as { id: string }).id
+  }
+
+  async member(personId: string, membership: Record<string, unknown>): Promise<string> {
+    return ((await this.created(`/api/persons/${personId}/circle`, membership)) as { id: string }).id
+  }
+}

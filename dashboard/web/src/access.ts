@@ -1,4 +1,4 @@
-import type { Role } from '../../../contract/api.js'
+import type { Role } from '../../../contract/circle-values.js'
 import { POLICY, type Action } from '../../access-policy.js'
 
 /** The signed-in user, as GET /api/auth/me and POST /api/auth/login answer. */
@@ -7,6 +7,10 @@ export interface SessionUser {
   username: string
   displayName: string
   roles: Role[]
+  organisationId: string
+  organisationName: string
+  /** For role `person`: the person this account is, or is the proxy of. */
+  personId: string | null
 }
 
 /** Mirrors the server's policy to decide what to show; the server still decides what is allowed. */
@@ -15,17 +19,44 @@ export function can(user: SessionUser, action: Action): boolean {
   return user.roles.some((role) => allowed.includes(role))
 }
 
-export type PageName = 'queue' | 'people' | 'devices' | 'figures' | 'users'
+/** The person's own account (or their proxy's): it sees their own record and nothing else. */
+export function isPersonAccount(user: SessionUser): boolean {
+  return user.roles.includes('person')
+}
 
-export const PAGES: ReadonlyArray<{ name: PageName; label: string; action: Action }> = [
-  { name: 'queue', label: 'Alerts', action: 'alerts:read' },
-  { name: 'people', label: 'People', action: 'persons:read' },
-  { name: 'devices', label: 'Devices', action: 'devices:read' },
-  { name: 'figures', label: 'Service figures', action: 'figures:read' },
-  { name: 'users', label: 'Users', action: 'users:manage' },
+/** Family carers and volunteers follow the people they support on the Family page. */
+const FAMILY_ROLES: readonly Role[] = ['family-carer', 'volunteer']
+
+export type PageName = 'me' | 'queue' | 'family' | 'people' | 'devices' | 'figures' | 'organisations' | 'users'
+
+export interface PageSpec {
+  name: PageName
+  label: string
+  allowed: (user: SessionUser) => boolean
+}
+
+const staffWho = (action: Action) => (user: SessionUser) => !isPersonAccount(user) && can(user, action)
+
+/** In navigation order; the first one a user may see is their home page. */
+export const PAGES: readonly PageSpec[] = [
+  { name: 'me', label: 'My record', allowed: isPersonAccount },
+  { name: 'queue', label: 'Alerts', allowed: staffWho('alerts:read') },
+  { name: 'family', label: 'Family', allowed: (user) => !isPersonAccount(user) && user.roles.some((r) => FAMILY_ROLES.includes(r)) },
+  { name: 'people', label: 'People', allowed: staffWho('persons:read') },
+  { name: 'devices', label: 'Devices', allowed: staffWho('devices:read') },
+  { name: 'figures', label: 'Service figures', allowed: staffWho('figures:read') },
+  { name: 'organisations', label: 'Organisations', allowed: staffWho('organisations:manage') },
+  { name: 'users', label: 'Users', allowed: staffWho('users:manage') },
 ]
 
-/** Where a user lands: the queue for those who answer alerts, the people list for clinicians. */
+export function canSeePage(user: SessionUser, name: PageName): boolean {
+  return PAGES.find((page) => page.name === name)?.allowed(user) ?? false
+}
+
+/**
+ * Where a user lands: the person on their own record, responders on the queue, family carers and
+ * volunteers on the Family page, everyone else on the people in their circles.
+ */
 export function homePage(user: SessionUser): PageName {
-  return PAGES.find((page) => can(user, page.action))?.name ?? 'people'
+  return PAGES.find((page) => page.allowed(user))?.name ?? 'people'
 }

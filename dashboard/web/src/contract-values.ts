@@ -1,5 +1,5 @@
 import type { Outcome, Priority } from '../../../contract/alert.js'
-import type { DeviceType, Role } from '../../../contract/api.js'
+import type { DeviceType } from '../../../contract/api.js'
 
 /**
  * Values that contract/alert.ts and contract/api.ts define beside their zod schemas. Importing
@@ -18,7 +18,7 @@ export const OUTCOMES = [
   'other',
 ] as const satisfies readonly Outcome[]
 
-export const ROLES = ['admin', 'supervisor', 'responder', 'clinician'] as const satisfies readonly Role[]
+export { ROLES } from '../../../contract/circle-values.js'
 
 export const DEVICE_CHECK_IN_SECONDS: Record<DeviceType, number> = {
   pendant: 3600,

@@ -1,5 +1,4 @@
 import type { Outcome, Priority } from '../../../contract/alert.js'
-import type { Role } from '../../../contract/api.js'
 import { METRICS, isMetricName } from '../../../contract/metrics.js'
 
 export const PRIORITY_LABELS: Record<Priority, string> = {
@@ -18,12 +17,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   other: 'Other',
 }
 
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Admin',
-  supervisor: 'Supervisor',
-  responder: 'Responder',
-  clinician: 'Clinician',
-}
+export { ROLE_LABELS } from '../../../contract/circle-values.js'
 
 const KIND_TEXT: Record<string, string> = {
   'alarm.pressed': 'Alarm pressed',

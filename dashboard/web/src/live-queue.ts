@@ -6,14 +6,16 @@ import { announce } from './announcer.js'
 import { setServerTime } from './answer-clock.js'
 import { api } from './api.js'
 import { connectLive, type LiveState } from './live.js'
+import type { LiveHub } from './live-hub.js'
 import { describeEmergencies, describeNew } from './queue-announcements.js'
 import { playEmergencyCue } from './sound.js'
 
 export interface LiveQueue {
   queue: AlertQueue
-  /** `off` for users who do not see alerts (clinicians). */
-  state: LiveState | 'off'
-  /** The queue matches the server: connected and resynced since. */
+  /** Only responders, supervisors and admins follow the queue; everyone else gets the live events alone. */
+  queueEnabled: boolean
+  state: LiveState
+  /** The view matches the server: connected and (for the queue) resynced since. */
   fresh: boolean
   /** New emergencies nobody has taken yet, newest first, until taken or dismissed. */
   emergencies: Alert[]
@@ -59,8 +61,11 @@ const ANNOUNCE_EVERY_MS = 1000
 /** A failed resync is tried again after 1 s, 2 s, 4 s… up to this. */
 const MAX_RETRY_MS = 30_000
 
-/** The live alert feed for the whole signed-in session: socket, resync after every gap, and the cues. */
-export function useLiveQueue(enabled: boolean, onUnauthorized: () => void): LiveQueue {
+/**
+ * The live connection of the whole signed-in session, for every user: its events go to `hub`; for
+ * those who follow the queue, also the queue itself, resynced after every gap, with its cues.
+ */
+export function useLiveQueue(queueEnabled: boolean, hub: LiveHub, onUnauthorized: () => void): LiveQueue {
   const queue = useMemo(() => new AlertQueue(), [])
   const [state, setState] = useState<LiveState>('connecting')
   const [fresh, setFresh] = useState(false)
@@ -96,7 +101,6 @@ export function useLiveQueue(enabled: boolean, onUnauthorized: () => void): Live
   })
 
   useEffect(() => {
-    if (!enabled) return
     let stopped = false
     let retryTimer: number | undefined
     let failures = 0
@@ -123,11 +127,18 @@ export function useLiveQueue(enabled: boolean, onUnauthorized: () => void): Live
       }
     }
     const connection = connectLive({
-      onAlert: (alert) => queue.apply(alert),
+      onAlert: (alert) => {
+        if (queueEnabled) queue.apply(alert)
+        hub.emit('alert', alert)
+      },
+      onPersonNote: (event) => hub.emit('person.note', event),
+      onBreakGlass: (grant) => hub.emit('break-glass', grant),
       onReady: (serverTime) => {
         setServerTime(serverTime)
         failures = 0
-        void resync()
+        hub.emit('ready', serverTime)
+        if (queueEnabled) void resync()
+        else setFresh(true)
       },
       onState: (next) => {
         setState(next)
@@ -148,15 +159,16 @@ export function useLiveQueue(enabled: boolean, onUnauthorized: () => void): Live
       announceTimer.current = undefined
       pendingAnnouncements.current = []
     }
-  }, [enabled, queue])
+  }, [queueEnabled, queue, hub])
 
   // Taken or closed emergencies leave the banner.
   const emergencies = emergencyIds.map((id) => queue.get(id)).filter((a): a is Alert => a?.status === 'raised')
   return {
     queue,
-    state: enabled ? state : 'off',
-    fresh: enabled && fresh && state === 'live',
-    resyncFailed: enabled && resyncFailed && state === 'live',
+    queueEnabled,
+    state,
+    fresh: fresh && state === 'live',
+    resyncFailed: queueEnabled && resyncFailed && state === 'live',
     emergencies,
     dismissEmergency: (id) => setEmergencyIds((ids) => ids.filter((other) => other !== id)),
   }

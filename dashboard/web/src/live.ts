@@ -1,11 +1,15 @@
 import { io, type Socket } from 'socket.io-client'
 import type { Alert } from '../../../contract/alert.js'
+import type { BreakGlassGrant } from '../../../contract/circle-values.js'
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../../../contract/socket.js'
+import type { PersonNoteEvent } from './live-hub.js'
 
 export type LiveState = 'connecting' | 'live' | 'lost'
 
 export interface LiveHandlers {
   onAlert(alert: Alert): void
+  onPersonNote(event: PersonNoteEvent): void
+  onBreakGlass(grant: BreakGlassGrant): void
   /** After every (re)connection: the view must be rebuilt from the API, since events may have been missed. */
   onReady(serverTime: string): void
   onState(state: LiveState): void
@@ -17,7 +21,10 @@ export interface LiveConnection {
   close(): void
 }
 
-/** The socket.io feed of PROTOCOL §2: `alert` on every change, `ready` once connected. */
+/**
+ * The socket.io feed of PROTOCOL §2: `alert` on every change, `ready` once connected; and of the
+ * circles of care: `person.note` and `break-glass`. The server sends each user only what they may see.
+ */
 export function connectLive(handlers: LiveHandlers): LiveConnection {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: SOCKET_PATH, transports: ['websocket', 'polling'] })
   let closed = false
@@ -28,6 +35,8 @@ export function connectLive(handlers: LiveHandlers): LiveConnection {
     handlers.onReady(serverTime)
   })
   socket.on('alert', (alert) => handlers.onAlert(alert))
+  socket.on('person.note', (event) => handlers.onPersonNote(event))
+  socket.on('break-glass', (grant) => handlers.onBreakGlass(grant))
   socket.on('disconnect', (reason) => {
     if (closed) return
     handlers.onState('lost')

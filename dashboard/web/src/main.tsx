@@ -3,6 +3,7 @@ import 'uplot/dist/uPlot.min.css'
 import './styles/base.css'
 import './styles/queue.css'
 import './styles/pages.css'
+import './styles/circles.css'
 import { App } from './app.js'
 import { unlockAudio } from './sound.js'
 

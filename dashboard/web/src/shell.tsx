@@ -1,15 +1,20 @@
 import { Component } from 'preact'
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { can, homePage, PAGES, type PageName, type SessionUser } from './access.js'
 import { Announcer } from './announcer.js'
 import { api, ApiError, messageOf } from './api.js'
+import { BreakGlassBanner, useBreakGlassNotices } from './components/break-glass-banner.js'
 import { ConnectionBanner } from './components/connection-banner.js'
 import { EmergencyBanner } from './components/emergency-banner.js'
 import { SiteHeader } from './components/site-header.js'
+import { LiveHub, LiveHubContext } from './live-hub.js'
 import { AlertQueueContext, LiveQueueContext, useLiveQueue } from './live-queue.js'
 import { NoAccess } from './components/no-access.js'
 import { DevicesPage } from './pages/devices-page.js'
+import { FamilyPage } from './pages/family-page.js'
 import { FiguresPage } from './pages/figures-page.js'
+import { MyRecordPage } from './pages/my-record-page.js'
+import { OrganisationsPage } from './pages/organisations-page.js'
 import { PeoplePage } from './pages/people-page.js'
 import { QueuePage } from './pages/queue-page.js'
 import { UsersPage } from './pages/users-page.js'
@@ -45,8 +50,14 @@ function PageOf({ route, user }: PageProps) {
   if (page === 'person' && route.page === 'person') return <LazyPersonPage key={route.personId} personId={route.personId} user={user} />
   if (page === 'unknown' || page === 'person') return <NoSuchPage />
   const spec = PAGES.find((p) => p.name === page)
-  if (spec && !can(user, spec.action)) return <TitledNoAccess title={spec.label} />
+  if (spec && !spec.allowed(user)) return <TitledNoAccess title={spec.label} />
   switch (page) {
+    case 'me':
+      return <MyRecordPage user={user} />
+    case 'family':
+      return <FamilyPage />
+    case 'organisations':
+      return <OrganisationsPage />
     case 'queue':
       return <QueuePage user={user} />
     case 'people':
@@ -56,7 +67,7 @@ function PageOf({ route, user }: PageProps) {
     case 'figures':
       return <FiguresPage />
     case 'users':
-      return <UsersPage />
+      return <UsersPage user={user} />
   }
 }
 
@@ -80,7 +91,9 @@ function NoSuchPage() {
 /** The signed-in layout: header and navigation, the live banners, and the page of the current route. */
 export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
   const route = useRoute()
-  const live = useLiveQueue(can(user, 'alerts:read'), onSessionEnded)
+  const hub = useMemo(() => new LiveHub(), [])
+  const live = useLiveQueue(can(user, 'alerts:read'), hub, onSessionEnded)
+  const breakGlass = useBreakGlassNotices(hub)
   const main = useRef<HTMLElement>(null)
   const banners = useRef<HTMLDivElement>(null)
   const firstRoute = useRef(true)
@@ -125,6 +138,7 @@ export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
   }
 
   return (
+    <LiveHubContext.Provider value={hub}>
     <AlertQueueContext.Provider value={live.queue}>
     <LiveQueueContext.Provider value={live}>
       <a
@@ -146,6 +160,7 @@ export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
         )}
         <ConnectionBanner state={live.state} resyncFailed={live.resyncFailed} />
         <EmergencyBanner emergencies={live.emergencies} onDismiss={live.dismissEmergency} />
+        <BreakGlassBanner notices={breakGlass.notices} onDismiss={breakGlass.dismiss} />
       </div>
       <Announcer />
       <main id="main" ref={main} tabIndex={-1}>
@@ -153,5 +168,6 @@ export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
       </main>
     </LiveQueueContext.Provider>
     </AlertQueueContext.Provider>
+    </LiveHubContext.Provider>
   )
 }

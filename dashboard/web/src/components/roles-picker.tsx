@@ -1,4 +1,4 @@
-import type { Role } from '../../../../contract/api.js'
+import type { Role } from '../../../../contract/circle-values.js'
 import { ROLES } from '../contract-values.js'
 import { ROLE_LABELS } from '../format.js'
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { can, PAGES, type SessionUser } from '../access.js'
+import { isPersonAccount, PAGES, type SessionUser } from '../access.js'
 import { ROLE_LABELS } from '../format.js'
 import type { LiveQueue } from '../live-queue.js'
 import type { Route } from '../router.js'
@@ -14,9 +14,9 @@ interface Props {
 
 const LIVE_TEXT = { connecting: 'Connecting…', updating: 'Updating…', live: 'Live', lost: 'Not live' } as const
 
-/** "Live" only once the queue matches the server: connected and resynced since. */
+/** "Live" only once the view matches the server: connected and (for the queue) resynced since. */
 function shownState(live: LiveQueue): keyof typeof LIVE_TEXT {
-  if (live.state !== 'live' || live.fresh) return live.state === 'off' ? 'lost' : live.state
+  if (live.state !== 'live' || live.fresh) return live.state
   return live.resyncFailed ? 'lost' : 'updating'
 }
 
@@ -53,8 +53,8 @@ function SoundControls() {
 
 export function SiteHeader({ user, route, live, onSignOut }: Props) {
   const current = route.page === 'person' ? 'people' : route.page
-  const pages = PAGES.filter((page) => can(user, page.action))
-  const open = live.state === 'off' ? 0 : live.queue.sorted().length
+  const pages = PAGES.filter((page) => page.allowed(user))
+  const open = live.queueEnabled ? live.queue.sorted().length : 0
   return (
     <header class="site-header">
       <p class="brand">
@@ -73,15 +73,18 @@ export function SiteHeader({ user, route, live, onSignOut }: Props) {
         </ul>
       </nav>
       <div class="user-tools">
-        {live.state !== 'off' && (
-          <span class="live-state" data-state={shownState(live)} role="status">
-            {LIVE_TEXT[shownState(live)]}
-          </span>
-        )}
-        {live.state !== 'off' && <SoundControls />}
-        <span class="who">
+        <span class="live-state" data-state={shownState(live)} role="status">
+          {LIVE_TEXT[shownState(live)]}
+        </span>
+        {live.queueEnabled && <SoundControls />}
+        <span class="who" data-testid="signed-in-as">
           {user.displayName}
-          <span class="roles"> ({user.roles.map((r) => ROLE_LABELS[r]).join(', ')})</span>
+          {!isPersonAccount(user) && (
+            <span class="roles">
+              <span class="visually-hidden">, </span>
+              {user.roles.map((r) => ROLE_LABELS[r]).join(', ')} · {user.organisationName}
+            </span>
+          )}
         </span>
         <button type="button" onClick={onSignOut}>
           Sign out

@@ -49,7 +49,7 @@ export function PeoplePage({ user }: { user: SessionUser }) {
           </table>
         </div>
       )}
-      {can(user, 'persons:write') && <PersonCreateForm />}
+      {can(user, 'persons:write') && <PersonCreateForm user={user} />}
     </section>
   )
 }

@@ -1,18 +1,29 @@
 import { useState } from 'preact/hooks'
-import type { Role } from '../../../../contract/api.js'
+import { ORGANISATION_KIND_LABELS, type Organisation, type Role } from '../../../../contract/circle-values.js'
+import type { SessionUser } from '../access.js'
 import { api, formErrorText, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { RolesPicker } from '../components/roles-picker.js'
 
-/** POST /api/users: a username, a password of 12 or more characters, a display name and at least one role. */
-export function UserCreateForm({ onCreated }: { onCreated: () => void }) {
+const SHOWN_BESIDE = ['username', 'password', 'displayName', 'roles', 'organisationId', 'personId']
+
+/**
+ * POST /api/users: a username, a password of 12 or more characters, a display name, an
+ * organisation (the creator's unless chosen) and at least one role; role `person` names the person.
+ */
+export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUser; organisations: readonly Organisation[]; onCreated: () => void }) {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [displayName, setDisplayName] = useState('')
+  const [organisationId, setOrganisationId] = useState(me.organisationId)
   const [roles, setRoles] = useState<Role[]>(['responder'])
+  const [personId, setPersonId] = useState('')
   const [error, setError] = useState<unknown>()
   const [done, setDone] = useState('')
   const [busy, setBusy] = useState(false)
+  const isPerson = roles.includes('person')
+  // An organisation admin adds users to their own organisation only.
+  const choices = organisations.length > 0 ? organisations : [{ id: me.organisationId, name: me.organisationName, kind: 'telecare' as const, createdAt: '' }]
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
@@ -20,12 +31,20 @@ export function UserCreateForm({ onCreated }: { onCreated: () => void }) {
     setError(undefined)
     setDone('')
     try {
-      const body = { username: username.trim(), password, roles, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) }
+      const body = {
+        username: username.trim(),
+        password,
+        roles,
+        organisationId,
+        ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+        ...(isPerson ? { personId: personId.trim() } : {}),
+      }
       await api('/api/users', { method: 'POST', body })
       setDone(`User ${username.trim()} created.`)
       setUsername('')
       setPassword('')
       setDisplayName('')
+      setPersonId('')
       onCreated()
     } catch (caught) {
       setError(caught)
@@ -56,9 +75,32 @@ export function UserCreateForm({ onCreated }: { onCreated: () => void }) {
         <FieldProblems id="new-user-display-problems" problems={problems('displayName')} />
       </div>
       <div class="field">
-        <RolesPicker idPrefix="new-user-role" legend="Roles" roles={roles} onChange={setRoles} describedBy={problems('roles').length > 0 ? 'new-user-roles-problems' : undefined} />
+        <label for="new-user-organisation">Organisation</label>
+        <select id="new-user-organisation" value={organisationId} onChange={(e) => setOrganisationId(e.currentTarget.value)} {...invalidProps('new-user-organisation', problems('organisationId'))}>
+          {choices.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+              {o.createdAt ? ` (${ORGANISATION_KIND_LABELS[o.kind]})` : ''}
+            </option>
+          ))}
+        </select>
+        <FieldProblems id="new-user-organisation-problems" problems={problems('organisationId')} />
+      </div>
+      <div class="field wide">
+        <RolesPicker idPrefix="new-user-role" legend="Roles" roles={roles} onChange={setRoles} describedBy={problems('roles').length > 0 ? 'new-user-roles-problems' : 'new-user-roles-hint'} />
+        <p class="hint" id="new-user-roles-hint">
+          The person role is for the person themselves, or their proxy, and is held alone.
+        </p>
         <FieldProblems id="new-user-roles-problems" problems={problems('roles')} />
       </div>
+      {isPerson && (
+        <div class="field">
+          <label for="new-user-person">Person id</label>
+          <input id="new-user-person" required autocomplete="off" value={personId} onInput={(e) => setPersonId(e.currentTarget.value)} {...invalidProps('new-user-person', problems('personId'))} />
+          <p class="hint">The person who signs in with this account (shown on their page, like p-1a2b).</p>
+          <FieldProblems id="new-user-person-problems" problems={problems('personId')} />
+        </div>
+      )}
       <div class="form-actions wide">
         <button type="submit" class="primary" disabled={busy || roles.length === 0}>
           Add user
@@ -67,7 +109,7 @@ export function UserCreateForm({ onCreated }: { onCreated: () => void }) {
           {done}
         </p>
         <p class="error" role="alert">
-          {formErrorText(error, (f) => ['username', 'password', 'displayName', 'roles'].includes(f))}
+          {formErrorText(error, (f) => SHOWN_BESIDE.includes(f))}
         </p>
       </div>
     </form>

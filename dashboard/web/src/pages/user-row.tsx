@@ -1,14 +1,59 @@
 import { useState } from 'preact/hooks'
-import type { Role } from '../../../../contract/api.js'
+import type { Role } from '../../../../contract/circle-values.js'
 import { api, messageOf } from '../api.js'
 import { RolesPicker } from '../components/roles-picker.js'
 import type { UserView } from '../types.js'
 
-/** PATCH /api/users/{id}: display name and roles; the username and password stay. */
-export function UserRow({ user, onSaved }: { user: UserView; onSaved: () => void }) {
+interface Message {
+  text: string
+  isError: boolean
+}
+
+/** Disabling ends the user's sessions, tokens and live connections at once: asked twice. */
+function DisableControl({ user, isMe, onDone }: { user: UserView; isMe: boolean; onDone: (message: Message) => void }) {
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const verb = user.disabled ? 'Enable' : 'Disable'
+  const change = async () => {
+    setBusy(true)
+    try {
+      await api(`/api/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body: { disabled: !user.disabled } })
+      onDone({ text: user.disabled ? `${user.username} can sign in again.` : `${user.username} is disabled and signed out everywhere.`, isError: false })
+      setConfirming(false)
+    } catch (caught) {
+      onDone({ text: messageOf(caught), isError: true })
+    } finally {
+      setBusy(false)
+    }
+  }
+  if (isMe) return null
+  if (!confirming) {
+    return (
+      <button type="button" data-testid="user-disable" onClick={() => setConfirming(true)}>
+        {verb}
+        <span class="visually-hidden"> {user.username}</span>
+      </button>
+    )
+  }
+  return (
+    <div class="confirm" role="group" aria-label={`${verb} ${user.username}?`}>
+      <p>{user.disabled ? `Let ${user.username} sign in again?` : `Disable ${user.username}? Their sessions, tokens and live screens end at once.`}</p>
+      <button type="button" class={user.disabled ? 'primary' : 'danger'} data-testid="user-disable-confirm" disabled={busy} onClick={() => void change()}>
+        Yes, {verb.toLowerCase()}
+        <span class="visually-hidden"> {user.username}</span>
+      </button>
+      <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+    </div>
+  )
+}
+
+/** PATCH /api/users/{id}: display name, roles, and disabled; the username, password and organisation stay. */
+export function UserRow({ user, isMe, onSaved }: { user: UserView; isMe: boolean; onSaved: () => void }) {
   const [displayName, setDisplayName] = useState(user.displayName)
   const [roles, setRoles] = useState<Role[]>(user.roles)
-  const [message, setMessage] = useState({ text: '', isError: false })
+  const [message, setMessage] = useState<Message>({ text: '', isError: false })
   const [busy, setBusy] = useState(false)
   const changed = displayName.trim() !== user.displayName || roles.join() !== user.roles.join()
   const prefix = `user-${user.id}`
@@ -33,26 +78,41 @@ export function UserRow({ user, onSaved }: { user: UserView; onSaved: () => void
   }
 
   return (
-    <tr data-testid="user-row" data-username={user.username}>
-      <th scope="row">{user.username}</th>
+    <tr data-testid="user-row" data-username={user.username} data-disabled={String(user.disabled)}>
+      <th scope="row">
+        {user.username}
+        {user.disabled && <span class="tag tag-off">Disabled</span>}
+        {user.personId && <span class="muted block sub">Person {user.personId}</span>}
+      </th>
       <td>
         <label class="visually-hidden" for={`${prefix}-name`}>
           Display name of {user.username}
         </label>
         <input id={`${prefix}-name`} form={`${prefix}-form`} value={displayName} required maxLength={128} onInput={(e) => setDisplayName(e.currentTarget.value)} />
       </td>
+      <td>{user.organisationName}</td>
       <td>
         <RolesPicker idPrefix={`${prefix}-role`} legend={`Roles of ${user.username}`} roles={roles} onChange={setRoles} />
       </td>
       <td>
-        <form id={`${prefix}-form`} onSubmit={(e) => void save(e)}>
-          <button type="submit" disabled={busy || !changed || roles.length === 0}>
-            Save<span class="visually-hidden"> {user.username}</span>
-          </button>
-        </form>
-        <p class={message.isError ? 'error' : 'hint'} role={message.isError ? 'alert' : 'status'}>
-          {message.text}
-        </p>
+        <div class="row-actions">
+          <form id={`${prefix}-form`} onSubmit={(e) => void save(e)}>
+            <button type="submit" disabled={busy || !changed || roles.length === 0}>
+              Save<span class="visually-hidden"> {user.username}</span>
+            </button>
+          </form>
+          <DisableControl
+            user={user}
+            isMe={isMe}
+            onDone={(m) => {
+              setMessage(m)
+              if (!m.isError) onSaved()
+            }}
+          />
+          <p class={message.isError ? 'error' : 'hint'} role={message.isError ? 'alert' : 'status'}>
+            {message.text}
+          </p>
+        </div>
       </td>
     </tr>
   )

@@ -1,3 +1,5 @@
+import type { Organisation } from '../../../../contract/circle-values.js'
+import type { SessionUser } from '../access.js'
 import { isForbidden } from '../api.js'
 import { LoadState } from '../components/load-state.js'
 import { NoAccess } from '../components/no-access.js'
@@ -7,10 +9,11 @@ import { UserCreateForm } from './user-create-form.js'
 import { UserRow } from './user-row.js'
 import { useDocumentTitle } from '../document-title.js'
 
-/** Admins only: who may sign in, and with which roles. */
-export function UsersPage() {
+/** Admins (and organisation admins, for their own organisation): who may sign in, where, and with which roles. */
+export function UsersPage({ user }: { user: SessionUser }) {
   useDocumentTitle('Users')
   const { data, error, reload } = useApiData<{ users: UserView[] }>('/api/users')
+  const organisations = useApiData<{ organisations: Organisation[] }>('/api/organisations')
   if (isForbidden(error)) return <NoAccess title="Users" />
   const users = [...(data?.users ?? [])].sort((a, b) => a.username.localeCompare(b.username))
   return (
@@ -27,6 +30,7 @@ export function UsersPage() {
               <tr>
                 <th scope="col">Username</th>
                 <th scope="col">Display name</th>
+                <th scope="col">Organisation</th>
                 <th scope="col">Roles</th>
                 <th scope="col">
                   <span class="visually-hidden">Actions</span>
@@ -34,14 +38,14 @@ export function UsersPage() {
               </tr>
             </thead>
             <tbody>
-              {users.map((user) => (
-                <UserRow key={user.id} user={user} onSaved={reload} />
+              {users.map((row) => (
+                <UserRow key={row.id} user={row} isMe={row.id === user.id} onSaved={reload} />
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <UserCreateForm onCreated={reload} />
+      <UserCreateForm me={user} organisations={organisations.data?.organisations ?? []} onCreated={reload} />
     </section>
   )
 }

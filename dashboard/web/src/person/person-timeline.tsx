@@ -1,20 +1,49 @@
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { TimelineItem } from '../../../../contract/api.js'
 import { ApiError, messageOf } from '../api.js'
+import { roleText } from '../circle-text.js'
 import { formatDateTime } from '../format.js'
+import { useLiveEvent } from '../live-hub.js'
 import { useApiData } from '../use-api-data.js'
 
-/** What the person's devices said and what happened to their alerts, in one list, newest first. */
+const SOURCE_TAGS: Record<TimelineItem['source'], string> = {
+  event: 'Device',
+  alert: 'Alert',
+  note: 'Note',
+  'care-settings': 'Care settings',
+  absence: 'Absence',
+}
+
+const keyOf = (item: TimelineItem) => `${item.at}|${item.source}|${item.type}|${item.by ?? ''}|${item.text}`
+
+/** Who wrote or did it, so that each member keeps their identity: "Nia Jones (Riverside NHS, Clinician)". */
+export function authorText(item: Pick<TimelineItem, 'by' | 'organisation' | 'role'>): string {
+  if (!item.by) return ''
+  const about = [item.organisation ?? '', roleText(item.role)].filter((s) => s !== '').join(', ')
+  return about ? `${item.by} (${about})` : item.by
+}
+
+/**
+ * Device events, alerts and their handling, notes from every member, care settings changes and
+ * absences, newest first; a note written by anyone in the circle appears at once.
+ */
 export function PersonTimeline({ personId, refreshKey }: { personId: string; refreshKey: number }) {
   const { data, error, reload } = useApiData<{ items: TimelineItem[] }>(`/api/persons/${encodeURIComponent(personId)}/timeline?limit=100`)
-  // Fetched again whenever the person is (every 10 s, or at once on an alert about them); not on mount, which fetched already.
+  const [heard, setHeard] = useState<TimelineItem[]>([])
+  // Fetched again whenever the person is (every few seconds, or at once on an alert about them); not on mount, which fetched already.
   const seenKey = useRef(refreshKey)
   useEffect(() => {
     if (seenKey.current === refreshKey) return
     seenKey.current = refreshKey
     reload()
   }, [refreshKey, reload])
-  const items = data?.items ?? []
+  useLiveEvent('person.note', (event) => {
+    if (event.personId === personId) setHeard((old) => [event.item, ...old])
+  })
+
+  const fetched = data?.items ?? []
+  const known = new Set(fetched.map(keyOf))
+  const items = [...heard.filter((i) => !known.has(keyOf(i))), ...fetched].sort((a, b) => b.at.localeCompare(a.at))
   return (
     <section class="panel" aria-labelledby="person-timeline" data-testid="person-timeline">
       <h2 id="person-timeline" tabIndex={-1}>
@@ -28,16 +57,16 @@ export function PersonTimeline({ personId, refreshKey }: { personId: string; ref
       {data && items.length === 0 && <p class="muted">Nothing yet.</p>}
       {items.length > 0 && (
         <div class="timeline-scroll" role="region" aria-label="Timeline entries, newest first" tabIndex={0}>
-        <ol class="timeline">
-          {items.map((item, i) => (
-            <li key={`${item.at}-${i}`} data-source={item.source}>
-              <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
-              <span class="tag">{item.source === 'alert' ? 'Alert' : 'Device'}</span> {item.text}
-              {item.by && <span class="muted"> · {item.by}</span>}
-              {item.deviceId && <span class="muted"> · {item.deviceId}</span>}
-            </li>
-          ))}
-        </ol>
+          <ol class="timeline">
+            {items.map((item) => (
+              <li key={keyOf(item)} data-source={item.source} data-testid="timeline-item">
+                <time dateTime={item.at}>{formatDateTime(item.at)}</time> <span class="tag">{SOURCE_TAGS[item.source] ?? item.source}</span>{' '}
+                {item.source === 'note' ? <q class="note-text">{item.text}</q> : item.text}
+                {item.by && <span class="author"> · {authorText(item)}</span>}
+                {item.deviceId && <span class="muted"> · {item.deviceId}</span>}
+              </li>
+            ))}
+          </ol>
         </div>
       )}
     </section>

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { CircleScene, fitsWidth, launchBrowser, seriousViolations, signIn } from '../../helpers/browser.js'
+import { ADMIN_PASSWORD, TestApi, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+
+const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
+
+/** The platform admin's organisations and users, in a real browser. */
+describe('organisations and users in a real browser', { timeout: 120_000 }, () => {
+  const dataDir = tempDir()
+  let t: TestPlatform
+  let browser: Browser
+  let personId: string
+  const contexts: BrowserContext[] = []
+
+  const adminPage = async (viewport = { width: 1366, height: 768 }): Promise<Page> => {
+    const context = await browser.newContext({ viewport })
+    contexts.push(context)
+    const page = await context.newPage()
+    await signIn(page, t.httpUrl, 'admin', ADMIN_PASSWORD)
+    await page.getByTestId('queue').waitFor()
+    return page
+  }
+
+  beforeAll(async () => {
+    t = await startTestPlatform(dataDir)
+    personId = await new CircleScene(t.api).person('Edith Cavell', { monitoredBy: 'o-hearth' })
+    browser = await launchBrowser()
+  })
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()))
+    await browser?.close()
+    await t?.close()
+    removeDir(dataDir)
+  })
+
+  it('adds an organisation, then a user in it; the person role asks for the person', async () => {
+    const page = await adminPage()
+    await page.getByTestId('nav-organisations').click()
+    await page.getByTestId('organisations-page').waitFor()
+    await page.getByLabel('Name').fill('Riverside District Nursing')
+    await page.getByLabel('Kind').selectOption({ label: 'NHS health team' })
+    await page.getByRole('button', { name: 'Add organisation' }).click()
+    const row = page.getByTestId('organisation-row').filter({ hasText: 'Riverside District Nursing' })
+    await row.waitFor()
+    expect(await row.textContent()).toContain('NHS health team')
+    expect(await seriousViolations(page)).toEqual([])
+
+    await page.getByTestId('nav-users').click()
+    await page.getByTestId('users-page').waitFor()
+    const form = page.locator('form[aria-labelledby="new-user-title"]')
+    await form.getByLabel('Username').fill('nia')
+    await form.getByLabel('Password').fill('nia-password-1')
+    await form.getByLabel('Display name').fill('Nia Jones')
+    await form.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Riverside District Nursing (NHS health team)' })
+    await form.getByLabel('Responder', { exact: true }).uncheck()
+    await form.getByLabel('Clinician', { exact: true }).check()
+    expect(await form.getByLabel('Person id').count()).toBe(0)
+    await form.getByRole('button', { name: 'Add user' }).click()
+    const nia = page.locator('[data-testid="user-row"][data-username="nia"]')
+    await nia.waitFor()
+    expect(await nia.textContent()).toContain('Riverside District Nursing')
+
+    await form.getByLabel('Username').fill('edith')
+    await form.getByLabel('Password').fill('edith-password-1')
+    await form.getByLabel('Display name').fill('Edith Cavell')
+    await form.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Hearth telecare service (Telecare service / alarm receiving centre)' })
+    await form.getByLabel('Clinician', { exact: true }).uncheck()
+    await form.getByLabel('The person (or their proxy)').check()
+    await form.getByLabel('Person id').fill(personId)
+    await form.getByRole('button', { name: 'Add user' }).click()
+    await page.locator('[data-testid="user-row"][data-username="edith"]').waitFor()
+    expect(await seriousViolations(page)).toEqual([])
+    await page.screenshot({ path: `${SCREENSHOTS}/users.png`, fullPage: true })
+  })
+
+  it('disables a user after asking, which ends their session at once, and enables them again', async () => {
+    const created = await t.api.request('POST', '/api/users', { username: 'dan', password: 'dan-password-1', displayName: 'Dan', roles: ['responder'] })
+    expect(created.status).toBe(201)
+    const dan = new TestApi(t.httpUrl)
+    await dan.login('dan', 'dan-password-1')
+    expect((await dan.request('GET', '/api/auth/me')).status).toBe(200)
+
+    const page = await adminPage()
+    await page.goto(`${t.httpUrl}/#/users`)
+    const row = page.locator('[data-testid="user-row"][data-username="dan"]')
+    await row.getByTestId('user-disable').click()
+    expect(await row.textContent()).toContain('Disable dan?')
+    expect(await seriousViolations(page)).toEqual([])
+    await row.getByTestId('user-disable-confirm').click()
+    await expect.poll(() => row.getAttribute('data-disabled')).toBe('true')
+    await eventually(async () => ((await dan.request('GET', '/api/auth/me')).status === 401 ? true : undefined), "dan's session to end")
+
+    await row.getByTestId('user-disable').click()
+    await row.getByTestId('user-disable-confirm').click()
+    await expect.poll(() => row.getAttribute('data-disabled')).toBe('false')
+    await dan.login('dan', 'dan-password-1')
+  })
+
+  it('fits a 768 px tablet', async () => {
+    const page = await adminPage({ width: 768, height: 1024 })
+    for (const route of ['#/organisations', '#/users']) {
+      await page.goto(`${t.httpUrl}/${route}`)
+      await page.locator('h1').filter({ hasText: route === '#/users' ? 'Users' : 'Organisations' }).waitFor()
+      expect({ route, fits: await fitsWidth(page) }).toEqual({ route, fits: true })
+    }
+  })
+})
