@@ -31,10 +31,17 @@ export interface ProbeResult {
   missed: number
   /** Presses skipped because that pendant's previous press was still outstanding. */
   skipped: number
+  /** Dashboard reads of the pendants' people's records and timelines made meanwhile (each one audited), and how long each took. */
+  readsMs: number[]
+  /** Reads that failed or were still outstanding when the next was due. */
+  readsFailed: number
 }
 
 let pendants = new Map<string, Pendant>()
 let live: Socket<ServerToClientEvents> | undefined
+let http: TestApi | undefined
+/** The pendants' people, whose records the dashboard reads while alarms are timed. */
+let personIds: string[] = []
 let latencies: number[] = []
 let toPlatform: number[] = []
 let counter = 0
@@ -56,11 +63,53 @@ function press(pendant: Pendant): void {
   pendant.connection.publish(pendant.topic, payload, 1)
 }
 
+/** Reads records and timelines of the pendants' people, alternately, at a steady rate. */
+function readLoad(perSecond: number): { stop(): Promise<{ readsMs: number[]; readsFailed: number }> } {
+  const readsMs: number[] = []
+  let readsFailed = 0
+  let next = 0
+  let inFlight = 0
+  const pending = new Set<Promise<void>>()
+  const read = async (): Promise<void> => {
+    const personId = personIds[next % personIds.length]
+    const path = next++ % 2 === 0 ? `/api/persons/${personId}` : `/api/persons/${personId}/timeline?limit=50`
+    const started = performance.now()
+    inFlight++
+    try {
+      const { status } = await (http as TestApi).request('GET', path)
+      if (status === 200) readsMs.push(performance.now() - started)
+      else readsFailed++
+    } catch {
+      readsFailed++
+    } finally {
+      inFlight--
+    }
+  }
+  const timer =
+    perSecond > 0 && personIds.length > 0
+      ? setInterval(() => {
+          if (inFlight >= 8) return void readsFailed++
+          const p = read()
+          pending.add(p)
+          void p.finally(() => pending.delete(p))
+        }, 1000 / perSecond)
+      : undefined
+  return {
+    async stop() {
+      clearInterval(timer)
+      await Promise.all(pending)
+      return { readsMs, readsFailed }
+    },
+  }
+}
+
 const api = {
   async start(params: { httpUrl: string; mqttPort: number; adminPassword: string; pendants: Array<{ id: string; secret: string }> }): Promise<void> {
-    const http = new TestApi(params.httpUrl)
+    http = new TestApi(params.httpUrl)
     await http.login('admin', params.adminPassword)
     live = await connectLive(http)
+    const signedIn = http
+    personIds = await Promise.all(params.pendants.slice(0, 20).map(async (p) => ((await signedIn.request('GET', `/api/devices/${p.id}`)).body as { personId: string }).personId))
     live.on('alert', onAlert)
     const opened = await Promise.all(
       params.pendants.map(async (p) => {
@@ -82,11 +131,16 @@ const api = {
     pendants = new Map(opened.map((p) => [p.id, p]))
   },
 
-  /** Presses `perSecond` times a second, round robin, for `durationMs`; then waits up to 10 s for the stragglers. */
-  async measure(params: { perSecond: number; durationMs: number }): Promise<ProbeResult> {
+  /**
+   * Presses `perSecond` times a second, round robin, for `durationMs`; then waits up to 10 s for
+   * the stragglers. Meanwhile the signed-in dashboard opens `readsPerSecond` records and timelines,
+   * each of which the platform writes to its audit log, as responders and clinicians do.
+   */
+  async measure(params: { perSecond: number; durationMs: number; readsPerSecond: number }): Promise<ProbeResult> {
     latencies = []
     toPlatform = []
     let skipped = 0
+    const reads = readLoad(params.readsPerSecond)
     const all = [...pendants.values()]
     let next = 0
     const timer = setInterval(() => {
@@ -97,11 +151,12 @@ const api = {
     }, 1000 / params.perSecond)
     await new Promise((resolve) => setTimeout(resolve, params.durationMs))
     clearInterval(timer)
+    const { readsMs, readsFailed } = await reads.stop()
     const deadline = performance.now() + 10_000
     while (all.some((p) => p.pressedAt !== undefined) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     const missed = all.filter((p) => p.pressedAt !== undefined).length
     for (const p of all) p.pressedAt = undefined
-    return { latenciesMs: latencies, toPlatformMs: toPlatform, missed, skipped }
+    return { latenciesMs: latencies, toPlatformMs: toPlatform, missed, skipped, readsMs, readsFailed }
   },
 
   async close(): Promise<void> {

@@ -41,6 +41,7 @@ export function loadDefaults(quick: boolean): { runs: number; platform: Platform
       workers: 2,
       pendants: 60,
       pressesPerSecond: 20,
+      readsPerSecond: 20,
       backgrounds: [0, 5000, 20_000, 'saturation'],
       packSize: 5,
       qos1Share: 0.5,

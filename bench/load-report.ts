@@ -29,6 +29,10 @@ function platformTable(results: LoadResults): string[] {
       formatSpread(spread(at.map((b) => b.cpuMsPer1k)), 0),
       formatSpread(spread(at.map((b) => b.loopDelayP99Ms)), 0),
       formatSpread(spread(at.map((b) => b.backlogAfter ?? Number.NaN))),
+      // Runs from before audited reads were measured have no `reads`.
+      at.some((b) => b.reads === undefined)
+        ? 'n/a'
+        : `${formatSpread(spread(at.map((b) => b.reads.perSecond)), 1)} (p99 ${formatSpread(spread(at.map((b) => b.reads.p99Ms)), 1)} ms, ${at.reduce((s, b) => s + b.reads.failed, 0)} failed)`,
     ]
     return `| ${label(background)} | ${cells.join(' | ')} |`
   })
@@ -38,13 +42,14 @@ function platformTable(results: LoadResults): string[] {
   return [
     `**Platform** (\`npm start\` in one process, embedded store; ${options.ingest === 'loop' ? '**readings parsed and stored on the event loop that carries alarms** (`--ingest loop`)' : 'readings parsed and stored in the ingest thread, as shipped'}), ${formatNumber(options.devices)} devices connected (persistent sessions, one person each), ` +
       `packs of ${options.packSize} SenML records (${Math.round(options.qos1Share * 100)}% at QoS 1), a status check-in per device every ${options.statusEverySeconds} s, ` +
-      `${options.pressesPerSecond} alarm presses/s from ${options.pendants} pendants timed to the socket.io \`alert\` on a signed-in dashboard; ` +
+      `${options.pressesPerSecond} alarm presses/s from ${options.pendants} pendants timed to the socket.io \`alert\` on a signed-in dashboard, ` +
+      `which meanwhile opens ${options.readsPerSecond ?? 0} records or timelines a second, each written to the audit log; ` +
       `saturation = ${formatNumber(options.saturationWindow)} QoS 1 packs kept in flight. ` +
       `After each background the bench waits (up to ${formatNumber(options.drainMs / 1000)} s, or until the count stops rising for 10 s) for the store to catch up. ` +
       `Readings lost (sent, never stored): **${formatNumber(lost)} of ${formatNumber(sent)}**${crashed > 0 ? `; **the platform process died in ${crashed} of ${runs.length} runs**` : ''}.`,
     '',
-    '| background readings/s | sent/s | stored/s (in the store) | alarm p50 ms | alarm p99 ms | alarm max ms | p99 ms before the platform received the press | presses | platform CPU, cores | CPU ms per 1,000 readings | event-loop delay p99 ms | unstored after the drain |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| background readings/s | sent/s | stored/s (in the store) | alarm p50 ms | alarm p99 ms | alarm max ms | p99 ms before the platform received the press | presses | platform CPU, cores | CPU ms per 1,000 readings | event-loop delay p99 ms | unstored after the drain | audited dashboard reads/s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ]
 }

@@ -17,6 +17,8 @@ export interface PlatformLoadOptions {
   workers: number
   pendants: number
   pressesPerSecond: number
+  /** Dashboard reads of people's records and timelines per second while alarms are timed: each is audited. */
+  readsPerSecond: number
   backgrounds: readonly Background[]
   packSize: number
   qos1Share: number
@@ -44,6 +46,8 @@ export interface BackgroundFigures {
   /** Share of one core the platform used in the window. */
   cpuCores: number
   alarm: { p50Ms: number; p99Ms: number; maxMs: number; samples: number; missed: number; toPlatformP99Ms: number }
+  /** The audited dashboard reads made during the window: per second, their p99, and those that failed or were refused. */
+  reads: { perSecond: number; p99Ms: number; failed: number }
   loopDelayP99Ms: number
   /** Readings sent but not yet stored when the backlog stopped shrinking or the drain limit passed (0 when the platform kept up). */
   backlogAfter: number
@@ -159,7 +163,7 @@ async function measureBackground(rig: Rig, options: PlatformLoadOptions, backgro
   await sleep(options.warmupMs)
   // This sample also restarts the platform's event-loop histogram, so `after` describes the window alone.
   const before = { stored: await storedCount(rig.metricsUrl), stats: await rig.platform.call('stats', undefined), at: performance.now() }
-  const probing = rig.probe.call('measure', { perSecond: options.pressesPerSecond, durationMs: options.windowMs }, options.windowMs + 30_000)
+  const probing = rig.probe.call('measure', { perSecond: options.pressesPerSecond, durationMs: options.windowMs, readsPerSecond: options.readsPerSecond }, options.windowMs + 30_000)
   await sleep(options.windowMs)
   const after = { stored: await storedCount(rig.metricsUrl), stats: await rig.platform.call('stats', undefined), at: performance.now() }
   const [alarm, tallies] = await Promise.all([probing, running])
@@ -191,6 +195,7 @@ function summarise(
       missed: alarm.missed,
       toPlatformP99Ms: percentile(alarm.toPlatformMs, 99),
     },
+    reads: { perSecond: alarm.readsMs.length / seconds, p99Ms: percentile(alarm.readsMs, 99), failed: alarm.readsFailed },
     loopDelayP99Ms: after.stats.loopDelayP99Ms,
   }
 }

@@ -1,8 +1,10 @@
 import { join } from 'node:path'
-import { generateDeviceSecret, hashDeviceSecret, type DeviceType } from '../contract/index.js'
+import { SCOPES, generateDeviceSecret, hashDeviceSecret, type DeviceType } from '../contract/index.js'
+import { createCircleRepository } from '../stores/circle-repository.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
+import { DEFAULT_ORGANISATION_ID } from '../stores/organisation-repository.js'
 import { createPersonRepository } from '../stores/person-repository.js'
 
 export interface Credentials {
@@ -11,8 +13,9 @@ export interface Credentials {
 }
 
 /**
- * Provisions people and devices straight into a data dir through the platform's own
- * repositories (what POST /api/persons and POST /api/devices do, minus HTTP), before the
+ * Provisions people (monitored by the platform admin's organisation, as POST /api/persons makes
+ * them) and devices straight into a data dir through the platform's own repositories (what
+ * POST /api/persons and POST /api/devices do, minus HTTP), before the
  * platform starts on it: 10,000 devices one request at a time would time the API, not the load.
  */
 export function provisionFleet(dataDir: string, groups: ReadonlyArray<{ prefix: string; type: DeviceType; count: number }>): Map<string, Credentials[]> {
@@ -20,6 +23,7 @@ export function provisionFleet(dataDir: string, groups: ReadonlyArray<{ prefix: 
   try {
     const people = createPersonRepository(db)
     const devices = createDeviceRepository(db)
+    const circles = createCircleRepository(db)
     const now = Date.now()
     return db.transaction(() => {
       const made = new Map<string, Credentials[]>()
@@ -28,6 +32,7 @@ export function provisionFleet(dataDir: string, groups: ReadonlyArray<{ prefix: 
         for (let i = 0; i < group.count; i++) {
           const id = `${group.prefix}-${String(i).padStart(5, '0')}`
           const person = people.create({ name: `Bench ${id}`, timeZone: 'Europe/London' }, now)
+          circles.add({ personId: person.id, organisationId: DEFAULT_ORGANISATION_ID, relationship: 'monitoring telecare service', scopes: SCOPES, basis: 'direct-care', fromMs: now }, 'bench', now)
           const secret = generateDeviceSecret()
           devices.provision({ id, type: group.type, personId: person.id, secretHash: hashDeviceSecret(secret) }, now)
           list.push({ id, secret })

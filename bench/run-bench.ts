@@ -26,6 +26,8 @@ Options
   --qos1-share F          share of readings messages sent at QoS 1, 0 to 1 (default 0.5)
   --status-every-s S      each device's status check-in interval (default 300)
   --presses-per-s N       alarm presses per second timed to the dashboard (default 20)
+  --reads-per-s N         dashboard reads of records and timelines per second meanwhile, each
+                          audited (default 20; 0 for none)
   --saturation-window N   QoS 1 readings messages kept in flight at saturation (default 1000)
   --brokers LIST          broker-only targets: hearth, mosquitto, aedes (full all three, quick the first two)
   --publishers N          broker-only publishers (default 1000)
@@ -87,6 +89,7 @@ const OPTIONS = {
   'qos1-share': { type: 'string' },
   'status-every-s': { type: 'string' },
   'presses-per-s': { type: 'string' },
+  'reads-per-s': { type: 'string' },
   'saturation-window': { type: 'string' },
   brokers: { type: 'string' },
   publishers: { type: 'string' },
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     qos1Share: Math.min(1, number(v['qos1-share'], '--qos1-share', d.platform.qos1Share)),
     statusEverySeconds: number(v['status-every-s'], '--status-every-s', d.platform.statusEverySeconds),
     pressesPerSecond: Math.max(1, number(v['presses-per-s'], '--presses-per-s', d.platform.pressesPerSecond)),
+    readsPerSecond: Math.max(0, number(v['reads-per-s'], '--reads-per-s', d.platform.readsPerSecond)),
     saturationWindow: Math.max(1, number(v['saturation-window'], '--saturation-window', d.platform.saturationWindow)),
     ingest: ingestWhere(v.ingest),
     ...(v.profile ? { profileDir: out } : {}),
