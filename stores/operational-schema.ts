@@ -241,6 +241,9 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
         hash TEXT NOT NULL
       );
       CREATE INDEX audit_log_person ON audit_log(person_id, seq) WHERE person_id IS NOT NULL;
+      -- A person's page and timeline, read by every member of the circle: their alerts, and each device's newest events.
+      CREATE INDEX alerts_person ON alerts(person_id, seq);
+      CREATE INDEX device_events_device_time ON device_events(device_id, received_at);
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
