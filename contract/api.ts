@@ -120,11 +120,16 @@ export const CreateTokenBodySchema = z.strictObject({
 const DURATION = /^(\d+)(s|m|h|d)$/
 const DURATION_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 
+/** The widest bucket a series may ask for: a year. */
+export const MAX_BUCKET_MS = 366 * 86_400_000
+
 /** Parses a bucket width such as `60s`, `5m`, `1h`, `1d` into milliseconds. */
 export function parseDurationMs(text: string): number | undefined {
   const match = DURATION.exec(text)
   if (!match) return undefined
-  return Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS]
+  const ms = Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS]
+  // `every=<400 nines>d` is Infinity: no bucket is wider than the longest range worth asking for.
+  return Number.isSafeInteger(ms) && ms <= MAX_BUCKET_MS ? ms : undefined
 }
 
 /** The most points one readings query returns. */
@@ -138,7 +143,7 @@ export const ReadingsQuerySchema = z
     every: z
       .string()
       .default('60s')
-      .refine((v) => (parseDurationMs(v) ?? 0) > 0, 'a duration such as 60s, 5m, 1h or 1d'),
+      .refine((v) => (parseDurationMs(v) ?? 0) > 0, 'a duration such as 60s, 5m, 1h or 1d, at most a year'),
   })
   .transform((q) => ({
     metric: q.metric,

@@ -3,6 +3,17 @@ import { METRICS, isMetricName, type MetricName } from './metrics.js'
 /** RFC 8428 §4.5.3: a time below 2^28 is relative to the moment of receipt. */
 export const RELATIVE_TIME_LIMIT_S = 2 ** 28
 
+/**
+ * The window a reading's time must fall in: no more than a day ahead of the platform's clock (a
+ * device clock set wrong would otherwise make its reading the person's "latest" for ever), and not
+ * before 2000 (a device whose clock was never set). ECMAScript's own Date range bounds both.
+ */
+export const READING_MAX_AHEAD_MS = 86_400_000
+export const READING_EARLIEST_MS = Date.UTC(2000, 0, 1)
+
+/** ECMAScript's Date range: ±100,000,000 days from 1970. */
+const MAX_DATE_MS = 8.64e15
+
 export const REFUSAL_CODES = [
   'too_large',
   'not_json',
@@ -115,9 +126,18 @@ function judgeRecord(record: unknown, base: Base, receivedAtMs: number): RecordO
   if (!isMetricName(name)) return { name, code: 'unknown_metric', message: `unknown metric "${name}"` }
   const at = recordTimeMs(fields, base, receivedAtMs)
   if (at === undefined) return { name, code: 'bad_time', message: 't must be a number' }
+  const outside = outsideWindow(at, receivedAtMs)
+  if (outside) return { name, code: 'bad_time', message: outside }
   const value = judgeValue(name, fields, base)
   if (typeof value !== 'number') return { name, ...value }
   return { metric: name, value, atMs: at }
+}
+
+function outsideWindow(atMs: number, receivedAtMs: number): string | undefined {
+  if (!(Math.abs(atMs) <= MAX_DATE_MS)) return 'the time is outside the range of dates'
+  if (atMs > receivedAtMs + READING_MAX_AHEAD_MS) return `the time ${new Date(atMs).toISOString()} is more than a day ahead of the platform's clock`
+  if (atMs < READING_EARLIEST_MS) return `the time ${new Date(atMs).toISOString()} is before 2000: is the device's clock set?`
+  return undefined
 }
 
 function recordTimeMs(fields: Record<string, unknown>, base: Base, receivedAtMs: number): number | undefined {

@@ -210,7 +210,7 @@ export interface EventQueries {
 
 export interface ReadingsQueries {
   series(q: { personId: string; metric: MetricName; fromMs: number; toMs: number; everyMs: number }, maxPoints: number): Promise<SeriesPoint[]>
-  latest(personId: string): Promise<Array<{ metric: MetricName; value: number; at: string }>>
+  latest(personId: string, nowMs: number): Promise<Array<{ metric: MetricName; value: number; at: string }>>
 }
 
 /** One version of a person's care settings: the thresholds in force (defaults included) and the settings. */

@@ -1,5 +1,5 @@
 import { InfluxDB, escape, type IPoint } from 'influx'
-import { isMetricName, type SeriesPoint } from '../contract/index.js'
+import { READING_EARLIEST_MS, READING_MAX_AHEAD_MS, isMetricName, type SeriesPoint } from '../contract/index.js'
 import { MINUTE_MS, MINUTE_RP, RECENT_MS, ROLLUP_RP, ensureRollups, rollUpMinutes } from './influx-rollups.js'
 import { HOUR_MS, RejectedBatchError, type LatestReading, type ReadingsStore, type RetentionPolicy, type SeriesQuery, type StoredReading } from './readings-store.js'
 
@@ -101,7 +101,12 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
       } catch (error) {
         // 400 is InfluxDB's "never": a partial write (points beyond retention) or a bad point.
         if ((error as { res?: { statusCode?: number } }).res?.statusCode === 400) {
-          throw new RejectedBatchError(`InfluxDB refused the batch: ${(error as Error).message}`, { cause: error })
+          // InfluxDB 1.x stores the rest of a batch and says how many points it dropped ("partial write: … dropped=N").
+          const dropped = /dropped=(\d+)/.exec((error as Error).message)?.[1]
+          throw new RejectedBatchError(`InfluxDB refused ${dropped ?? 'all'} of ${readings.length} readings: ${(error as Error).message}`, {
+            cause: error,
+            ...(dropped === undefined ? {} : { dropped: Math.min(Number(dropped), readings.length) }),
+          })
         }
         throw error
       }
@@ -130,9 +135,9 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
         .slice(0, maxPoints)
         .map(([at, b]) => ({ t: new Date(at).toISOString(), mean: b.total / b.count, min: b.min, max: b.max, count: b.count }))
     },
-    async latest(personId: string): Promise<LatestReading[]> {
+    async latest(personId: string, nowMs: number): Promise<LatestReading[]> {
       const rows = await influx.query<{ time: Date; value: number }>(
-        `SELECT LAST("value") AS value FROM /.*/ WHERE person_id = ${escape.stringLit(personId)}`,
+        `SELECT LAST("value") AS value FROM /.*/ WHERE person_id = ${escape.stringLit(personId)} AND time >= ${READING_EARLIEST_MS}ms AND time <= ${nowMs + READING_MAX_AHEAD_MS}ms`,
         { precision: 'ms' },
       )
       const latest: LatestReading[] = []

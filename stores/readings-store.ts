@@ -42,9 +42,13 @@ export const HOUR_MS = 3_600_000
  * beyond the store's retention, a type conflict). Retrying stops; the refusal is counted and logged.
  */
 export class RejectedBatchError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /** How many of the batch's readings the store dropped; the rest were stored. Undefined: all of them. */
+  readonly dropped: number | undefined
+
+  constructor(message: string, options?: { cause?: unknown; dropped?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'RejectedBatchError'
+    this.dropped = options?.dropped
   }
 }
 
@@ -60,7 +64,11 @@ export interface ReadingsStore {
   /** Buckets with at least one reading, oldest first, at most `maxPoints`. */
   series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]>
   /** The most recent value of each metric for a person. */
-  latest(personId: string): Promise<LatestReading[]>
+  /**
+   * Each metric's newest reading as of `nowMs`: rows dated further ahead than a reading may be, or
+   * before readings can be (stored before they were refused), are passed over, never shown as latest.
+   */
+  latest(personId: string, nowMs: number): Promise<LatestReading[]>
   /**
    * Rolls raw readings older than the raw period up into hourly buckets and removes them, and
    * removes rollups older than theirs. Series over old time answer from the rollups.

@@ -60,8 +60,11 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
   /** A batch refused for good is not retried; spooling it would block everything behind it. */
   const isRejection = (error: unknown, count: number): boolean => {
     if (!(error instanceof RejectedBatchError)) return false
-    rejected.inc(count)
-    log.error({ err: error, readings: count }, 'readings store refused a batch for good')
+    // A partial write stored the rest: only what the store dropped is lost.
+    const dropped = error.dropped ?? count
+    rejected.inc(dropped)
+    written.inc(count - dropped)
+    log.error({ err: error, readings: count, dropped }, 'readings store refused readings for good')
     return true
   }
 
@@ -149,7 +152,7 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
       startReplay()
     },
     series: (q, maxPoints) => inner.series(q, maxPoints),
-    latest: (personId) => inner.latest(personId),
+    latest: (personId, nowMs) => inner.latest(personId, nowMs),
     applyRetention: (nowMs, policy) => inner.applyRetention(nowMs, policy),
     spooled: () => depth,
     health: () =>

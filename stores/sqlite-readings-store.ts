@@ -1,4 +1,4 @@
-import { METRIC_NAMES, type MetricName, type SeriesPoint } from '../contract/index.js'
+import { METRIC_NAMES, READING_EARLIEST_MS, READING_MAX_AHEAD_MS, type MetricName, type SeriesPoint } from '../contract/index.js'
 import { openDatabase, type SqliteDatabase } from './open-database.js'
 import { HOUR_MS, type LatestReading, type ReadingsStore, type SeriesQuery, type StoredReading } from './readings-store.js'
 import { READINGS_MIGRATIONS } from './readings-schema.js'
@@ -96,8 +96,8 @@ function prepare(db: SqliteDatabase) {
                  WHERE person_id = @person AND metric = @metric AND minute_ms >= @from AND minute_ms < @to`),
     ),
     // One metric at a time, straight off the series index; of readings at the same moment, the one stored last.
-    latest: db.prepare<[string, MetricName], { value: number; at_ms: number }>(
-      'SELECT value, at_ms FROM readings WHERE person_id = ? AND metric = ? ORDER BY at_ms DESC, rowid DESC LIMIT 1',
+    latest: db.prepare<[string, MetricName, number, number], { value: number; at_ms: number }>(
+      'SELECT value, at_ms FROM readings WHERE person_id = ? AND metric = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms DESC, rowid DESC LIMIT 1',
     ),
     oldest: db.prepare<[], { at_ms: number | null }>('SELECT MIN(at_ms) AS at_ms FROM readings'),
     /** One chunk of retention in one transaction, so ingest never waits long on it. */
@@ -141,11 +141,11 @@ export function createSqliteReadingsStore(path: string): ReadingsStore & { count
         rows.map((row) => ({ t: new Date(q.fromMs + row.bucket).toISOString(), mean: row.mean, min: row.min, max: row.max, count: row.count })),
       )
     },
-    latest(personId: string): Promise<LatestReading[]> {
+    latest(personId: string, nowMs: number): Promise<LatestReading[]> {
       const s = ready()
       const latest: LatestReading[] = []
       for (const metric of METRIC_NAMES_SORTED) {
-        const row = s.latest.get(personId, metric)
+        const row = s.latest.get(personId, metric, READING_EARLIEST_MS, nowMs + READING_MAX_AHEAD_MS)
         if (row) latest.push({ metric, value: row.value, at: new Date(row.at_ms).toISOString() })
       }
       return Promise.resolve(latest)

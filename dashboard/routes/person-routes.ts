@@ -87,7 +87,7 @@ export function personRoutes(ctx: RouteContext): Router {
     res.json({
       ...trimmed(person, access),
       devices: sees('alerts') || sees('vitals') ? ctx.devices.listForPerson(person.id) : [],
-      latest: sees('vitals') ? await ctx.readings.latest(person.id) : [],
+      latest: sees('vitals') ? await ctx.readings.latest(person.id, ctx.clock.now()) : [],
       alerts: sees('alerts') ? ctx.alerts.listForPerson(person.id, 50).map((a) => alertFor(a, access)) : [],
       access,
     })

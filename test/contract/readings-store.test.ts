@@ -9,6 +9,7 @@ import { removeDir, tempDir } from '../helpers/test-platform.js'
 
 const T0 = Date.parse('2026-11-20T08:00:00Z')
 const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 const DAY = 24 * 60 * MINUTE
 const RETENTION = { rawRetentionMs: 3650 * DAY, rollupRetentionMs: 3650 * DAY }
 
@@ -85,19 +86,25 @@ function readingsStoreContract(name: string, setup: () => Promise<{ store: Readi
         reading(p, 'spo2', 97, T0 + 2 * MINUTE),
         reading(p, 'on_oxygen', 1, T0),
       ])
-      expect(await store.latest(p)).toEqual([
+      expect(await store.latest(p, T0 + HOUR)).toEqual([
         { metric: 'heart_rate', value: 75, at: '2026-11-20T08:01:00.000Z' },
         { metric: 'on_oxygen', value: 1, at: '2026-11-20T08:00:00.000Z' },
         { metric: 'spo2', value: 97, at: '2026-11-20T08:02:00.000Z' },
       ])
-      expect(await store.latest(person())).toEqual([])
+      expect(await store.latest(person(), T0 + HOUR)).toEqual([])
     })
 
     it('gives, of two readings a device took at the same moment, the one stored last as the latest', async () => {
       const p = person()
       await store.writeBatch([reading(p, 'heart_rate', 70, T0), reading(p, 'heart_rate', 72, T0 + 1000)])
       await store.writeBatch([reading(p, 'heart_rate', 71, T0 + 1000)])
-      expect(await store.latest(p)).toEqual([{ metric: 'heart_rate', value: 71, at: '2026-11-20T08:00:01.000Z' }])
+      expect(await store.latest(p, T0 + HOUR)).toEqual([{ metric: 'heart_rate', value: 71, at: '2026-11-20T08:00:01.000Z' }])
+    })
+
+    it('never shows a reading dated far ahead as the latest, even if one was stored', async () => {
+      const p = person()
+      await store.writeBatch([reading(p, 'heart_rate', 70, T0), reading(p, 'heart_rate', 190, Date.UTC(2100, 0, 1))])
+      expect(await store.latest(p, T0 + HOUR)).toEqual([{ metric: 'heart_rate', value: 70, at: '2026-11-20T08:00:00.000Z' }])
     })
 
     it('stores a batch of 5,000 readings whole', async () => {
@@ -172,6 +179,21 @@ describe('retention on InfluxDB', () => {
     server = await startInfluxd()
   })
   afterAll(() => server.destroy())
+
+  it('stores the rest of a batch InfluxDB partly refuses, and says how many readings it dropped', async () => {
+    const store = createInfluxReadingsStore({ url: server.url, database: 'hearth_partial', requestTimeoutMs: 10_000, retention: { rawRetentionMs: 2 * DAY, rollupRetentionMs: 30 * DAY } })
+    await store.start()
+    const now = Date.now()
+    const refused: unknown = await store
+      .writeBatch([reading('p-part', 'spo2', 95, now - 5 * DAY), reading('p-part', 'spo2', 96, now - MINUTE), reading('p-part', 'spo2', 97, now)])
+      .catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(RejectedBatchError)
+    expect((refused as RejectedBatchError).dropped).toBe(1)
+    expect(await store.latest('p-part', now)).toEqual([{ metric: 'spo2', value: 97, at: new Date(now).toISOString() }])
+    const points = await store.series({ personId: 'p-part', metric: 'spo2', fromMs: now - HOUR, toMs: now + MINUTE, everyMs: 2 * HOUR }, 10)
+    expect(points.reduce((sum, p) => sum + p.count, 0)).toBe(2)
+    await store.close()
+  })
 
   it('keeps raw points in a default policy of the raw period, rolls them up hourly, and refuses older points for good', async () => {
     const store = createInfluxReadingsStore({ url: server.url, database: 'hearth_retention', requestTimeoutMs: 10_000, retention: { rawRetentionMs: 2 * DAY, rollupRetentionMs: 30 * DAY } })

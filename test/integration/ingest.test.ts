@@ -60,6 +60,43 @@ describe('ingest', () => {
     expect((await series('spo2')).points).toEqual([])
   })
 
+  it("refuses readings dated far ahead, out of the range of dates, or before 2000 with bad_time, and the person's page keeps working", async () => {
+    const errors = nextMessage(wrist, (topic, payload) => (topic.endsWith('/errors') ? (JSON.parse(payload.toString()) as Record<string, unknown>) : undefined))
+    await wrist.publishAsync(
+      READINGS,
+      JSON.stringify([
+        { bt: 1e13, n: 'ambient_temperature', u: 'Cel', v: 20 },
+        { bt: Date.UTC(2100, 0, 1) / 1000, n: 'ambient_temperature', u: 'Cel', v: 21 },
+        { bt: Date.UTC(1999, 0, 1) / 1000, n: 'ambient_temperature', u: 'Cel', v: 22 },
+        { bt: Date.now() / 1000, n: 'ambient_temperature', u: 'Cel', v: 19.5 },
+      ]),
+      { qos: 1 },
+    )
+    expect(await errors).toMatchObject({
+      topic: 'readings',
+      accepted: 1,
+      refused: [
+        { index: 0, code: 'bad_time' },
+        { index: 1, code: 'bad_time' },
+        { index: 2, code: 'bad_time' },
+      ],
+    })
+    const person = await eventually(async () => {
+      const { status, body } = await t.api.request('GET', `/api/persons/${personId}`)
+      const latest = (body as { latest?: Array<{ metric: string; value: number }> }).latest ?? []
+      return status === 200 && latest.some((r) => r.metric === 'ambient_temperature') ? latest : undefined
+    }, 'the latest room temperature')
+    expect(person.find((r) => r.metric === 'ambient_temperature')?.value).toBe(19.5)
+  })
+
+  it('refuses a bucket width no number can hold', async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString()
+    const to = new Date().toISOString()
+    const { status, body } = await t.api.request('GET', `/api/persons/${personId}/readings?metric=steps&from=${from}&to=${to}&every=${'9'.repeat(400)}d`)
+    expect(status).toBe(400)
+    expect((body as { error: { problems: Array<{ field: string }> } }).error.problems.map((p) => p.field)).toEqual(['every'])
+  })
+
   it('refuses a payload that is not JSON as a whole and keeps accepting the next one', async () => {
     const errors = nextMessage(wrist, (topic, payload) => (topic.endsWith('/errors') ? (JSON.parse(payload.toString()) as Record<string, unknown>) : undefined))
     await wrist.publishAsync(READINGS, '{"n": "heart_rate", oops', { qos: 1 })

@@ -26,6 +26,28 @@ describe('judgeSenmlPack', () => {
     expect(verdict.readings.map((r) => r.atMs)).toEqual([NOW_MS - 10_000, NOW_MS])
   })
 
+  it('refuses a time more than a day ahead, before 2000, or outside the range of dates, and keeps the rest', () => {
+    const verdict = judgeSenmlPack(
+      JSON.stringify([
+        { bt: NOW_MS / 1000 + 86_400 + 1, n: 'steps', u: 'count', v: 1 },
+        { bt: NOW_MS / 1000 + 86_400, n: 'steps', u: 'count', v: 2 },
+        { bt: 1e13, n: 'steps', u: 'count', v: 3 },
+        { bt: Date.UTC(1999, 11, 31) / 1000, n: 'steps', u: 'count', v: 4 },
+        { bt: NOW_MS / 1000, n: 'steps', u: 'count', v: 5, t: 1e300 },
+      ]),
+      NOW_MS,
+    )
+    expect(verdict.readings.map((r) => r.value)).toEqual([2])
+    expect(verdict.refusals.map((r) => [r.index, r.code])).toEqual([
+      [0, 'bad_time'],
+      [2, 'bad_time'],
+      [3, 'bad_time'],
+      [4, 'bad_time'],
+    ])
+    expect(verdict.refusals[0]?.message).toContain('more than a day ahead')
+    expect(verdict.refusals[2]?.message).toContain('before 2000')
+  })
+
   it('keeps valid records and refuses each bad neighbour with its own reason', () => {
     const verdict = judgeSenmlPack(
       JSON.stringify([
