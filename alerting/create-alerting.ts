@@ -25,6 +25,7 @@ import * as lifecycle from './alert-lifecycle.js'
 import { applyDeviceEvent } from './apply-device-event.js'
 import { createRulesRunner } from './create-rules-runner.js'
 import { createSlicedQueue } from './sliced-queue.js'
+import { createCommandReceipts } from './command-receipts.js'
 import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, CommandOutbox, DeviceOwners, EventInbox } from './ports.js'
 import { silencedByAbsence } from './rules/planned-absence.js'
 
@@ -84,6 +85,10 @@ export interface Alerting extends Service {
   health(): HealthReport
   /** Checks deadlines and silence rules now (also done every `tickIntervalMs`). */
   tick(): void
+  /** A device acknowledged (PUBACK) a command: now it counts as delivered. */
+  commandDelivered(deviceId: string, payload: Buffer): void
+  /** A device subscribed to its commands: what it has not acknowledged, and its session no longer holds, goes again. */
+  commandsSubscribed(deviceId: string, stillQueued: readonly Buffer[]): void
 }
 
 export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Alerting {
@@ -140,20 +145,22 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   }
 
   const inFlight = new Set<string>()
-  /** Sends every unsent command; each is marked sent once the broker has taken it (PUBACK). */
-  const flushCommands = (createdBeforeMs = Number.MAX_SAFE_INTEGER): void => {
-    if (!client) return
-    for (const command of deps.outbox.unsent(createdBeforeMs, 500)) {
-      if (inFlight.has(command.id)) continue
-      inFlight.add(command.id)
-      client.publish(deviceTopic(command.deviceId, 'commands'), command.payload, { qos: 1 }, (error) => {
-        inFlight.delete(command.id)
-        if (error) return log.error({ err: error, deviceId: command.deviceId, commandId: command.id }, 'command not sent; will retry')
-        deps.outbox.markSent(command.id, deps.clock.now())
-      })
-      log.info({ deviceId: command.deviceId, commandId: command.id }, 'command sent')
-    }
+  /** Publishes one command; it is marked sent once the broker has taken it (PUBACK), delivered once the device has. */
+  const send = (command: { id: string; deviceId: string; payload: string }): void => {
+    if (!client || inFlight.has(command.id)) return
+    inFlight.add(command.id)
+    client.publish(deviceTopic(command.deviceId, 'commands'), command.payload, { qos: 1 }, (error) => {
+      inFlight.delete(command.id)
+      if (error) return log.error({ err: error, deviceId: command.deviceId, commandId: command.id }, 'command not sent; will retry')
+      deps.outbox.markSent(command.id, deps.clock.now())
+    })
+    log.info({ deviceId: command.deviceId, commandId: command.id }, 'command sent')
   }
+  /** Sends every unsent command. */
+  const flushCommands = (createdBeforeMs = Number.MAX_SAFE_INTEGER): void => {
+    for (const command of deps.outbox.unsent(createdBeforeMs, 500)) send(command)
+  }
+  const receipts = createCommandReceipts({ outbox: deps.outbox, clock: deps.clock, logger: log, send })
 
   /** PROTOCOL §1: a redelivered event (same device, same id) is processed once, also across restarts. */
   const process = (deviceId: DeviceId, received: DeviceEvent, receivedAtMs: number): void => {
@@ -350,6 +357,8 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       rules.refreshDevices()
       tick()
     },
+    commandDelivered: (deviceId, payload) => receipts.delivered(deviceId, payload),
+    commandsSubscribed: (deviceId, stillQueued) => receipts.subscribed(deviceId, stillQueued),
     acknowledge(alertId, by) {
       const alert = transition(alertId, (a, now) => lifecycle.acknowledge(a, by, now), (a) => {
         enqueue(a.deviceId, { type: 'alarm.acknowledged', alertId, text: ACKNOWLEDGED_TEXT })

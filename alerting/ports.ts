@@ -42,6 +42,8 @@ export interface CommandOutbox {
   enqueue(command: { id: string; deviceId: string; payload: string; createdAtMs: number }): void
   markSent(id: string, atMs: number): void
   unsent(createdBeforeMs: number, limit: number): Array<{ id: string; deviceId: string; payload: string; createdAtMs: number }>
+  markDelivered(id: string, deviceId: string, atMs: number): boolean
+  undelivered(deviceId: string, limit: number): Array<{ id: string; deviceId: string; payload: string; createdAtMs: number }>
 }
 
 /** The care settings in force for a person, as one version: every reading is judged against exactly one. */

@@ -9,8 +9,9 @@ import { Counter, Gauge, type Registry } from 'prom-client'
 import type { Clock, HealthReport, Service } from '../contract/index.js'
 import { createAuthorizer, type ServiceAccount } from './authorizer.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
-import type { DeviceCredentials, EventJournal, EventSink } from './ports.js'
+import type { CommandReceipts, DeviceCredentials, EventJournal, EventSink } from './ports.js'
 import { SessionStore } from './session-store.js'
+import { watchCommands } from './watch-commands.js'
 
 export interface BrokerConfig {
   host: string
@@ -30,6 +31,8 @@ export interface BrokerDeps {
   journal: EventJournal
   /** Takes each accepted device event once it is journalled (alerting, in this process). */
   events?: EventSink
+  /** Told when a device acknowledges a command, and when it subscribes to its commands. */
+  commands?: CommandReceipts
 }
 
 export interface Broker extends Service {
@@ -84,6 +87,7 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
   return {
     async start() {
       const authorizer = createAuthorizer({ ...deps, refuse })
+      const sessions = new SessionStore()
       const options: AedesOptions = {
         connectTimeout: config.connectTimeoutMs,
         maxClientsIdLength: 64,
@@ -93,10 +97,11 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
         // delivered as it arrives; each connection still sends its next packet only when its
         // previous one is delivered, so the number in delivery is bounded by the connections.
         concurrency: 0,
-        persistence: new SessionStore(),
+        persistence: sessions,
         ...authorizer,
       }
       aedes = await Aedes.createBroker(options)
+      watchCommands(aedes, sessions, deps.commands)
       aedes.on('clientError', (client: Client, error: Error) => {
         log.debug({ clientId: client.id, err: error.message }, 'mqtt client error')
       })

@@ -20,3 +20,13 @@ export interface EventJournal {
  * journal still holds.
  */
 export type EventSink = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number) => void
+
+/**
+ * What devices do with their commands: a device acknowledged (PUBACK) a command the broker
+ * delivered, or subscribed to its commands topic, with the commands its session still holds (the
+ * broker delivers those; any other not yet acknowledged was lost with a session or a restart).
+ */
+export interface CommandReceipts {
+  delivered(deviceId: DeviceId, payload: Buffer): void
+  subscribed(deviceId: DeviceId, stillQueued: readonly Buffer[]): void
+}

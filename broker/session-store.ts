@@ -149,6 +149,12 @@ export class SessionStore extends MemoryPersistence {
     return Promise.resolve(queued)
   }
 
+  /** The payloads queued or in flight for a client on this topic: what its session will still deliver. */
+  queuedPayloads(clientId: string, topic: string): Buffer[] {
+    const packets = [...(this.queues.get(clientId)?.packets.values() ?? [])]
+    return packets.filter((p) => p.topic === topic && Buffer.isBuffer(p.payload)).map((p) => p.payload as Buffer)
+  }
+
   outgoingStream(client: ClientRef): Readable {
     // A copy: the queue changes while aedes resends from it.
     return Readable.from([...(this.queues.get(client.id)?.packets.values() ?? [])])

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
-import { createAlerting } from '../alerting/create-alerting.js'
+import { createAlerting, type Alerting } from '../alerting/create-alerting.js'
 import { createBroker } from '../broker/create-broker.js'
 import type { EventSink } from '../broker/ports.js'
 import { SOCKET_PATH, type Clock, type Service } from '../contract/index.js'
@@ -112,7 +112,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   try {
     await readingsStore.start()
     // Device events go from the broker straight to alerting in this process (alerting is created after the broker).
-    const handOff: { to?: EventSink } = {}
+    const handOff: { to?: EventSink; commands?: Alerting } = {}
     const broker = createBroker(
       { host: config.host, port: config.mqttPort, ...(config.tls ? { tls: config.tls } : {}), maxPacketBytes: config.maxPacketBytes, connectTimeoutMs: config.connectTimeoutMs },
       {
@@ -122,6 +122,11 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         credentials: devices,
         journal,
         events: (deviceId, payload, receivedAtMs) => handOff.to?.(deviceId, payload, receivedAtMs),
+        // What devices do with their commands, to alerting's outbox: delivered only when a device acknowledged it.
+        commands: {
+          delivered: (deviceId, payload) => handOff.commands?.commandDelivered(deviceId, payload),
+          subscribed: (deviceId, stillQueued) => handOff.commands?.commandsSubscribed(deviceId, stillQueued),
+        },
         services: [
           { username: SERVICE_USERS.ingest, password: servicePassword, role: 'ingest' },
           { username: SERVICE_USERS.alerting, password: servicePassword, role: 'alerting' },
@@ -161,6 +166,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       },
     )
     handOff.to = (deviceId, payload, receivedAtMs) => alerting.takeEvent(deviceId, payload, receivedAtMs)
+    handOff.commands = alerting
     await alerting.start()
     started.push(alerting)
 

@@ -248,4 +248,14 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- A command counts as delivered once the device's session acknowledged it, not when the broker took it.
+      ALTER TABLE device_commands ADD COLUMN delivered_at INTEGER;
+      -- Commands from before this version were sent to sessions that have ended: they are not sent again.
+      UPDATE device_commands SET delivered_at = sent_at WHERE sent_at IS NOT NULL;
+      CREATE INDEX device_commands_undelivered ON device_commands(device_id, created_at) WHERE delivered_at IS NULL;
+    `,
+  },
 ]
