@@ -1,4 +1,5 @@
 import type { Basis, Organisation, OrganisationKind, Role, Scope } from '../contract/index.js'
+import { ApiClient } from '../simulators/api-client.js'
 
 /**
  * The demo's circles of care (docs/circles-of-care.md), made through the HTTP API as any
@@ -84,24 +85,9 @@ const USERS: ReadonlyArray<{ username: (s: Story) => string; displayName: (s: St
 
 /** A signed-in JSON client for the few calls the demo makes. */
 async function signIn(apiUrl: string, username: string, password: string) {
-  let cookie = ''
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(new URL(path, apiUrl), {
-      method,
-      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    cookie = response.headers.get('set-cookie')?.split(';')[0] ?? cookie
-    const text = await response.text()
-    const parsed: unknown = text ? JSON.parse(text) : undefined
-    if (!response.ok) {
-      const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? text
-      throw new Error(`${method} ${path} failed (${response.status}): ${message}`)
-    }
-    return parsed as T
-  }
-  await call('POST', '/api/auth/login', { username, password })
-  return call
+  const client = new ApiClient(apiUrl)
+  await client.login(username, password)
+  return <T>(method: string, path: string, body?: unknown): Promise<T> => client.request<T>(method, path, body)
 }
 
 function storyOf(name: string, all: number, circle: number): Story {

@@ -6,7 +6,8 @@ export class ApiClient {
 
   constructor(private readonly baseUrl: string) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Any call of the platform's API, as the signed-in user; an error answer throws with its message. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
       headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
@@ -24,38 +25,38 @@ export class ApiClient {
   }
 
   async login(username: string, password: string): Promise<void> {
-    await this.call('POST', '/api/auth/login', { username, password })
+    await this.request('POST', '/api/auth/login', { username, password })
   }
 
   createPerson(name: string, details: { timeZone?: string } = {}): Promise<{ id: string; name: string }> {
-    return this.call('POST', '/api/persons', { name, ...details })
+    return this.request('POST', '/api/persons', { name, ...details })
   }
 
   provisionDevice(type: DeviceType, personId: string, details: { checkInSeconds?: number } = {}): Promise<{ id: string; secret: string }> {
-    return this.call('POST', '/api/devices', { type, personId, ...details })
+    return this.request('POST', '/api/devices', { type, personId, ...details })
   }
 
   putThresholds(personId: string, thresholds: readonly ThresholdInput[], reason: string): Promise<{ version: number }> {
-    return this.call('PUT', `/api/persons/${encodeURIComponent(personId)}/thresholds`, { thresholds, reason })
+    return this.request('PUT', `/api/persons/${encodeURIComponent(personId)}/thresholds`, { thresholds, reason })
   }
 
   patchSettings(personId: string, settings: Record<string, unknown>, reason: string): Promise<{ version: number }> {
-    return this.call('PATCH', `/api/persons/${encodeURIComponent(personId)}/settings`, { ...settings, reason })
+    return this.request('PATCH', `/api/persons/${encodeURIComponent(personId)}/settings`, { ...settings, reason })
   }
 
   addAbsence(personId: string, absence: { from: string; to: string; reason: string }): Promise<{ id: string }> {
-    return this.call('POST', `/api/persons/${encodeURIComponent(personId)}/absences`, absence)
+    return this.request('POST', `/api/persons/${encodeURIComponent(personId)}/absences`, absence)
   }
 
   /** The person's alerts, newest first (with their full details). */
   async alertsOf(personId: string): Promise<Alert[]> {
-    const person = await this.call<{ alerts: Alert[] }>('GET', `/api/persons/${encodeURIComponent(personId)}`)
+    const person = await this.request<{ alerts: Alert[] }>('GET', `/api/persons/${encodeURIComponent(personId)}`)
     return person.alerts
   }
 
   /** What happened to an alert, oldest first. */
   async alertHistory(alertId: string): Promise<Array<{ at: string; action: string; by: string | null; detail: string | null }>> {
-    const alert = await this.call<{ history: Array<{ at: string; action: string; by: string | null; detail: string | null }> }>('GET', `/api/alerts/${encodeURIComponent(alertId)}`)
+    const alert = await this.request<{ history: Array<{ at: string; action: string; by: string | null; detail: string | null }> }>('GET', `/api/alerts/${encodeURIComponent(alertId)}`)
     return alert.history
   }
 

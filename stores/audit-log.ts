@@ -1,21 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
 import { HearthError } from '../contract/index.js'
+import type { AuditEntry } from '../dashboard/ports.js'
 import type { SqliteDatabase } from './open-database.js'
 
-export interface AuditEntryInput {
-  at: number
-  userId: string | null
-  username: string | null
-  organisationId: string | null
-  role: string | null
-  action: string
-  personId: string | null
-  target: string | null
-  ip: string | null
-  basis: string | null
-  reason: string | null
-}
+/** One entry as the dashboard's audit trail port defines it: who, organisation, roles, what, whom, when, from where, on what basis. */
+export type AuditEntryInput = AuditEntry
 
 export interface AuditRecord extends AuditEntryInput {
   seq: number

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import type { BreakGlassRecord } from '../dashboard/ports.js'
 import type { SqliteDatabase } from './open-database.js'
 
-export interface BreakGlassRecord {
-  id: string
-  personId: string
-  userId: string
-  reason: string
-  openedAtMs: number
-  expiresAtMs: number
-}
 
 interface Row {
   id: string

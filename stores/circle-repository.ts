@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { HearthError, type Basis, type CircleMembership, type OrganisationKind, type Scope } from '../contract/index.js'
+import type { NewMembership } from '../dashboard/ports.js'
 import type { SqliteDatabase } from './open-database.js'
 
 interface Row {
@@ -23,17 +24,6 @@ interface Row {
   created_at: number
 }
 
-export interface NewMembership {
-  personId: string
-  organisationId?: string | undefined
-  userId?: string | undefined
-  relationship: string
-  scopes: readonly Scope[]
-  basis: Basis
-  proxy?: { name: string; authority: string } | undefined
-  fromMs: number
-  toMs?: number | undefined
-}
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Role } from '../contract/index.js'
+import type { TokenView } from '../dashboard/ports.js'
 import type { SqliteDatabase } from './open-database.js'
 
 export interface UserRecord {
@@ -28,16 +29,8 @@ interface UserRow {
   created_at: number
 }
 
-export interface TokenRecord {
-  id: string
-  name: string
-  roles: Role[]
-  organisationId: string
-  createdBy: string
-  createdAt: string
-  lastUsedAt: string | null
-  revokedAt: string | null
-}
+/** An API token as the dashboard's users port shows it (never its secret). */
+export type TokenRecord = TokenView
 
 interface TokenRow {
   id: string

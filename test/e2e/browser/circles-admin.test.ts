@@ -1,39 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { CircleScene, fitsWidth, launchBrowser, seriousViolations, signIn } from '../../helpers/browser.js'
-import { ADMIN_PASSWORD, TestApi, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+import type { Page } from 'playwright-core'
+import { CircleScene, fitsWidth, seriousViolations } from '../../helpers/browser.js'
+import { BrowserRig, DESKTOP } from '../../helpers/browser-rig.js'
+import { ADMIN_PASSWORD, TestApi, eventually, type TestPlatform } from '../../helpers/test-platform.js'
 
 const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
 
 /** The platform admin's organisations and users, in a real browser. */
 describe('organisations and users in a real browser', { timeout: 120_000 }, () => {
-  const dataDir = tempDir()
+  const rig = new BrowserRig()
   let t: TestPlatform
-  let browser: Browser
   let personId: string
-  const contexts: BrowserContext[] = []
 
-  const adminPage = async (viewport = { width: 1366, height: 768 }): Promise<Page> => {
-    const context = await browser.newContext({ viewport })
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, t.httpUrl, 'admin', ADMIN_PASSWORD)
+  const adminPage = async (viewport = DESKTOP): Promise<Page> => {
+    const page = await rig.signedIn({ username: 'admin', password: ADMIN_PASSWORD }, viewport)
     await page.getByTestId('queue').waitFor()
     return page
   }
 
   beforeAll(async () => {
-    t = await startTestPlatform(dataDir)
+    t = await rig.start()
     personId = await new CircleScene(t.api).person('Edith Cavell', { monitoredBy: 'o-hearth' })
-    browser = await launchBrowser()
   })
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()))
-    await browser?.close()
-    await t?.close()
-    removeDir(dataDir)
-  })
+  afterAll(() => rig.close())
 
   it('adds an organisation, then a user in it; the person role asks for the person', async () => {
     const page = await adminPage()

@@ -1,48 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { VirtualDevice } from '../../../simulators/virtual-device.js'
-import { CircleScene, fitsWidth, launchBrowser, seriousViolations, signIn, type SceneUser } from '../../helpers/browser.js'
-import { TestApi, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+import type { VirtualDevice } from '../../../simulators/virtual-device.js'
+import { CircleScene, fitsWidth, seriousViolations, type SceneUser } from '../../helpers/browser.js'
+import { BrowserRig } from '../../helpers/browser-rig.js'
+import { TestApi, eventually, type TestPlatform } from '../../helpers/test-platform.js'
 
 const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
 
 /** A family carer's Family page: all is well, or the alarm in progress, who is handling it, live, and how it ended. */
 describe('the family page in a real browser', { timeout: 120_000 }, () => {
-  const dataDir = tempDir()
+  const rig = new BrowserRig()
   let t: TestPlatform
-  let browser: Browser
   let pendant: VirtualDevice
   let personId: string
   let daughter: SceneUser
   let responder: SceneUser
-  const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
-    t = await startTestPlatform(dataDir)
+    t = await rig.start()
     const scene = new CircleScene(t.api)
     const family = await scene.organisation('Lovelace family', 'family')
     personId = await scene.person('Ada Lovelace', { monitoredBy: 'o-hearth' })
     daughter = await scene.user('anne', 'Anne King', family, ['family-carer'])
     responder = await scene.user('sam', 'Sam Okafor', 'o-hearth', ['responder'])
     await scene.member(personId, { userId: daughter.id, relationship: 'daughter', scopes: ['alerts', 'timeline'], basis: 'consent' })
-    pendant = new VirtualDevice(await t.api.provision('pendant', personId, 'pendant-ada'), t.mqttUrl)
-    await pendant.connect()
-    browser = await launchBrowser()
+    pendant = await rig.device('pendant', personId, 'pendant-ada')
   })
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()))
-    await browser?.close()
-    await pendant?.close()
-    await t?.close()
-    removeDir(dataDir)
-  })
+  afterAll(() => rig.close())
 
   it('says all is well, then shows a pendant press live, who is handling it, and how it ended, without a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } })
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, t.httpUrl, daughter.username, daughter.password)
+    const page = await rig.signedIn(daughter)
     const card = page.getByTestId('family-card').filter({ hasText: 'Ada Lovelace' })
     const status = card.getByTestId('family-status')
     await expect.poll(() => status.textContent()).toContain('All is well')
@@ -79,10 +66,7 @@ describe('the family page in a real browser', { timeout: 120_000 }, () => {
   })
 
   it('fits a 768 px tablet', async () => {
-    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } })
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, t.httpUrl, daughter.username, daughter.password)
+    const page = await rig.signedIn(daughter, { width: 768, height: 1024 })
     await page.getByTestId('family-card').getByTestId('family-status').waitFor()
     expect(await fitsWidth(page)).toBe(true)
   })

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { VirtualDevice } from '../../../simulators/virtual-device.js'
-import { CircleScene, fitsWidth, launchBrowser, seriousViolations, signIn, type SceneUser } from '../../helpers/browser.js'
-import { TestApi, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+import type { Page } from 'playwright-core'
+import type { VirtualDevice } from '../../../simulators/virtual-device.js'
+import { CircleScene, fitsWidth, seriousViolations, type SceneUser } from '../../helpers/browser.js'
+import { BrowserRig, DESKTOP } from '../../helpers/browser-rig.js'
+import { TestApi, eventually, type TestPlatform } from '../../helpers/test-platform.js'
 
 const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
 
@@ -11,9 +12,8 @@ const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
  * their circle and why, who looked at their record, their alarms, and consent they can take back.
  */
 describe("the person's own record in a real browser", { timeout: 120_000 }, () => {
-  const dataDir = tempDir()
+  const rig = new BrowserRig()
   let t: TestPlatform
-  let browser: Browser
   let pendant: VirtualDevice
   let personId: string
   let nurse: SceneUser
@@ -21,18 +21,11 @@ describe("the person's own record in a real browser", { timeout: 120_000 }, () =
   let edith: SceneUser
   let responder: SceneUser
   let outsider: SceneUser
-  const contexts: BrowserContext[] = []
 
-  const pageFor = async (who: SceneUser, viewport = { width: 1366, height: 768 }): Promise<Page> => {
-    const context = await browser.newContext({ viewport })
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, t.httpUrl, who.username, who.password)
-    return page
-  }
+  const pageFor = (who: SceneUser, viewport = DESKTOP): Promise<Page> => rig.signedIn(who, viewport)
 
   beforeAll(async () => {
-    t = await startTestPlatform(dataDir)
+    t = await rig.start()
     const scene = new CircleScene(t.api)
     const nhs = await scene.organisation('Riverside District Nursing', 'nhs-health')
     const family = await scene.organisation('Cavell family', 'family')
@@ -49,18 +42,10 @@ describe("the person's own record in a real browser", { timeout: 120_000 }, () =
     outsider = await scene.user('rex', 'Rex Hale', await scene.organisation('Northgate Response', 'telecare'), ['responder'])
     await scene.member(personId, { organisationId: nhs, relationship: 'district nursing team', scopes: ['alerts', 'vitals', 'medical-notes', 'timeline', 'notes:write'], basis: 'consent' })
     await scene.member(personId, { userId: niece.id, relationship: 'niece', scopes: ['alerts', 'timeline'], basis: 'consent' })
-    pendant = new VirtualDevice(await t.api.provision('pendant', personId, 'pendant-edith'), t.mqttUrl)
-    await pendant.connect()
-    browser = await launchBrowser()
+    pendant = await rig.device('pendant', personId, 'pendant-edith')
   })
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()))
-    await browser?.close()
-    await pendant?.close()
-    await t?.close()
-    removeDir(dataDir)
-  })
+  afterAll(() => rig.close())
 
   it('shows the nurse only what her place in the circle allows', async () => {
     const page = await pageFor(nurse)

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { VirtualDevice } from '../../../simulators/virtual-device.js'
-import { CircleScene, fitsWidth, launchBrowser, seriousViolations, signIn, type SceneUser } from '../../helpers/browser.js'
-import { removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+import type { Page } from 'playwright-core'
+import type { VirtualDevice } from '../../../simulators/virtual-device.js'
+import { CircleScene, fitsWidth, seriousViolations, type SceneUser } from '../../helpers/browser.js'
+import { BrowserRig, DESKTOP } from '../../helpers/browser-rig.js'
+import type { TestPlatform } from '../../helpers/test-platform.js'
 
 const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
 
@@ -12,19 +13,14 @@ const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
  * the circle's admins are told of at once.
  */
 describe('a circle of care shared by several organisations, in a real browser', { timeout: 120_000 }, () => {
-  const dataDir = tempDir()
+  const rig = new BrowserRig()
   let t: TestPlatform
-  let browser: Browser
   let pendant: VirtualDevice
   let personId: string
   const people: Record<'nurse' | 'socialWorker' | 'housing' | 'outsideResponder' | 'supervisor', SceneUser> = {} as never
-  const contexts: BrowserContext[] = []
 
-  const pageFor = async (who: SceneUser, viewport = { width: 1366, height: 768 }): Promise<Page> => {
-    const context = await browser.newContext({ viewport })
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, t.httpUrl, who.username, who.password)
+  const pageFor = async (who: SceneUser, viewport = DESKTOP): Promise<Page> => {
+    const page = await rig.signedIn(who, viewport)
     await page.getByRole('button', { name: 'Sign out' }).waitFor()
     return page
   }
@@ -35,7 +31,7 @@ describe('a circle of care shared by several organisations, in a real browser', 
   }
 
   beforeAll(async () => {
-    t = await startTestPlatform(dataDir)
+    t = await rig.start()
     const scene = new CircleScene(t.api)
     const nhs = await scene.organisation('Riverside District Nursing', 'nhs-health')
     const council = await scene.organisation('Northshire Adult Social Care', 'social-work')
@@ -54,18 +50,10 @@ describe('a circle of care shared by several organisations, in a real browser', 
     people.supervisor = await scene.user('sue', 'Sue Marsh', 'o-hearth', ['supervisor'])
     await scene.member(personId, { organisationId: nhs, relationship: 'district nursing team', scopes: ['alerts', 'vitals', 'medical-notes', 'timeline', 'notes:write'], basis: 'consent' })
     await scene.member(personId, { organisationId: council, relationship: 'care coordinator', scopes: ['alerts', 'timeline', 'notes:write'], basis: 'consent' })
-    pendant = new VirtualDevice(await t.api.provision('pendant', personId, 'pendant-edith'), t.mqttUrl)
-    await pendant.connect()
-    browser = await launchBrowser()
+    pendant = await rig.device('pendant', personId, 'pendant-edith')
   })
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()))
-    await browser?.close()
-    await pendant?.close()
-    await t?.close()
-    removeDir(dataDir)
-  })
+  afterAll(() => rig.close())
 
   it("shows a nurse's note on the social worker's screen at once, labelled with her organisation and role, and a pendant press on both", async () => {
     const nurse = await personPage(people.nurse)

@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { VirtualDevice } from '../../../simulators/virtual-device.js'
-import { launchBrowser, signIn } from '../../helpers/browser.js'
-import { eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+import type { Page } from 'playwright-core'
+import type { VirtualDevice } from '../../../simulators/virtual-device.js'
+import { signIn } from '../../helpers/browser.js'
+import { BrowserRig } from '../../helpers/browser-rig.js'
+import { eventually, type TestPlatform } from '../../helpers/test-platform.js'
 
 /** The queue under pressure: two responders at once, signing out, keyboard only, sound preference, a tablet. */
 describe('the alert queue in a real browser', { timeout: 120_000 }, () => {
-  const dataDir = tempDir()
+  const rig = new BrowserRig()
   let t: TestPlatform
-  let browser: Browser
   let personId: string
   let pendant: VirtualDevice
-  const contexts: BrowserContext[] = []
 
-  const newContext = async (viewport = { width: 1366, height: 768 }): Promise<BrowserContext> => {
-    const context = await browser.newContext({ viewport })
-    contexts.push(context)
-    return context
-  }
 
   const responder = async (username: string): Promise<string> => {
     const password = `${username}-password-1`
@@ -27,8 +21,7 @@ describe('the alert queue in a real browser', { timeout: 120_000 }, () => {
   }
 
   const signedIn = async (username: string, password: string, viewport?: { width: number; height: number }): Promise<Page> => {
-    const page = await (await newContext(viewport)).newPage()
-    await signIn(page, t.httpUrl, username, password)
+    const page = await rig.signedIn({ username, password }, viewport)
     await page.getByTestId('queue').waitFor()
     return page
   }
@@ -45,21 +38,13 @@ describe('the alert queue in a real browser', { timeout: 120_000 }, () => {
   const itemOf = (page: Page, alertId: string) => page.locator(`[data-testid="alert-item"][data-alert-id="${alertId}"]`)
 
   beforeAll(async () => {
-    t = await startTestPlatform(dataDir)
+    t = await rig.start()
     const created = await t.api.request('POST', '/api/persons', { name: 'Edith Cavell', address: '12 Norwich Road, Swardeston', phone: '01508 555 0101', contacts: [] })
     personId = created.body.id as string
-    pendant = new VirtualDevice(await t.api.provision('pendant', personId, 'pendant-queue'), t.mqttUrl)
-    await pendant.connect()
-    browser = await launchBrowser()
+    pendant = await rig.device('pendant', personId, 'pendant-queue')
   })
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()))
-    await browser?.close()
-    await pendant?.close()
-    await t?.close()
-    removeDir(dataDir)
-  })
+  afterAll(() => rig.close())
 
   it('lets exactly one of two responders pressing Acknowledge at once take the alert; the other is told who did', async () => {
     const [ruth, rita] = [await signedIn('ruth', await responder('ruth')), await signedIn('rita', await responder('rita'))]
@@ -86,7 +71,7 @@ describe('the alert queue in a real browser', { timeout: 120_000 }, () => {
 
   it('signing out ends the session in every tab: the other tab of the same session returns to the sign-in form', async () => {
     const password = await responder('sol')
-    const context = await newContext()
+    const context = await rig.context()
     const first = await context.newPage()
     await signIn(first, t.httpUrl, 'sol', password)
     await first.getByTestId('queue').waitFor()
@@ -105,7 +90,7 @@ describe('the alert queue in a real browser', { timeout: 120_000 }, () => {
   it('can be used with the keyboard alone: sign in, acknowledge, and focus lands on the alert, in view', async () => {
     const password = await responder('kay')
     const alertId = await freshAlarm()
-    const page = await (await newContext()).newPage()
+    const page = await rig.page()
     await page.goto(t.httpUrl)
     await page.getByTestId('signin-form').waitFor()
     const tabTo = async (matches: string, what: string) => {

@@ -7,30 +7,24 @@ import { NoAccess } from '../components/no-access.js'
 import { useDocumentTitle } from '../document-title.js'
 import { formatDateTime } from '../format.js'
 import { useApiData } from '../use-api-data.js'
+import { useSubmission } from '../use-submission.js'
 
 /** POST /api/organisations (platform admin): a name and a kind. */
 function OrganisationCreateForm({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('')
   const [kind, setKind] = useState<OrganisationKind>('nhs-health')
-  const [error, setError] = useState<unknown>()
   const [done, setDone] = useState('')
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useSubmission()
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
     setDone('')
-    try {
+    await run(async () => {
       const created = await api<Organisation>('/api/organisations', { method: 'POST', body: { name: name.trim(), kind } })
       setDone(`${created.name} added, with the id ${created.id}.`)
       setName('')
       onCreated()
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   const problems = (field: string) => problemsFor(error, field)

@@ -7,6 +7,7 @@ import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { navigate } from '../router.js'
 import type { PersonView } from '../types.js'
 import { useApiData } from '../use-api-data.js'
+import { useSubmission } from '../use-submission.js'
 
 const FIELDS = [
   { key: 'name', label: 'Name', type: 'text', required: true, autocomplete: 'off' },
@@ -27,25 +28,19 @@ export function PersonCreateForm({ user }: { user: SessionUser }) {
   const organisations = useApiData<{ organisations: Organisation[] }>(choosesMonitor ? '/api/organisations' : null)
   const [monitoredBy, setMonitoredBy] = useState(user.organisationId)
   const [contacts, setContacts] = useState<ContactDraft[]>([])
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useSubmission()
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
     const body: Record<string, unknown> = { name: values.name.trim(), timeZone: values.timeZone.trim() }
     for (const key of ['dateOfBirth', 'phone', 'address', 'medicalNotes', 'accessDetails'] as const) if (values[key].trim()) body[key] = values[key].trim()
     if (choosesMonitor) body.monitoredBy = monitoredBy
     const list = contactsBody(contacts)
     if (list.length > 0) body.contacts = list
-    try {
+    await run(async () => {
       const person = await api<PersonView>('/api/persons', { method: 'POST', body })
       navigate({ page: 'person', personId: person.id })
-    } catch (caught) {
-      setError(caught)
-      setBusy(false)
-    }
+    }, { keepBusy: true })
   }
 
   const input = (key: Key) => ({

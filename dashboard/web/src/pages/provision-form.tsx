@@ -6,6 +6,7 @@ import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { DEVICE_CHECK_IN_SECONDS, DEVICE_TYPES } from '../contract-values.js'
 import { mosquittoPubLine } from '../device-health.js'
 import type { PersonView, ProvisionedDevice } from '../types.js'
+import { useSubmission } from '../use-submission.js'
 
 interface Props {
   persons: readonly PersonView[]
@@ -19,16 +20,13 @@ export function ProvisionForm({ persons, onProvisioned }: Props) {
   const [id, setId] = useState('')
   const [label, setLabel] = useState('')
   const [checkIn, setCheckIn] = useState('')
-  const [error, setError] = useState<unknown>()
   const [created, setCreated] = useState<ProvisionedDevice>()
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useSubmission()
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
     setCreated(undefined)
-    try {
+    await run(async () => {
       const body = {
         type,
         personId,
@@ -41,11 +39,7 @@ export function ProvisionForm({ persons, onProvisioned }: Props) {
       setLabel('')
       setCheckIn('')
       onProvisioned()
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   const problems = (field: string) => problemsFor(error, field)

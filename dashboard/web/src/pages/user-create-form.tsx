@@ -4,6 +4,7 @@ import type { SessionUser } from '../access.js'
 import { api, formErrorText, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { RolesPicker } from '../components/roles-picker.js'
+import { useSubmission } from '../use-submission.js'
 
 const SHOWN_BESIDE = ['username', 'password', 'displayName', 'roles', 'organisationId', 'personId']
 
@@ -18,19 +19,16 @@ export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUs
   const [organisationId, setOrganisationId] = useState(me.organisationId)
   const [roles, setRoles] = useState<Role[]>(['responder'])
   const [personId, setPersonId] = useState('')
-  const [error, setError] = useState<unknown>()
   const [done, setDone] = useState('')
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useSubmission()
   const isPerson = roles.includes('person')
   // An organisation admin adds users to their own organisation only.
   const choices = organisations.length > 0 ? organisations : [{ id: me.organisationId, name: me.organisationName, kind: 'telecare' as const, createdAt: '' }]
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
     setDone('')
-    try {
+    await run(async () => {
       const body = {
         username: username.trim(),
         password,
@@ -46,11 +44,7 @@ export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUs
       setDisplayName('')
       setPersonId('')
       onCreated()
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   const problems = (field: string) => problemsFor(error, field)

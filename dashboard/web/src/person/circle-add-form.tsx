@@ -12,6 +12,7 @@ import {
 import { api, formErrorText, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { useApiData } from '../use-api-data.js'
+import { useSubmission } from '../use-submission.js'
 
 const AUTHORITIES = { 'lasting-power-of-attorney': 'Lasting power of attorney', deputy: 'Deputy', guardian: 'Guardian', other: 'Other' } as const
 type Authority = keyof typeof AUTHORITIES
@@ -33,16 +34,13 @@ export function CircleAddForm({ personId, onAdded }: { personId: string; onAdded
   const [proxyName, setProxyName] = useState('')
   const [authority, setAuthority] = useState<Authority>('lasting-power-of-attorney')
   const [to, setTo] = useState('')
-  const [error, setError] = useState<unknown>()
   const [done, setDone] = useState('')
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useSubmission()
   const orgs = [...(organisations.data?.organisations ?? [])].sort((a, b) => a.name.localeCompare(b.name))
   const chosenOrg = organisationId || orgs[0]?.id || ''
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
     setDone('')
     const body = {
       ...(who === 'organisation' ? { organisationId: chosenOrg } : { userId: userId.trim() }),
@@ -52,18 +50,14 @@ export function CircleAddForm({ personId, onAdded }: { personId: string; onAdded
       ...(basis === 'proxy-consent' && proxyName.trim() ? { proxy: { name: proxyName.trim(), authority } } : {}),
       ...(to ? { to: endOfDay(to) } : {}),
     }
-    try {
+    await run(async () => {
       await api(`/api/persons/${encodeURIComponent(personId)}/circle`, { method: 'POST', body })
       setDone(`Added: ${relationship.trim()}.`)
       setRelationship('')
       setUserId('')
       setTo('')
       onAdded()
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const problems = (field: string) => problemsFor(error, field)
 

@@ -3,26 +3,20 @@ import type { PersonNote } from '../../../../contract/circle-values.js'
 import { announce } from '../announcer.js'
 import { api, formErrorText, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
+import { useSubmission } from '../use-submission.js'
 
 /** A note on the record from any member with `notes:write`: every member who sees the timeline gets it at once. */
 export function NoteForm({ personId, onWritten }: { personId: string; onWritten: () => void }) {
   const [text, setText] = useState('')
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useSubmission()
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
+    await run(async () => {
       await api<PersonNote>(`/api/persons/${encodeURIComponent(personId)}/notes`, { method: 'POST', body: { text: text.trim() } })
       setText('')
       announce('Note added to the timeline.')
       onWritten()
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const problems = problemsFor(error, 'text')
   return (

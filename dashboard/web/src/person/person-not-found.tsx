@@ -4,25 +4,20 @@ import { can, type SessionUser } from '../access.js'
 import { api, formErrorText, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { useDocumentTitle } from '../document-title.js'
+import { useSubmission } from '../use-submission.js'
 
 const MIN_REASON = 10
 
 /** POST /api/persons/{id}/break-glass: 60 minutes of access, recorded, and told at once to the circle's admins and the person. */
 function EmergencyAccessForm({ personId, onOpened }: { personId: string; onOpened: () => void }) {
   const [reason, setReason] = useState('')
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useSubmission()
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
+    await run(async () => {
       await api<BreakGlassGrant>(`/api/persons/${encodeURIComponent(personId)}/break-glass`, { method: 'POST', body: { reason: reason.trim() } })
       onOpened()
-    } catch (caught) {
-      setError(caught)
-      setBusy(false)
-    }
+    }, { keepBusy: true })
   }
   const problems = problemsFor(error, 'reason')
   return (
