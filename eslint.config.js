@@ -3,7 +3,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dashboard/dist/**', 'data/**', 'demo-data/**'] },
+  { ignores: ['node_modules/**', 'dashboard/dist/**', 'build/**', 'data/**', 'demo-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

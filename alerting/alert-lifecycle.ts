@@ -23,6 +23,8 @@ export interface Trigger {
   /** Alerts fold per person and key: the kind, or the kind and device for device alerts. */
   foldKey?: string
   flapping?: boolean
+  /** How many occurrences it stands for: repeats of a device over its event limits are folded in aggregate. */
+  repeats?: number
 }
 
 export type Transition = { ok: true; alert: Alert; entry: AlertHistoryEntry } | { ok: false; reason: string }
@@ -52,7 +54,7 @@ export function raise(trigger: Trigger): { alert: NewAlert; entry: AlertHistoryE
       outcome: null,
       note: null,
       cancelledAt: null,
-      occurrences: 1,
+      occurrences: trigger.repeats ?? 1,
       escalationLevel: 0,
       summary: trigger.summary ?? null,
       clearedAt: null,
@@ -83,7 +85,7 @@ export function fold(alert: Alert, trigger: Trigger): Transition {
       ...alert,
       ...(requeue ? { status: 'raised' as const, acknowledgedAt: null, acknowledgedBy: null } : {}),
       priority,
-      occurrences: alert.occurrences + 1,
+      occurrences: alert.occurrences + (trigger.repeats ?? 1),
       lastOccurredAt: at,
       summary: trigger.summary ?? alert.summary,
       clearedAt: null,

@@ -13,12 +13,14 @@ import {
   type AlertHistoryEntry,
   type Clock,
   type DeviceCommand,
+  type DeviceErrorMessage,
   type DeviceEvent,
   type DeviceId,
   type HealthReport,
   type JudgedTelemetry,
   type MqttConnector,
   type Outcome,
+  type EventVerdict,
   type Service,
 } from '../contract/index.js'
 import * as lifecycle from './alert-lifecycle.js'
@@ -26,6 +28,8 @@ import { applyDeviceEvent } from './apply-device-event.js'
 import { createRulesRunner } from './create-rules-runner.js'
 import { createSlicedQueue } from './sliced-queue.js'
 import { createCommandReceipts } from './command-receipts.js'
+import { DEFAULT_EVENT_STORMS, createEventStorms, type EventStormsConfig } from './event-storms.js'
+import { DEFAULT_LOG_SAMPLING, createLogSampler } from './log-sampler.js'
 import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, CommandOutbox, DeviceOwners, EventInbox } from './ports.js'
 import { silencedByAbsence } from './rules/planned-absence.js'
 
@@ -44,6 +48,8 @@ export interface AlertingConfig {
   sweepIntervalMs: number
   /** How often deadlines and the silence rules are checked. */
   tickIntervalMs: number
+  /** Devices over their event limits: how often their repeats are written, when their flood is over. */
+  eventStorms?: EventStormsConfig
 }
 
 export interface AlertingDeps {
@@ -75,6 +81,11 @@ export interface Alerting extends Service {
    * processed here (before start, or on a failure) the journal sweep processes.
    */
   takeEvent(deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void
+  /**
+   * A device event beyond its device's limits (broker/event-limits.ts `EventStorms`): processed as
+   * usual when it is new, folded into its open alert when it repeats one, refused otherwise.
+   */
+  limited(deviceId: DeviceId, verdict: EventVerdict, receivedAtMs: number, over: 'rate' | 'in-flight', written: () => void): 'process' | 'folded' | 'refused'
   /** Telemetry ingest has checked, for the rules (when alerting has no telemetry connection of its own). */
   judgeTelemetry(items: readonly JudgedTelemetry[]): void
   acknowledge(alertId: string, by: string): Alert
@@ -110,9 +121,11 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   let telemetry: MqttClient | undefined
   let sweeper: NodeJS.Timeout | undefined
   let ticker: NodeJS.Timeout | undefined
+  let stormWriter: NodeJS.Timeout | undefined
   let closing: Promise<void> | undefined
 
   const announce = (alert: Alert): void => {
+    storms.alertChanged(alert)
     for (const listener of listeners) {
       try {
         listener(alert)
@@ -135,6 +148,25 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       if (change === 'raised') raised.inc({ priority: alert.priority, kind: alert.kind })
       announce(alert)
     },
+  })
+
+  /** A flooding device's per-event lines: the first few, then a count (log-sampler.ts). */
+  const sampled = createLogSampler(DEFAULT_LOG_SAMPLING, { logger: log, clock: deps.clock })
+
+  const storms = createEventStorms(config.eventStorms ?? DEFAULT_EVENT_STORMS, {
+    logger: log.child({ part: 'event-limits' }),
+    metrics: deps.metrics,
+    clock: deps.clock,
+    alerts: deps.alerts,
+    inbox: deps.inbox,
+    devices: deps.devices,
+    absences: deps.absences,
+    tell: (deviceId, message) => publishError(deviceId, message),
+    announce(alert, change) {
+      if (change === 'raised') raised.inc({ priority: alert.priority, kind: alert.kind })
+      announce(alert)
+    },
+    onEvent: (personId, deviceId, event, atMs) => rules.onEvent(personId, deviceId, event, atMs),
   })
 
   /** Queues a command in the caller's transaction; `flushCommands` sends it once that has committed. */
@@ -193,16 +225,22 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     }
     if (reused) {
       idReused.inc()
-      log.warn({ deviceId, eventId: event.id }, 'device reused an event id; processed as a new event')
+      sampled.line(deviceId, 'warn', { eventId: event.id }, 'device reused an event id; processed as a new event')
       tellDevice(deviceId, receivedAtMs, [{ code: 'notice', message: `event id reused; processed as ${event.id}` }])
     }
     events.inc({ type: event.type })
     if (effect === undefined) {
-      log.warn({ deviceId, eventId: event.id }, 'event from a device with no person')
+      sampled.line(deviceId, 'warn', { eventId: event.id }, 'event from a device with no person')
     } else if (effect.kind !== 'none') {
       const { alert } = effect
-      if (effect.kind === 'raised') raised.inc({ priority: alert.priority, kind: alert.kind })
-      log.info({ alertId: alert.id, kind: alert.kind, status: alert.status, occurrences: alert.occurrences }, `alert ${effect.kind} by device event`)
+      const fields = { alertId: alert.id, kind: alert.kind, status: alert.status, occurrences: alert.occurrences }
+      if (effect.kind === 'raised') {
+        raised.inc({ priority: alert.priority, kind: alert.kind })
+        log.info({ deviceId, ...fields }, 'alert raised by device event')
+      } else {
+        // A repeat: sampled per device, so that a flooding device costs a bounded number of lines.
+        sampled.line(deviceId, 'info', fields, 'alert changed by device event')
+      }
       announce(alert)
     }
     if (personId !== undefined) rules.onEvent(personId, deviceId, event, receivedAtMs)
@@ -280,7 +318,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     const verdict = parseDeviceEvent(payload)
     if (!verdict.ok) {
       refused.inc()
-      log.info({ deviceId, problems: verdict.problems }, 'event refused')
+      sampled.line(deviceId, 'info', { problems: verdict.problems }, 'event refused')
       tellDevice(deviceId, receivedAtMs, verdict.problems.map((p) => ({ code: 'invalid' as const, message: `${p.field}: ${p.message}` })))
       return
     }
@@ -296,8 +334,20 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   }
 
   const tellDevice = (deviceId: DeviceId, receivedAtMs: number, refusedItems: Array<{ code: 'invalid' | 'notice'; message: string }>): void => {
-    const message = { topic: 'events', receivedAt: new Date(receivedAtMs).toISOString(), refused: refusedItems }
+    publishError(deviceId, { topic: 'events', receivedAt: new Date(receivedAtMs).toISOString(), refused: refusedItems })
+  }
+  const publishError = (deviceId: string, message: DeviceErrorMessage): void => {
     client?.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(message), { qos: 0 })
+  }
+
+  /** Repeats of flooding devices written in aggregate, their answers sent, their technical alerts kept up. */
+  const writeStorms = (): void => {
+    try {
+      storms.write()
+      sampled.flush()
+    } catch (error) {
+      log.error({ err: error }, 'event limits write failed')
+    }
   }
 
   let telemetryDropWarned = false
@@ -334,6 +384,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
   return {
     async start() {
       rules.start()
+      storms.restore(deps.alerts.list('open', 10_000))
       sweep()
       // After a restart, overdue alerts escalate at once.
       tick()
@@ -351,6 +402,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       }
       sweeper = setInterval(sweep, config.sweepIntervalMs)
       ticker = setInterval(tickSlice, config.tickIntervalMs / TICK_SLICES)
+      stormWriter = setInterval(writeStorms, (config.eventStorms ?? DEFAULT_EVENT_STORMS).writeIntervalMs)
       log.info('alerting started')
     },
     tick() {
@@ -409,14 +461,24 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
       telemetryQueue.push(items)
     },
     takeEvent,
+    limited(deviceId, verdict, receivedAtMs, over, written) {
+      // Before start (or after close) the journal and its sweep take everything, as usual.
+      if (!running) return 'process'
+      return storms.limited(deviceId, verdict, receivedAtMs, over, written)
+    },
     close() {
       closing ??= (async () => {
         running = false
         telemetryQueue.clear()
         if (sweeper) clearInterval(sweeper)
         if (ticker) clearInterval(ticker)
-        await telemetry?.endAsync()
-        await client?.endAsync()
+        if (stormWriter) clearInterval(stormWriter)
+        // Repeats already acknowledged to their devices are written before the connection goes.
+        writeStorms()
+        // Forced: the broker has stopped first, so nothing in flight will be acknowledged now; a
+        // command not yet acknowledged by its device stays in the outbox and goes again.
+        await telemetry?.endAsync(true)
+        await client?.endAsync(true)
         listeners.clear()
         log.info('alerting closed')
       })()

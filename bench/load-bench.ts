@@ -55,7 +55,7 @@ export function loadDefaults(quick: boolean): { runs: number; platform: Platform
       ingest: 'thread',
     },
     broker: {
-      targets: quick ? ['hearth', 'mosquitto'] : ['hearth', 'mosquitto', 'aedes'],
+      targets: quick ? ['hearth', 'mosquitto'] : ['hearth', 'hearth-unlogged', 'mosquitto', 'aedes'],
       publishers: 1000,
       windows: quick ? [100] : [10, 100, 1000],
       latencyRate: 10_000,

@@ -89,7 +89,7 @@ function brokerTable(results: LoadResults): string[] {
     const r = targets.includes('hearth') && targets.includes('mosquitto') ? ratio(s.get('hearth') ?? spread([]), s.get('mosquitto') ?? spread([])) : 'n/a'
     return `| ${name} | ${cells.join(' | ')} | ${r} |`
   }
-  const names: Record<BrokerTarget, string> = { hearth: 'Hearth broker', mosquitto: `mosquitto ${results.machine.mosquitto ?? ''}`.trim(), aedes: `stock aedes ${results.machine.aedes}` }
+  const names: Record<BrokerTarget, string> = { hearth: 'Hearth broker', 'hearth-unlogged': 'Hearth broker, readings log kept nowhere', mosquitto: `mosquitto ${results.machine.mosquitto ?? ''}`.trim(), aedes: `stock aedes ${results.machine.aedes}` }
   const failures = results.brokerRuns.filter((r): r is FailedBrokerRun => 'failed' in r)
   const perWindow = options.windows.map((w) => row(`QoS 1 msg/s delivered, ${formatNumber(w)} in flight`, (r) => r.saturation.find((s) => s.window === w)?.perSecond ?? Number.NaN, 0))
   return [

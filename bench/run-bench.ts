@@ -29,7 +29,9 @@ Options
   --reads-per-s N         dashboard reads of records and timelines per second meanwhile, each
                           audited (default 20; 0 for none)
   --saturation-window N   QoS 1 readings messages kept in flight at saturation (default 1000)
-  --brokers LIST          broker-only targets: hearth, mosquitto, aedes (full all three, quick the first two)
+  --brokers LIST          broker-only targets: hearth, hearth-unlogged (readings log kept nowhere:
+                          the log's cost), mosquitto, aedes (full: hearth, hearth-unlogged,
+                          mosquitto, aedes; quick: hearth, mosquitto)
   --publishers N          broker-only publishers (default 1000)
   --broker-windows LIST   in-flight windows tried at broker saturation (full 10,100,1000, quick 100)
   --store KIND            readings bench store: embedded, influxdb or both (full both, quick embedded)
@@ -67,7 +69,7 @@ function backgrounds(text: string | undefined, fallback: readonly Background[]):
 
 function brokers(text: string | undefined, fallback: BrokerTarget[]): BrokerTarget[] {
   const chosen = list(text) ?? fallback
-  for (const b of chosen) if (!['hearth', 'mosquitto', 'aedes'].includes(b)) throw new Error(`unknown broker ${b}`)
+  for (const b of chosen) if (!['hearth', 'hearth-unlogged', 'mosquitto', 'aedes'].includes(b)) throw new Error(`unknown broker ${b}`)
   return chosen as BrokerTarget[]
 }
 

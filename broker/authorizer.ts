@@ -9,7 +9,8 @@ import {
   type DeviceId,
 } from '../contract/index.js'
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
-import type { DeviceCredentials, EventJournal, EventSink } from './ports.js'
+import type { EventGate } from './event-limits.js'
+import type { DeviceCredentials, EventJournal, EventSink, ReadingsLog } from './ports.js'
 
 export interface ServiceAccount {
   username: string
@@ -23,8 +24,12 @@ interface AuthorizerDeps {
   credentials: DeviceCredentials
   services: readonly ServiceAccount[]
   journal: EventJournal
+  /** Where readings are kept before the device is told they are delivered. */
+  readingsLog: ReadingsLog
   /** Where accepted events go once journalled (alerting); without it, only to MQTT subscribers. */
   events?: EventSink
+  /** Per-device event limits (event-limits.ts); without it every event takes the full path. */
+  eventGate?: EventGate
   refuse: (reason: string, detail: Record<string, unknown>) => void
 }
 
@@ -93,10 +98,14 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
       // PROTOCOL §1: only status is retained. A retained reading or event would be replayed to
       // every new subscriber as if new, so the flag is dropped rather than the message.
       if (packet.retain && !packet.topic.endsWith('/status')) packet.retain = false
+      if (principal.kind === 'device' && packet.topic.endsWith('/readings')) return logReadings(deps, client, principal.deviceId, packet, callback)
       if (principal.kind !== 'device' || !packet.topic.endsWith('/events')) return callback(null)
       const { deviceId } = principal
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
       const receivedAtMs = deps.clock.now()
+      // Beyond its limits a device's event is folded into its open alert or refused, and
+      // acknowledged at once; one that is new still goes the full way below (event-limits.ts).
+      if (deps.eventGate?.limited(deviceId, payload, packet, receivedAtMs)) return callback(null)
       try {
         journalEvent(deps, deviceId, payload, receivedAtMs)
       } catch (error) {
@@ -134,4 +143,23 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
 function journalEvent(deps: AuthorizerDeps, deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void {
   const verdict = parseDeviceEvent(payload)
   if (verdict.ok) deps.journal.record(deviceId, verdict.event, receivedAtMs)
+}
+
+/**
+ * PROTOCOL §1 readings at QoS 1: aedes sends PUBACK only once the readings log has them on disk
+ * (one fdatasync for every message that arrived meanwhile). Should the log fail, the publish is
+ * refused, the connection closes and the device sends the readings again.
+ */
+function logReadings(deps: AuthorizerDeps, client: Client, deviceId: DeviceId, packet: PublishPacket, callback: (error?: Error | null) => void): void {
+  const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
+  // QoS 0 promises the device nothing: the message goes on at once and is logged all the same.
+  const acknowledged = packet.qos > 0
+  deps.readingsLog.append(deviceId, deps.clock.now(), payload, (error) => {
+    if (error) {
+      deps.logger.error({ err: error, deviceId }, 'could not log readings')
+      deps.refuse('readings_log_failed', { clientId: client.id })
+    }
+    if (acknowledged) callback(error ? new Error('readings log unavailable') : null)
+  })
+  if (!acknowledged) callback(null)
 }

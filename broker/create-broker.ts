@@ -8,8 +8,10 @@ import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { Clock, HealthReport, Service } from '../contract/index.js'
 import { createAuthorizer, type ServiceAccount } from './authorizer.js'
+import type { EventGate } from './event-limits.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
-import type { CommandReceipts, DeviceCredentials, EventJournal, EventSink } from './ports.js'
+import { MqttPacketRules } from './packet-rules.js'
+import type { CommandReceipts, DeviceCredentials, EventJournal, EventSink, ReadingsLog } from './ports.js'
 import { SessionStore } from './session-store.js'
 import { watchCommands } from './watch-commands.js'
 
@@ -29,11 +31,26 @@ export interface BrokerDeps {
   credentials: DeviceCredentials
   services: readonly ServiceAccount[]
   journal: EventJournal
+  /** Keeps readings on disk before they are acknowledged; ingest reads them from there. */
+  readingsLog: ReadingsLog
   /** Takes each accepted device event once it is journalled (alerting, in this process). */
   events?: EventSink
+  /** Per-device limits on events: beyond them, repeats are folded and the rest refused (event-limits.ts). */
+  eventGate?: EventGate
   /** Told when a device acknowledges a command, and when it subscribes to its commands. */
   commands?: CommandReceipts
+  /**
+   * Replaces Hearth's authentication and ACL (`createAuthorizer`), so that the rest of the broker
+   * (session store, frame guard, packet rules) can be run as it is with other hooks, e.g. ones
+   * that let everyone in for protocol conformance tests.
+   */
+  authorizer?: AuthorizerFactory
 }
+
+/** The authentication and authorization hooks aedes calls. */
+export type AuthorizerHooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>
+/** Makes the hooks; `refuse` counts and logs a refusal as the broker's own are. */
+export type AuthorizerFactory = (refuse: (reason: string, detail: Record<string, unknown>) => void) => AuthorizerHooks
 
 export interface Broker extends Service {
   /** The bound MQTT/TCP port (after start). */
@@ -72,8 +89,9 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
   }
 
   const accept = (conn: Duplex, req?: IncomingMessage): void => {
-    const scanner = new MqttFrameScanner(config.maxPacketBytes)
-    const guarded = new GuardedConnection(conn, scanner, (why) => refuse('packet_too_large', { why }))
+    // Every packet is checked against MQTT 3.1.1 (packet-rules.ts) before aedes parses it.
+    const scanner = new MqttFrameScanner(config.maxPacketBytes, new MqttPacketRules())
+    const guarded = new GuardedConnection(conn, scanner, ({ reason, why, clientId }) => refuse(reason, { why, clientId }))
     aedes?.handle(guarded, req)
   }
 
@@ -86,7 +104,7 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
 
   return {
     async start() {
-      const authorizer = createAuthorizer({ ...deps, refuse })
+      const authorizer = deps.authorizer ? deps.authorizer(refuse) : createAuthorizer({ ...deps, refuse })
       const sessions = new SessionStore()
       const options: AedesOptions = {
         connectTimeout: config.connectTimeoutMs,
@@ -97,6 +115,18 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
         // delivered as it arrives; each connection still sends its next packet only when its
         // previous one is delivered, so the number in delivery is bounded by the connections.
         concurrency: 0,
+        // Under that, a publisher's next packet waits while a subscriber's socket is full: one
+        // frozen subscriber would hold every device publishing to its topics (and their PUBACKs)
+        // for as long as aedes waits on it. Hearth's subscribers are its own services and devices
+        // taking the odd small command; a socket of theirs that has not drained in 10 s is on a
+        // dead link, so it is cut (aedes' default waits 60 s), and the client reconnects to what
+        // its session still holds.
+        drainTimeout: 10_000,
+        // No limit: aedes would refuse a keep alive of 0 or over the limit with CONNACK 6, a code
+        // MQTT 3.1.1 reserves, and 3.1.1 gives a server no other way to shorten a keep alive.
+        // Hearth notices a silent device by its check-in interval (alerting's offline rule), not
+        // the keep alive; aedes still cuts a client silent for 1.5 times the keep alive it asked for.
+        keepaliveLimit: 0,
         persistence: sessions,
         ...authorizer,
       }

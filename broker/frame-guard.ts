@@ -1,8 +1,25 @@
 import { Duplex } from 'node:stream'
+import type { Refusal } from './packet-rules.js'
+
+/** Checks each whole packet before it goes on (broker/packet-rules.ts). */
+export interface PacketCheck {
+  /** `packet` holds the fixed header and the body from `bodyStart`; it may be rewritten in place. */
+  check(packet: Buffer, bodyStart: number): Refusal | undefined
+}
+
+export interface ScanResult {
+  /** The bytes of the whole packets that passed, in order, to hand on to the broker. */
+  pass: Buffer[]
+  /** Set when the stream must be cut; nothing more is to be read from it. */
+  refusal?: Refusal
+}
 
 /**
  * Reads MQTT fixed headers as bytes arrive, so an oversized packet is refused from its first
- * bytes instead of being buffered whole by the packet parser.
+ * bytes instead of being buffered whole by the packet parser; holds back each packet until it is
+ * whole (at most the size limit), has it checked, and only then passes it on. A packet may arrive
+ * split across chunks and a chunk may hold several: whole packets that arrived in one chunk go on
+ * as one slice of it, without a copy.
  */
 export class MqttFrameScanner {
   private state: 'type' | 'length' | 'body' = 'type'
@@ -10,18 +27,30 @@ export class MqttFrameScanner {
   private multiplier = 1
   private lengthBytes = 0
   private remaining = 0
+  /** The start of the packet under way, from earlier chunks. */
+  private carried: Buffer[] = []
 
-  constructor(private readonly maxPacketBytes: number) {}
+  constructor(
+    private readonly maxPacketBytes: number,
+    private readonly rules?: PacketCheck,
+  ) {}
 
-  /** Returns why the stream must be cut, or undefined while every packet is within bounds. */
-  feed(chunk: Buffer): string | undefined {
+  feed(chunk: Buffer): ScanResult {
+    const pass: Buffer[] = []
+    // Bytes of this chunk before `runStart` are passed on or carried already.
+    let runStart = 0
+    let packetStart = 0
+    let startedHere = false
     let i = 0
     while (i < chunk.length) {
+      let complete = false
       if (this.state === 'type') {
         this.state = 'length'
         this.length = 0
         this.multiplier = 1
         this.lengthBytes = 0
+        packetStart = i
+        startedHere = true
         i++
       } else if (this.state === 'length') {
         const byte = chunk[i++] as number
@@ -29,27 +58,57 @@ export class MqttFrameScanner {
         this.multiplier *= 128
         this.lengthBytes++
         const total = 1 + this.lengthBytes + this.length
-        if (total > this.maxPacketBytes) return `packet of at least ${total} bytes exceeds the ${this.maxPacketBytes}-byte limit`
+        if (total > this.maxPacketBytes) {
+          return { pass: [], refusal: { reason: 'packet_too_large', why: `packet of at least ${total} bytes exceeds the ${this.maxPacketBytes}-byte limit` } }
+        }
         if (byte & 0x80) {
-          if (this.lengthBytes === 4) return 'malformed remaining length'
+          if (this.lengthBytes === 4) return { pass: [], refusal: { reason: 'malformed_packet', why: 'remaining length of more than four bytes (MQTT 3.1.1 §2.2.3)' } }
         } else {
           this.remaining = this.length
-          this.state = this.remaining === 0 ? 'type' : 'body'
+          this.state = 'body'
+          complete = this.remaining === 0
         }
       } else {
         const take = Math.min(this.remaining, chunk.length - i)
         i += take
         this.remaining -= take
-        if (this.remaining === 0) this.state = 'type'
+        complete = this.remaining === 0
+      }
+      if (!complete) continue
+      this.state = 'type'
+      const packet = startedHere ? chunk.subarray(packetStart, i) : Buffer.concat([...this.carried, chunk.subarray(0, i)])
+      this.carried = []
+      const refusal = this.rules?.check(packet, 1 + this.lengthBytes)
+      if (refusal) return { pass: [], refusal }
+      if (!startedHere) {
+        pass.push(packet)
+        runStart = i
       }
     }
-    return undefined
+    if (this.state === 'type') {
+      if (runStart < chunk.length) pass.push(chunk.subarray(runStart))
+    } else {
+      const partStart = startedHere ? packetStart : 0
+      if (runStart < partStart) pass.push(chunk.subarray(runStart, partStart))
+      this.carried.push(chunk.subarray(partStart))
+    }
+    return { pass }
   }
 }
 
-/** Wraps a connection so that the broker only ever sees bytes of packets within the size limit. */
+/** How long a refused client has to close its side after its CONNACK before the connection is cut. */
+const CONNACK_LINGER_MS = 2000
+
+/**
+ * Wraps a connection so that the broker only ever sees whole packets within the size limit that
+ * passed the scanner's checks. On a refusal the connection is closed, after writing the CONNACK
+ * the refusal asks for (the broker never saw that CONNECT, so it answers nothing itself).
+ */
 export class GuardedConnection extends Duplex {
   private ended = false
+  private refused = false
+  /** Set when the connection is left to close itself once a refusal's CONNACK is written. */
+  private lingering = false
   private corked = false
   private readonly flush = (): void => {
     this.corked = false
@@ -59,18 +118,32 @@ export class GuardedConnection extends Duplex {
   constructor(
     private readonly inner: Duplex,
     scanner: MqttFrameScanner,
-    onRefuse: (reason: string) => void,
+    onRefuse: (refusal: Refusal) => void,
   ) {
     super({ allowHalfOpen: false })
     inner.on('data', (chunk: Buffer) => {
-      const problem = scanner.feed(chunk)
-      if (problem) {
-        onRefuse(problem)
-        inner.destroy()
+      if (this.refused) return
+      const { pass, refusal } = scanner.feed(chunk)
+      if (refusal) {
+        this.refused = true
+        onRefuse(refusal)
+        if (refusal.connack === undefined) {
+          inner.destroy()
+        } else {
+          this.lingering = true
+          // Read on (and drop) what else it sends, so that its closing is noticed.
+          inner.resume()
+          inner.end(Buffer.from([0x20, 0x02, 0x00, refusal.connack]))
+          const cut = setTimeout(() => inner.destroy(), CONNACK_LINGER_MS)
+          cut.unref()
+          inner.once('close', () => clearTimeout(cut))
+        }
         this.destroy()
         return
       }
-      if (!this.push(chunk)) inner.pause()
+      let more = true
+      for (const bytes of pass) more = this.push(bytes) && more
+      if (!more) inner.pause()
     })
     inner.once('end', () => {
       this.ended = true
@@ -106,7 +179,7 @@ export class GuardedConnection extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.inner.destroy()
+    if (!this.lingering) this.inner.destroy()
     callback(error)
   }
 }

@@ -14,6 +14,15 @@ export interface EventJournal {
 }
 
 /**
+ * Keeps each readings message on disk before the broker acknowledges it (PUBACK): `done` is called
+ * once it is there, or with an error, and then the device is not told it was delivered (the
+ * connection closes and the device sends it again). Ingest reads readings from here.
+ */
+export interface ReadingsLog {
+  append(deviceId: DeviceId, receivedAtMs: number, payload: Buffer, done: (error?: Error) => void): void
+}
+
+/**
  * Takes each device event the broker accepted (valid or not), once it is journalled: alerting, in
  * the same process, so that an alarm is handled in the turn of the event loop that read it, never
  * queued behind readings on a loopback connection. It must not throw; what it fails to finish the

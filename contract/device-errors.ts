@@ -11,5 +11,9 @@ export interface DeviceErrorMessage {
   receivedAt: string
   /** For readings: how many records of the pack were kept. */
   accepted?: number
-  refused: Array<{ index?: number; name?: string; code: RefusalCode | 'invalid' | 'notice'; message: string }>
+  /**
+   * For events over their device's limits (`rate_limited`, docs/device-event-limits.md): `name` is
+   * the event type, and one entry stands for every such event of that type since the last answer.
+   */
+  refused: Array<{ index?: number; name?: string; code: RefusalCode | 'invalid' | 'notice' | 'rate_limited'; message: string }>
 }

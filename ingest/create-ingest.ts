@@ -1,9 +1,10 @@
 import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
-import { Counter, type Registry } from 'prom-client'
+import { Counter, Gauge, type Registry } from 'prom-client'
 import {
   allDevicesTopic,
   deviceTopic,
+  isDeviceId,
   judgeSenmlPack,
   parseDeviceStatus,
   parseDeviceTopic,
@@ -16,13 +17,13 @@ import {
   type MqttConnector,
   type Service,
 } from '../contract/index.js'
-import type { DeviceDirectory, IngestReading, ReadingsSink } from './ports.js'
+import type { DeviceDirectory, IngestReading, ReadingsLogSource, ReadingsSink } from './ports.js'
 import { createReadingsClock } from './readings-clock.js'
 
 export interface IngestConfig {
   flushIntervalMs: number
   maxBatch: number
-  /** Readings held for retry while the store refuses; beyond this the oldest are dropped and counted. */
+  /** Readings held in memory while the store refuses; beyond this ingest stops reading the log (which keeps the rest). */
   maxPending: number
 }
 
@@ -30,8 +31,10 @@ export interface IngestDeps {
   logger: Logger
   metrics: Registry
   clock: Clock
-  /** Connects this service to the broker with its own credentials. */
+  /** Connects this service to the broker with its own credentials (status check-ins, answers on errors topics). */
   connect: MqttConnector
+  /** The readings the broker logged before acknowledging them: ingest's source of readings. */
+  log: ReadingsLogSource
   readings: ReadingsSink
   devices: DeviceDirectory
   /** Passes what was checked on to the rules, so that they need not read it from the broker again. */
@@ -40,8 +43,19 @@ export interface IngestDeps {
 
 export interface Ingest extends Service {
   health(): HealthReport
-  /** Writes what is buffered now (used on close and by tests that need a settled store). */
+  /** The broker's log is on disk up to `end`: read on to there. */
+  logDurable(end: number): void
+  /** Reads the log as far as it is known to be on disk and writes what is buffered (used on close and by tests that need a settled store). */
   flush(): Promise<void>
+}
+
+/** Log bytes read at a time: one chunk of readings, judged in one go. */
+const READ_BYTES = 256 * 1024
+
+/** Readings judged from the log, and the log position just after the last record they came from. */
+interface Chunk {
+  readings: IngestReading[]
+  upTo: number
 }
 
 export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
@@ -55,15 +69,30 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   })
   const written = new Counter({ name: 'hearth_readings_written_total', help: 'Readings written to the store', registers: [deps.metrics] })
   const writeErrors = new Counter({ name: 'hearth_readings_write_errors_total', help: 'Failed batch writes', registers: [deps.metrics] })
-  const dropped = new Counter({ name: 'hearth_readings_dropped_total', help: 'Readings dropped because the store stayed away', registers: [deps.metrics] })
   const statusRefused = new Counter({ name: 'hearth_status_refused_total', help: 'Status messages refused', registers: [deps.metrics] })
+  let behind = 0
+  new Gauge({
+    name: 'hearth_readings_log_behind_bytes',
+    help: 'Bytes of the readings log on disk that ingest has not yet stored',
+    registers: [deps.metrics],
+    collect() {
+      this.set(behind)
+    },
+  })
 
   let client: MqttClient | undefined
   let timer: NodeJS.Timeout | undefined
-  const pending: IngestReading[] = []
+  /** Judged readings not yet written, in log order. */
+  let chunks: Chunk[] = []
+  let pendingCount = 0
+  /** How far the broker's log is on disk; where ingest reads next; how far the store has it. */
+  let logEnd = 0
+  let readAt = 0
+  let storedUpTo = 0
   let seen = new Map<string, number>()
   let statuses: Array<{ deviceId: DeviceId; status: DeviceStatus; atMs: number }> = []
   let closing: Promise<void> | undefined
+  let started = false
 
   const tellDevice = (deviceId: DeviceId, message: DeviceErrorMessage): void => {
     client?.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(message), { qos: 0 })
@@ -71,32 +100,41 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
 
   let writing: Promise<void> | undefined
 
-  /** Writes what is buffered; one write at a time, so batches reach the store in order. */
+  /** Writes what is buffered with the log position it reaches; one write at a time, so batches reach the store in order. */
   const writePending = async (): Promise<void> => {
-    while (pending.length > 0) {
-      const batch = pending.slice(0, config.maxBatch)
+    while (chunks.length > 0) {
+      let taken = 0
+      let count = 0
+      while (taken < chunks.length && (taken === 0 || count + (chunks[taken] as Chunk).readings.length <= config.maxBatch)) {
+        count += (chunks[taken] as Chunk).readings.length
+        taken++
+      }
+      const batchChunks = chunks.slice(0, taken)
+      const batch = batchChunks.length === 1 ? (batchChunks[0] as Chunk).readings : batchChunks.flatMap((c) => c.readings)
+      const upTo = (batchChunks.at(-1) as Chunk).upTo
       try {
-        await deps.readings.writeBatch(batch)
+        await deps.readings.writeBatch(batch, upTo)
       } catch (error) {
         writeErrors.inc()
-        log.error({ err: error, batch: batch.length }, 'readings write failed; will retry')
-        if (pending.length > config.maxPending) {
-          const excess = pending.length - config.maxPending
-          pending.splice(0, excess)
-          dropped.inc(excess)
-          log.error({ dropped: excess }, 'readings dropped: store unavailable and buffer full')
-        }
+        log.error({ err: error, batch: batch.length }, 'readings write failed; will retry (the readings log keeps them)')
         return
       }
       written.inc(batch.length)
-      pending.splice(0, batch.length)
+      chunks = chunks.slice(taken)
+      pendingCount -= batch.length
+      storedUpTo = upTo
+      behind = logEnd - storedUpTo
+      try {
+        deps.log.release(storedUpTo)
+      } catch (error) {
+        log.warn({ err: error }, 'could not remove a readings log segment already stored')
+      }
+      // Reading stopped while the store was away and the buffer full: go on.
+      if (readAt < logEnd) schedulePump()
     }
   }
 
-  const flush = (): Promise<void> => {
-    writing ??= writePending().finally(() => {
-      writing = undefined
-    })
+  const writeStatusesAndSeen = (): void => {
     if (statuses.length > 0) {
       const batch = statuses
       statuses = []
@@ -115,20 +153,20 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
         log.error({ err: error }, 'could not record device last-seen')
       }
     }
-    return writing
   }
 
   const readingsNow = createReadingsClock()
 
-  const onReadings = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
+  /** Judges one logged readings message; its good records join `into`. */
+  const onReadings = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number, into: IngestReading[]): void => {
     const personId = deps.devices.personOf(deviceId)
     if (personId === undefined) {
       log.warn({ deviceId }, 'readings from a device that is no longer provisioned')
       return
     }
-    seen.set(deviceId, receivedAtMs)
+    seen.set(deviceId, Math.max(receivedAtMs, seen.get(deviceId) ?? 0))
     const verdict = judgeSenmlPack(payload, readingsNow(receivedAtMs))
-    for (const r of verdict.readings) pending.push({ ...r, personId, deviceId, receivedAtMs })
+    for (const r of verdict.readings) into.push({ ...r, personId, deviceId, receivedAtMs })
     deps.forward?.({ kind: 'readings', deviceId, personId, readings: verdict.readings, receivedAtMs })
     accepted.inc(verdict.readings.length)
     if (verdict.refusals.length > 0) {
@@ -143,7 +181,64 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
         refused: verdict.refusals,
       })
     }
-    if (pending.length >= config.maxBatch) void flush()
+  }
+
+  /**
+   * Reads and judges the log up to its durable end, a chunk at a time, yielding to the event loop
+   * between chunks; stops while the buffer is full (the store away), the log keeping the rest.
+   */
+  let pumping = false
+  const pump = (): void => {
+    pumping = false
+    if (!started) return
+    if (readAt >= logEnd || pendingCount >= config.maxPending) return
+    let next: number
+    const readings: IngestReading[] = []
+    try {
+      const read = deps.log.read(readAt, logEnd, READ_BYTES)
+      next = read.next
+      for (const record of read.records) {
+        if (!isDeviceId(record.deviceId)) continue
+        try {
+          onReadings(record.deviceId, record.payload, record.receivedAtMs, readings)
+        } catch (error) {
+          log.error({ err: error, deviceId: record.deviceId }, 'ingest failed to handle a readings message')
+        }
+      }
+    } catch (error) {
+      log.error({ err: error, at: readAt }, 'could not read the readings log; will retry')
+      return
+    }
+    if (next === readAt) return
+    readAt = next
+    chunks.push({ readings, upTo: readAt })
+    pendingCount += readings.length
+    behind = logEnd - storedUpTo
+    if (pendingCount >= config.maxBatch) void flush()
+    if (readAt < logEnd) schedulePump()
+  }
+  const schedulePump = (): void => {
+    if (pumping) return
+    pumping = true
+    setImmediate(pump)
+  }
+
+  /** Reads all the log known to be on disk now, synchronously (close and flush). */
+  const drainLog = (): void => {
+    for (let guard = 0; started && readAt < logEnd && pendingCount < config.maxPending && guard < 1_000_000; guard++) {
+      const before = readAt
+      pump()
+      if (readAt === before) break
+    }
+  }
+
+  const flush = (): Promise<void> => {
+    drainLog()
+    writing ??= writePending().finally(() => {
+      writing = undefined
+    })
+    writeStatusesAndSeen()
+    return writing
   }
 
   const onStatus = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void => {
@@ -169,8 +264,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     if (!parsed || packet.retain) return
     const receivedAtMs = deps.clock.now()
     try {
-      if (parsed.suffix === 'readings') onReadings(parsed.deviceId, payload, receivedAtMs)
-      else if (parsed.suffix === 'status') onStatus(parsed.deviceId, payload, receivedAtMs)
+      if (parsed.suffix === 'status') onStatus(parsed.deviceId, payload, receivedAtMs)
     } catch (error) {
       log.error({ err: error, topic }, 'ingest failed to handle a message')
     }
@@ -178,20 +272,42 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
 
   return {
     async start() {
+      // Readings come from the log, read on from what the store last recorded.
+      const oldest = deps.log.start()
+      let recorded = await deps.readings.logPosition()
+      if (recorded !== undefined && recorded > deps.log.end()) {
+        // The store is ahead of the log: the log was removed or replaced. Read all it holds.
+        log.warn({ recorded, logEnd: deps.log.end() }, 'the readings store records a log position past the end of the readings log; reading the log from its start')
+        recorded = undefined
+      }
+      readAt = storedUpTo = Math.max(recorded ?? oldest, oldest)
+      logEnd = Math.max(logEnd, readAt)
+      started = true
+      if (readAt < logEnd) log.info({ bytes: logEnd - readAt }, 'reading readings logged before the last stop')
+      schedulePump()
       client = await deps.connect(onMessage)
       client.on('error', (error) => log.error({ err: error }, 'ingest mqtt error'))
-      await client.subscribeAsync([allDevicesTopic('readings'), allDevicesTopic('status')], { qos: 1 })
+      await client.subscribeAsync([allDevicesTopic('status')], { qos: 1 })
       timer = setInterval(() => void flush(), config.flushIntervalMs)
       log.info('ingest started')
+    },
+    logDurable(end) {
+      if (end <= logEnd) return
+      logEnd = end
+      behind = logEnd - storedUpTo
+      schedulePump()
     },
     flush,
     health: () => ({ component: 'ingest', ok: client?.connected === true }),
     close() {
       closing ??= (async () => {
         if (timer) clearInterval(timer)
-        await client?.endAsync()
+        // Forced: the broker stops first, and ingest only ever publishes at QoS 0.
+        await client?.endAsync(true)
+        await writing
         await flush()
-        log.info('ingest closed')
+        started = false
+        log.info({ storedUpTo, logEnd }, 'ingest closed')
       })()
       return closing
     },

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
@@ -5,8 +6,10 @@ import type { Clock, HealthReport, JudgedTelemetry, Service } from '../contract/
 import { createIngest } from '../ingest/create-ingest.js'
 import type { DeviceDirectory } from '../ingest/ports.js'
 import { serviceConnector } from './connect-service-client.js'
+import { READINGS_LOG_FOLDER, ReadingsLogReader } from '../stores/readings-log.js'
 import { openReadingsStore } from './readings-store-factory.js'
-import type { IngestThreadData, IngestThreadMessage, IngestThreadRequest } from './ingest-thread.js'
+import { moduleExtension } from './thread-entry.js'
+import type { IngestThreadCall, IngestThreadData, IngestThreadMessage, IngestThreadRequest } from './ingest-thread.js'
 
 export interface IngestRunner extends Service {
   /** Health of ingest and of the store it writes to. */
@@ -23,7 +26,16 @@ const CLOSE_TIMEOUT_MS = 15_000
 const DEVICE_WRITE_INTERVAL_MS = 1000
 
 /** Runs platform/ingest-thread.ts in a worker thread, restarts it if it dies, and relays its logs, health and metrics. */
-export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: { logger: Logger; devices: Pick<DeviceDirectory, 'recordSeen' | 'recordStatuses'>; onTelemetry: (items: JudgedTelemetry[]) => void }): IngestRunner {
+/** The broker's side of the readings log, as ingest's host needs it: how far it is on disk, and when that moves. */
+export interface ReadingsLogEnd {
+  end(): number
+  onDurable(listener: (end: number) => void): void
+}
+
+export function createIngestThread(
+  data: Omit<IngestThreadData, 'entry'>,
+  deps: { logger: Logger; log: ReadingsLogEnd; devices: Pick<DeviceDirectory, 'recordSeen' | 'recordStatuses'>; onTelemetry: (items: JudgedTelemetry[]) => void },
+): IngestRunner {
   const logger = deps.logger
   let worker: Worker | undefined
   let closing: Promise<void> | undefined
@@ -61,6 +73,7 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: 
       logger.error({ err: error, component: 'ingest' }, 'could not record device last-seen and status')
     }
   }
+  deps.log.onDurable((end) => worker?.postMessage({ op: 'log', end } satisfies IngestThreadRequest))
   const deviceWriter = setInterval(writeDevices, DEVICE_WRITE_INTERVAL_MS)
   deviceWriter.unref()
 
@@ -72,7 +85,7 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: 
     }
   }
 
-  const request = (op: IngestThreadRequest['op'], timeoutMs = 30_000): Promise<string | undefined> => {
+  const request = (op: IngestThreadCall['op'], timeoutMs = 30_000): Promise<string | undefined> => {
     const current = worker
     if (!current) return Promise.reject(new Error('the ingest thread is not running'))
     const id = nextId++
@@ -98,10 +111,12 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: 
   /** Starts the thread; resolves once it is connected and subscribed. */
   const spawn = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const entry = new URL('./ingest-thread.ts', import.meta.url).href
+      const entry = new URL(`./ingest-thread${moduleExtension}`, import.meta.url).href
       // No inherited flags: the platform's own (a test runner's, a profiler's) are not the thread's.
       const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData: { ...data, entry } satisfies IngestThreadData, execArgv: [] })
       worker = thread
+      // Ingest reads the log up to what is on disk; from here on it is told each time that moves.
+      thread.postMessage({ op: 'log', end: deps.log.end() } satisfies IngestThreadRequest)
       let started = false
       thread.on('message', (message: IngestThreadMessage) => {
         if (message.type === 'log') relog(message.line)
@@ -175,13 +190,27 @@ export function createIngestThread(data: Omit<IngestThreadData, 'entry'>, deps: 
  * Ingest on the platform's own event loop, for a platform run on a clock of its own (accelerated
  * scenarios, tests on a manual clock): that clock cannot cross into a thread.
  */
-export function createIngestInProcess(data: Omit<IngestThreadData, 'entry'>, deps: { logger: Logger; metrics: Registry; clock: Clock; devices: DeviceDirectory }): IngestRunner {
+export function createIngestInProcess(
+  data: Omit<IngestThreadData, 'entry'>,
+  deps: { logger: Logger; metrics: Registry; clock: Clock; log: ReadingsLogEnd; devices: DeviceDirectory },
+): IngestRunner {
   const log = deps.logger.child({ component: 'ingest' })
   const readings = openReadingsStore(data.store, 'writer', log, deps.metrics)
-  const ingest = createIngest(data.ingest, { ...deps, logger: log, connect: serviceConnector(data.mqttUrl, data.username, data.password), readings })
+  const reader = new ReadingsLogReader(join(data.store.dataDir, READINGS_LOG_FOLDER))
+  const ingest = createIngest(data.ingest, {
+    logger: log,
+    metrics: deps.metrics,
+    clock: deps.clock,
+    devices: deps.devices,
+    connect: serviceConnector(data.mqttUrl, data.username, data.password),
+    log: reader,
+    readings,
+  })
+  deps.log.onDurable((end) => ingest.logDurable(end))
   return {
     async start() {
       await readings.start()
+      ingest.logDurable(deps.log.end())
       await ingest.start()
     },
     health: () => Promise.resolve([ingest.health(), readings.health()]),
@@ -190,6 +219,7 @@ export function createIngestInProcess(data: Omit<IngestThreadData, 'entry'>, dep
     async close() {
       await ingest.close()
       await readings.close()
+      reader.close()
     },
   }
 }

@@ -9,6 +9,7 @@ import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { serviceConnector } from './connect-service-client.js'
 import { createLogger } from './logger.js'
+import { READINGS_LOG_FOLDER, ReadingsLogReader } from '../stores/readings-log.js'
 import { openReadingsStore, type ReadingsStoreConfig } from './readings-store-factory.js'
 
 /**
@@ -26,8 +27,9 @@ export interface IngestThreadData {
   logLevel: string
 }
 
-/** Host → thread. */
-export type IngestThreadRequest = { id: number; op: 'metrics' | 'health' | 'flush' | 'close' }
+/** Host → thread: requests answered with a reply, and how far the readings log is on disk. */
+export type IngestThreadCall = { id: number; op: 'metrics' | 'health' | 'flush' | 'close' }
+export type IngestThreadRequest = IngestThreadCall | { op: 'log'; end: number }
 
 /** Thread → host. */
 export type IngestThreadMessage =
@@ -61,6 +63,7 @@ const devices: DeviceDirectory = {
   recordStatuses: (statuses) => send({ type: 'statuses', statuses: [...statuses] }),
 }
 const readings = openReadingsStore(data.store, 'writer', logger, metrics)
+const readingsLog = new ReadingsLogReader(join(data.store.dataDir, READINGS_LOG_FOLDER))
 // What ingest checked goes on to the rules in small batches: one message per item would cost the
 // platform's thread more than reading it from the broker did.
 let telemetry: JudgedTelemetry[] = []
@@ -76,6 +79,7 @@ const ingest = createIngest(data.ingest, {
   metrics,
   clock: { now: () => Date.now() },
   connect: serviceConnector(data.mqttUrl, data.username, data.password),
+  log: readingsLog,
   readings,
   devices,
   forward: (item) => telemetry.push(item),
@@ -86,10 +90,12 @@ const close = async (): Promise<void> => {
   await ingest.close()
   forward()
   await readings.close()
+  readingsLog.close()
   db.close()
 }
 
 port.on('message', (request: IngestThreadRequest) => {
+  if (request.op === 'log') return ingest.logDurable(request.end)
   const work: Promise<string | undefined> =
     request.op === 'metrics'
       ? metrics.metrics()

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting, type Alerting } from '../alerting/create-alerting.js'
 import { createBroker } from '../broker/create-broker.js'
+import { DEFAULT_EVENT_LIMITS, createEventGate } from '../broker/event-limits.js'
 import type { EventSink } from '../broker/ports.js'
 import { SOCKET_PATH, type Clock, type Service } from '../contract/index.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
@@ -20,6 +21,7 @@ import { createCareSettingsRepository } from '../stores/care-settings-repository
 import { createCommandOutbox } from '../stores/command-outbox.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { createEventJournal } from '../stores/event-journal.js'
+import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../stores/readings-log.js'
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { createPersonRepository } from '../stores/person-repository.js'
@@ -85,6 +87,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const generatedAdminPassword = await bootstrapAdmin(config, users, clock, logger)
   const servicePassword = config.servicePassword ?? randomBytes(24).toString('base64url')
   const started: Service[] = []
+  const stopFirst: Service[] = []
   const server: Server = createServer()
   server.headersTimeout = 20_000
   server.requestTimeout = 30_000
@@ -93,6 +96,15 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     // Stop taking requests; upgraded connections (live dashboards, MQTT over WebSocket) close with their services.
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeAllConnections()
+    // First the devices: nothing more is acknowledged, and what was is on disk when the readings
+    // log closes; then ingest stores what the log holds, alerting finishes, the rest in reverse.
+    for (const service of stopFirst.splice(0)) {
+      try {
+        await service.close()
+      } catch (error) {
+        logger.error({ err: error }, 'a service failed to close')
+      }
+    }
     for (const service of started.reverse()) {
       try {
         await service.close()
@@ -111,8 +123,18 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
 
   try {
     await readingsStore.start()
+    // Readings are on disk here before a device is told they are delivered; ingest reads them from here.
+    // Closed after the broker (services close in reverse), so that nothing is acknowledged without it.
+    const readingsLog = await ReadingsLogWriter.open(join(config.dataDir, READINGS_LOG_FOLDER))
+    const readingsLogService: Service = { start: () => Promise.resolve(), close: () => readingsLog.close() }
+    started.push(readingsLogService)
     // Device events go from the broker straight to alerting in this process (alerting is created after the broker).
-    const handOff: { to?: EventSink; commands?: Alerting } = {}
+    const handOff: { to?: EventSink; commands?: Alerting; storms?: Alerting } = {}
+    // Beyond a device's event limits, alerting folds its repeats or refuses them (broker/event-limits.ts).
+    const eventGate = createEventGate(DEFAULT_EVENT_LIMITS, {
+      clock,
+      storms: { limited: (deviceId, verdict, receivedAtMs, over, written) => handOff.storms?.limited(deviceId, verdict, receivedAtMs, over, written) ?? 'process' },
+    })
     const broker = createBroker(
       { host: config.host, port: config.mqttPort, ...(config.tls ? { tls: config.tls } : {}), maxPacketBytes: config.maxPacketBytes, connectTimeoutMs: config.connectTimeoutMs },
       {
@@ -121,7 +143,9 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         clock,
         credentials: devices,
         journal,
+        readingsLog,
         events: (deviceId, payload, receivedAtMs) => handOff.to?.(deviceId, payload, receivedAtMs),
+        eventGate,
         // What devices do with their commands, to alerting's outbox: delivered only when a device acknowledged it.
         commands: {
           delivered: (deviceId, payload) => handOff.commands?.commandDelivered(deviceId, payload),
@@ -136,6 +160,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     )
     await broker.start()
     started.push(broker)
+    stopFirst.push(broker, readingsLogService)
     server.on('upgrade', (req, socket, head) => {
       const path = (req.url ?? '').split('?')[0]
       if (path === '/mqtt') broker.handleUpgrade(req, socket, head)
@@ -167,6 +192,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     )
     handOff.to = (deviceId, payload, receivedAtMs) => alerting.takeEvent(deviceId, payload, receivedAtMs)
     handOff.commands = alerting
+    handOff.storms = alerting
     await alerting.start()
     started.push(alerting)
 
@@ -179,8 +205,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       logLevel: logger.level,
     }
     const ingest = inThread
-      ? createIngestThread(ingestSetup, { logger, devices: createDeviceRepository(telemetryDb), onTelemetry: (items) => alerting.judgeTelemetry(items) })
-      : createIngestInProcess(ingestSetup, { logger, metrics, clock, devices })
+      ? createIngestThread(ingestSetup, { logger, log: readingsLog, devices: createDeviceRepository(telemetryDb), onTelemetry: (items) => alerting.judgeTelemetry(items) })
+      : createIngestInProcess(ingestSetup, { logger, metrics, clock, log: readingsLog, devices })
     await ingest.start()
     started.push(ingest)
 

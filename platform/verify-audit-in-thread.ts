@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { AuditVerification } from '../stores/audit-log.js'
+import { moduleExtension } from './thread-entry.js'
 
 /**
  * Verifies the audit chain of a database file in a worker thread: walking a million entries takes
@@ -7,7 +8,7 @@ import type { AuditVerification } from '../stores/audit-log.js'
  */
 export function verifyAuditInThread(path: string): Promise<AuditVerification> {
   return new Promise((resolve, reject) => {
-    const entry = new URL('./audit-verify-thread.ts', import.meta.url).href
+    const entry = new URL(`./audit-verify-thread${moduleExtension}`, import.meta.url).href
     const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData: { entry, path }, execArgv: [] })
     let answered = false
     thread.once('message', (result: AuditVerification) => {

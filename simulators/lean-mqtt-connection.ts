@@ -97,6 +97,20 @@ export class LeanMqttConnection {
     return this.send(encodePublish(topic, payload, qos, id, retain))
   }
 
+  /**
+   * QoS 1 with a packet id of the caller's, for a client that keeps its own unacknowledged
+   * publishes across connections: after a reconnect it sends each again with the id it was first
+   * sent with and DUP set (MQTT 3.1.1 §4.4). `onAck` runs on PUBACK.
+   */
+  publishWithId(messageId: number, topic: Buffer, payload: Buffer, options: { dup: boolean; retain?: boolean }, onAck: () => void): boolean {
+    this.inFlight++
+    this.acks.set(messageId, () => {
+      this.inFlight--
+      onAck()
+    })
+    return this.send(encodePublish(topic, payload, 1, messageId, options.retain ?? false, options.dup))
+  }
+
   subscribe(filters: ReadonlyArray<{ topic: string; qos: Qos }>): Promise<number[]> {
     const id = this.takeId()
     return new Promise((resolve) => {
@@ -128,10 +142,13 @@ export class LeanMqttConnection {
     return this.socket.write(bytes)
   }
 
+  /** The next packet id not in use by a publish or subscription still unacknowledged. */
   private takeId(): number {
-    const id = this.nextId
-    this.nextId = id === 0xffff ? 1 : id + 1
-    return id
+    for (;;) {
+      const id = this.nextId
+      this.nextId = id === 0xffff ? 1 : id + 1
+      if (!this.acks.has(id) && !this.subacks.has(id)) return id
+    }
   }
 
   private receive(packet: Packet): void {

@@ -88,11 +88,14 @@ export function encodeConnect(fields: ConnectFields): Buffer {
   return frame(CONNECT, Buffer.concat([header, ...tail]))
 }
 
-/** `topic` is taken as bytes so a caller that publishes to one topic often encodes it once. */
-export function encodePublish(topic: Buffer, payload: Buffer, qos: Qos, messageId: number, retain = false): Buffer {
+/**
+ * `topic` is taken as bytes so a caller that publishes to one topic often encodes it once. `dup`
+ * marks a QoS 1 publish sent again after a reconnect (MQTT 3.1.1 §3.3.1.1).
+ */
+export function encodePublish(topic: Buffer, payload: Buffer, qos: Qos, messageId: number, retain = false, dup = false): Buffer {
   const length = 2 + topic.length + (qos > 0 ? 2 : 0) + payload.length
   const out = Buffer.allocUnsafe(1 + lengthBytes(length) + length)
-  out[0] = PUBLISH | (qos << 1) | (retain ? 1 : 0)
+  out[0] = PUBLISH | (dup && qos > 0 ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0)
   let at = writeLength(out, 1, length)
   out.writeUInt16BE(topic.length, at)
   at += 2 + topic.copy(out, at + 2)

@@ -111,6 +111,8 @@ export function createInfluxReadingsStore(config: InfluxConfig): ReadingsStore {
         throw error
       }
     },
+    // InfluxDB keeps no log position; the spool in front of it does (stores/spooled-readings-store.ts).
+    logPosition: () => Promise.resolve(undefined),
     async series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]> {
       // Hourly rollups before the raw period; minute aggregates where they are settled and the
       // buckets are whole minutes; raw points for the rest (the last minutes, or odd buckets).

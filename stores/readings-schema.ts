@@ -52,4 +52,24 @@ export const READINGS_MIGRATIONS: readonly Migration[] = [
           FROM readings WHERE 1 GROUP BY person_id, metric, minute;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- How far into the readings log the readings are stored, written in each batch's transaction.
+      CREATE TABLE log_position (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL);
+    `,
+  },
+  {
+    version: 5,
+    sql: `
+      -- A reading is one device's value of one metric at one time (as in InfluxDB, where a point is
+      -- its series and time): a pack sent again after a lost acknowledgement is stored once.
+      DELETE FROM readings WHERE rowid NOT IN (SELECT MAX(rowid) FROM readings GROUP BY person_id, metric, device_id, at_ms);
+      CREATE UNIQUE INDEX readings_identity ON readings(person_id, metric, device_id, at_ms);
+      DELETE FROM readings_minute;
+      INSERT INTO readings_minute (person_id, metric, minute_ms, sum, min, max, count)
+        SELECT person_id, metric, CAST(at_ms / 60000 AS INTEGER) * 60000 AS minute, SUM(value), MIN(value), MAX(value), COUNT(*)
+          FROM readings WHERE 1 GROUP BY person_id, metric, minute;
+    `,
+  },
 ]

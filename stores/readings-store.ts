@@ -59,8 +59,16 @@ export class RejectedBatchError extends Error {
 export interface ReadingsStore {
   readonly kind: 'embedded' | 'influxdb'
   start(): Promise<void>
-  /** Resolves once the batch is stored; rejects, storing nothing it can tell apart, when it cannot. */
-  writeBatch(readings: readonly StoredReading[]): Promise<void>
+  /**
+   * Resolves once the batch is stored; rejects, storing nothing it can tell apart, when it cannot.
+   * `logPosition` is how far into the readings log (stores/readings-log.ts) the batch takes the
+   * store: kept with the batch, so that after a stop ingest reads on from there and a reading is
+   * stored once. A store that cannot keep it (InfluxDB alone) ignores it and overwrites a point
+   * written again at the same time.
+   */
+  writeBatch(readings: readonly StoredReading[], logPosition?: number): Promise<void>
+  /** The readings log position the last batch recorded; undefined when none has or the store cannot keep one. */
+  logPosition(): Promise<number | undefined>
   /** Buckets with at least one reading, oldest first, at most `maxPoints`. */
   series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]>
   /** The most recent value of each metric for a person. */

@@ -17,7 +17,11 @@ export interface SpoolOptions {
 
 const SPOOL_MIGRATIONS = [
   { version: 1, sql: 'CREATE TABLE spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, readings TEXT NOT NULL, count INTEGER NOT NULL)' },
+  // How far into the readings log the store has (InfluxDB) or the spool holds the readings.
+  { version: 2, sql: 'CREATE TABLE log_position (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL)' },
 ]
+
+const SET_POSITION = 'INSERT INTO log_position (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position'
 
 export type SpooledReadingsStore = ReadingsStore & { health(): HealthReport; spooled(): number }
 
@@ -52,9 +56,19 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
     return db
   }
 
-  const append = (readings: readonly StoredReading[]): void => {
-    spool().prepare('INSERT INTO spool (readings, count) VALUES (?, ?)').run(JSON.stringify(readings), readings.length)
+  /** Spools a batch and the log position it takes the store to, in one transaction. */
+  const append = (readings: readonly StoredReading[], logPosition: number | undefined): void => {
+    const db = spool()
+    db.transaction(() => {
+      if (readings.length > 0) db.prepare('INSERT INTO spool (readings, count) VALUES (?, ?)').run(JSON.stringify(readings), readings.length)
+      if (logPosition !== undefined) db.prepare(SET_POSITION).run(logPosition)
+    })()
     depth += readings.length
+  }
+
+  /** After InfluxDB took a batch: should the process stop before this, the batch is written again, over the same points. */
+  const recordPosition = (logPosition: number | undefined): void => {
+    if (logPosition !== undefined) spool().prepare(SET_POSITION).run(logPosition)
   }
 
   /** A batch refused for good is not retried; spooling it would block everything behind it. */
@@ -134,23 +148,24 @@ export function createSpooledReadingsStore(inner: ReadingsStore, options: SpoolO
         startReplay()
       }
     },
-    async writeBatch(readings) {
-      if (readings.length === 0) return
+    async writeBatch(readings, logPosition) {
+      if (readings.length === 0) return recordPosition(logPosition)
       if (depth === 0) {
         try {
           await inner.writeBatch(readings)
           written.inc(readings.length)
           failingSince = undefined
-          return
+          return recordPosition(logPosition)
         } catch (error) {
-          if (isRejection(error, readings.length)) return
+          if (isRejection(error, readings.length)) return recordPosition(logPosition)
           failed(error)
         }
       }
       // PROTOCOL: nothing lost. Behind a non-empty spool, new readings queue too, keeping order.
-      append(readings)
+      append(readings, logPosition)
       startReplay()
     },
+    logPosition: () => Promise.resolve(spool().prepare<[], { position: number }>('SELECT position FROM log_position WHERE id = 1').get()?.position),
     series: (q, maxPoints) => inner.series(q, maxPoints),
     latest: (personId, nowMs) => inner.latest(personId, nowMs),
     applyRetention: (nowMs, policy) => inner.applyRetention(nowMs, policy),

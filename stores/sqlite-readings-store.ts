@@ -21,6 +21,13 @@ interface BucketRow {
 }
 
 const DAY_MS = 24 * HOUR_MS
+
+/**
+ * A reading's time in milliseconds to the microsecond, as InfluxDB keeps it: packs received within
+ * one millisecond stay a microsecond apart, and a time computed from seconds (`bt` 1763800000.123)
+ * lands on its millisecond, not a hair beside it.
+ */
+const toMicroseconds = (atMs: number): number => Math.round(atMs * 1000) / 1000
 const MINUTE_MS = 60_000
 
 interface Aggregate {
@@ -37,7 +44,7 @@ interface Aggregate {
 function minuteAggregates(readings: readonly StoredReading[]): Iterable<Aggregate> {
   const byKey = new Map<string, Aggregate>()
   for (const r of readings) {
-    const minuteMs = Math.floor(Math.round(r.atMs) / MINUTE_MS) * MINUTE_MS
+    const minuteMs = Math.floor(toMicroseconds(r.atMs) / MINUTE_MS) * MINUTE_MS
     const key = `${r.personId}\u0000${r.metric}\u0000${minuteMs}`
     const known = byKey.get(key)
     if (known) {
@@ -64,7 +71,18 @@ const bucketed = (source: string): string =>
 const METRIC_NAMES_SORTED = [...METRIC_NAMES].sort((a, b) => a.localeCompare(b))
 
 function prepare(db: SqliteDatabase) {
-  const insert = db.prepare('INSERT INTO readings (person_id, metric, at_ms, value, device_id, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)')
+  // A reading already stored (the same device, metric and time: a pack sent again) is written over, not added.
+  const insert = db.prepare(
+    'INSERT INTO readings (person_id, metric, at_ms, value, device_id, received_at_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, metric, device_id, at_ms) DO NOTHING',
+  )
+  const overwrite = db.prepare('UPDATE readings SET value = ?, received_at_ms = ? WHERE person_id = ? AND metric = ? AND device_id = ? AND at_ms = ?')
+  // The minute of a reading written over is summed again from its readings.
+  const recountMinute = db.prepare<{ person: string; metric: string; minute: number }>(
+    `INSERT INTO readings_minute (person_id, metric, minute_ms, sum, min, max, count)
+       SELECT person_id, metric, @minute, SUM(value), MIN(value), MAX(value), COUNT(*) FROM readings
+        WHERE person_id = @person AND metric = @metric AND at_ms >= @minute AND at_ms < @minute + ${MINUTE_MS} GROUP BY person_id, metric
+     ON CONFLICT (person_id, metric, minute_ms) DO UPDATE SET sum = excluded.sum, min = excluded.min, max = excluded.max, count = excluded.count`,
+  )
   const addToMinute = db.prepare(
     `INSERT INTO readings_minute (person_id, metric, minute_ms, sum, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (person_id, metric, minute_ms) DO UPDATE SET sum = sum + excluded.sum, min = MIN(min, excluded.min),
@@ -78,13 +96,28 @@ function prepare(db: SqliteDatabase) {
        max = MAX(max, excluded.max), count = count + excluded.count`,
   )
   const removeMinutes = db.prepare('DELETE FROM readings_minute WHERE minute_ms < ?')
+  const setPosition = db.prepare('INSERT INTO log_position (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position')
   const removeRaw = db.prepare('DELETE FROM readings WHERE at_ms < ?')
   const removeRollups = db.prepare('DELETE FROM readings_hourly WHERE hour_ms < ?')
   return {
-    writeBatch: db.transaction((readings: readonly StoredReading[]) => {
-      for (const r of readings) insert.run(r.personId, r.metric, Math.round(r.atMs), r.value, r.deviceId, r.receivedAtMs)
-      for (const a of minuteAggregates(readings)) addToMinute.run(a.personId, a.metric, a.minuteMs, a.sum, a.min, a.max, a.count)
+    writeBatch: db.transaction((readings: readonly StoredReading[], logPosition: number | undefined) => {
+      const added: StoredReading[] = []
+      const recount = new Map<string, { person: string; metric: string; minute: number }>()
+      for (const r of readings) {
+        const atMs = toMicroseconds(r.atMs)
+        if (insert.run(r.personId, r.metric, atMs, r.value, r.deviceId, r.receivedAtMs).changes > 0) {
+          added.push(r)
+          continue
+        }
+        overwrite.run(r.value, r.receivedAtMs, r.personId, r.metric, r.deviceId, atMs)
+        const minute = Math.floor(atMs / MINUTE_MS) * MINUTE_MS
+        recount.set(`${r.personId}\u0000${r.metric}\u0000${minute}`, { person: r.personId, metric: r.metric, minute })
+      }
+      for (const a of minuteAggregates(added)) addToMinute.run(a.personId, a.metric, a.minuteMs, a.sum, a.min, a.max, a.count)
+      for (const minute of recount.values()) recountMinute.run(minute)
+      if (logPosition !== undefined) setPosition.run(logPosition)
     }),
+    getPosition: db.prepare<[], { position: number }>('SELECT position FROM log_position WHERE id = 1'),
     // Raw readings (or their minute aggregates) and hourly rollups (what retention left of older
     // time) answer together. Numbers bind as REAL; the CAST floors the bucket index.
     seriesRaw: db.prepare<[SeriesParams], BucketRow>(
@@ -124,14 +157,16 @@ export function createSqliteReadingsStore(path: string): ReadingsStore & { count
   return {
     kind: 'embedded',
     start() {
-      db ??= openDatabase(path, READINGS_MIGRATIONS, { synchronous: 'NORMAL' })
+      // FULL: a batch and the log position it records are on disk before ingest lets the log go.
+      db ??= openDatabase(path, READINGS_MIGRATIONS, { synchronous: 'FULL' })
       statements ??= prepare(db)
       return Promise.resolve()
     },
-    writeBatch(readings) {
-      ready().writeBatch(readings)
+    writeBatch(readings, logPosition) {
+      if (readings.length > 0 || logPosition !== undefined) ready().writeBatch(readings, logPosition)
       return Promise.resolve()
     },
+    logPosition: () => Promise.resolve(ready().getPosition.get()?.position),
     series(q: SeriesQuery, maxPoints: number): Promise<SeriesPoint[]> {
       const params: SeriesParams = { person: q.personId, metric: q.metric, from: q.fromMs, to: q.toMs, every: q.everyMs, limit: maxPoints }
       // Whole-minute buckets on minute boundaries can be answered from the minute aggregates.

@@ -1,9 +1,12 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InfluxDB } from 'influx'
+import { Registry } from 'prom-client'
 import { RejectedBatchError, type ReadingsStore, type StoredReading } from '../../stores/readings-store.js'
 import { createInfluxReadingsStore } from '../../stores/influx-readings-store.js'
 import { createSqliteReadingsStore } from '../../stores/sqlite-readings-store.js'
+import { createSpooledReadingsStore } from '../../stores/spooled-readings-store.js'
+import { createLogger } from '../../platform/logger.js'
 import { startInfluxd, type Influxd } from '../helpers/influxd.js'
 import { removeDir, tempDir } from '../helpers/test-platform.js'
 
@@ -105,6 +108,27 @@ function readingsStoreContract(name: string, setup: () => Promise<{ store: Readi
       const p = person()
       await store.writeBatch([reading(p, 'heart_rate', 70, T0), reading(p, 'heart_rate', 190, Date.UTC(2100, 0, 1))])
       expect(await store.latest(p, T0 + HOUR)).toEqual([{ metric: 'heart_rate', value: 70, at: '2026-11-20T08:00:00.000Z' }])
+    })
+
+    it('stores a batch written again after a stop once: it keeps the log position with the batch, or writes over the same points', async () => {
+      const p = person()
+      const batch = [reading(p, 'heart_rate', 70, T0), reading(p, 'heart_rate', 72, T0 + 1000)]
+      await store.writeBatch(batch, 1234)
+      const position = await store.logPosition()
+      // Ingest reads on from the recorded position; a store that records none is sent the batch again.
+      if (position === undefined) await store.writeBatch(batch, 1234)
+      else expect(position).toBe(1234)
+      const points = await store.series({ personId: p, metric: 'heart_rate', fromMs: T0, toMs: T0 + HOUR, everyMs: HOUR }, 10)
+      expect(points).toEqual([expect.objectContaining({ count: 2, mean: 71 })])
+    })
+
+    it('stores a reading sent again (the same device, metric and time) once, with the value sent last, in raw and minute series alike', async () => {
+      const p = person()
+      await store.writeBatch([reading(p, 'heart_rate', 70, T0), reading(p, 'heart_rate', 80, T0 + 1000)])
+      await store.writeBatch([reading(p, 'heart_rate', 70, T0), reading(p, 'heart_rate', 90, T0 + 1000), reading(p, 'heart_rate', 70, T0, 'wrist-2')])
+      const raw = await store.series({ personId: p, metric: 'heart_rate', fromMs: T0 - 500, toMs: T0 + HOUR, everyMs: HOUR }, 10)
+      const minutes = await store.series({ personId: p, metric: 'heart_rate', fromMs: T0, toMs: T0 + HOUR, everyMs: MINUTE }, 10)
+      for (const points of [raw, minutes]) expect(points).toEqual([expect.objectContaining({ count: 3, min: 70, max: 90 })])
     })
 
     it('stores a batch of 5,000 readings whole', async () => {
@@ -217,5 +241,44 @@ describe('retention on InfluxDB', () => {
     const points = await store.series({ personId: 'p-old', metric: 'spo2', fromMs: from, toMs: Date.now(), everyMs: 10 * DAY }, 10)
     expect(points).toEqual([{ t: new Date(from).toISOString(), mean: 287 / 3, min: 94, max: 97, count: 3 }])
     await store.close()
+  })
+})
+
+describe('the spool in front of InfluxDB keeps the log position', () => {
+  const dirs: string[] = []
+  let server: Influxd
+  beforeAll(async () => {
+    server = await startInfluxd()
+  })
+  afterAll(async () => {
+    await server.destroy()
+    for (const dir of dirs) removeDir(dir)
+  })
+
+  const spooled = (url: string) => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const inner = createInfluxReadingsStore({ url, database: 'hearth_spool_position', requestTimeoutMs: 2000, retention: RETENTION })
+    const options = () => ({ path: join(dir, 'spool.db'), replayBatch: 100, retryMinMs: 50, retryMaxMs: 200, logger: createLogger('silent'), metrics: new Registry() })
+    return { store: createSpooledReadingsStore(inner, options()), reopen: () => createSpooledReadingsStore(inner, options()) }
+  }
+
+  it('with a batch InfluxDB took, and with a batch spooled while InfluxDB is away, across a reopen', async () => {
+    const up = spooled(server.url)
+    await up.store.start()
+    await up.store.writeBatch([reading('p-pos', 'spo2', 96, T0)], 100)
+    expect(up.store.spooled()).toBe(0)
+    expect(await up.store.logPosition()).toBe(100)
+    await up.store.close()
+
+    // Nothing listens on port 9: the batch is spooled, and the position with it.
+    const away = spooled('http://127.0.0.1:9')
+    await away.store.start()
+    await away.store.writeBatch([reading('p-pos', 'spo2', 97, T0 + 1000)], 250)
+    expect(away.store.spooled()).toBe(1)
+    await away.store.close()
+    const reopened = away.reopen()
+    expect(await reopened.logPosition()).toBe(250)
+    await reopened.close()
   })
 })

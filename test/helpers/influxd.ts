@@ -18,8 +18,8 @@ export function freePort(): Promise<number> {
 
 export interface Influxd {
   url: string
-  /** Stops the server, keeping its data. */
-  stop(): Promise<void>
+  /** Stops the server, keeping its data (SIGKILL: killed at once, left to recover from its write-ahead log). */
+  stop(signal?: NodeJS.Signals): Promise<void>
   /** Starts it again on the same port and data. */
   start(): Promise<void>
   /** Stops it and removes its data. */
@@ -75,14 +75,14 @@ bind-address = "127.0.0.1:${rpcPort}"
     }
   }
 
-  const stop = (): Promise<void> =>
+  const stop = (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> =>
     new Promise((resolve) => {
       const running = child
       child = undefined
       if (!running || running.exitCode !== null) return resolve()
       running.removeAllListeners('exit')
       running.once('exit', () => resolve())
-      running.kill('SIGTERM')
+      running.kill(signal)
     })
 
   await start()

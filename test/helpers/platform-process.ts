@@ -11,18 +11,30 @@ export interface PlatformProcess {
   output: () => string
 }
 
+export interface SpawnOptions {
+  /** Fixed ports, so that a platform started again listens where its devices reconnect; 0 (the default) picks free ones. */
+  httpPort?: number
+  mqttPort?: number
+  /** More environment over the defaults: HEARTH_ settings, or a preloaded library. */
+  env?: Record<string, string>
+  /** Runs build/platform/main.js with plain node, as npm start does (test/global-setup.ts compiles it), instead of the sources under tsx. */
+  compiled?: boolean
+}
+
 /** Runs `platform/main.ts` as its own process, as `npm start` does, and reads its ports from what it prints. */
-export function spawnPlatform(dataDir: string): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts'], {
+export function spawnPlatform(dataDir: string, options: SpawnOptions = {}): Promise<PlatformProcess> {
+  const args = options.compiled ? ['build/platform/main.js'] : ['--import', 'tsx', 'platform/main.ts']
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       HEARTH_DATA_DIR: dataDir,
       HEARTH_HOST: '127.0.0.1',
-      HEARTH_HTTP_PORT: '0',
-      HEARTH_MQTT_PORT: '0',
+      HEARTH_HTTP_PORT: String(options.httpPort ?? 0),
+      HEARTH_MQTT_PORT: String(options.mqttPort ?? 0),
       HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
       HEARTH_LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -6,6 +6,7 @@ import { createLogger } from '../../platform/logger.js'
 import { createCommandOutbox } from '../../stores/command-outbox.js'
 import { createDeviceRepository } from '../../stores/device-repository.js'
 import { createEventJournal } from '../../stores/event-journal.js'
+import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../../stores/readings-log.js'
 import { openDatabase } from '../../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../../stores/operational-schema.js'
 import { connectDevice, nextMessage, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
@@ -79,15 +80,17 @@ describe('alerting', () => {
     const first = await platformWithPendant(dataDir)
     await first.t.close()
     const db = openDatabase(join(dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
+    const readingsLog = await ReadingsLogWriter.open(join(dataDir, READINGS_LOG_FOLDER))
     const broker = createBroker(
       { host: '127.0.0.1', port: 0, maxPacketBytes: 65536, connectTimeoutMs: 2000 },
-      { logger: createLogger('silent'), metrics: new Registry(), clock: { now: () => Date.now() }, credentials: createDeviceRepository(db), journal: createEventJournal(db), services: [] },
+      { logger: createLogger('silent'), metrics: new Registry(), clock: { now: () => Date.now() }, credentials: createDeviceRepository(db), journal: createEventJournal(db), readingsLog, services: [] },
     )
     await broker.start()
     const pendant = await connectDevice(`mqtt://127.0.0.1:${broker.port()}`, { id: 'pendant-1', secret: first.secret })
     await pendant.publishAsync(EVENTS, JSON.stringify({ id: 'e-crash', type: 'fall.detected', data: { confidence: 0.9 } }), { qos: 1 })
     pendant.end(true)
     await broker.close()
+    await readingsLog.close()
     db.close()
 
     const t = await startTestPlatform(dataDir)

@@ -11,6 +11,7 @@ import { createEventJournal } from '../../stores/event-journal.js'
 import { openDatabase, type SqliteDatabase } from '../../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../../stores/operational-schema.js'
 import { createPersonRepository } from '../../stores/person-repository.js'
+import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../../stores/readings-log.js'
 import { connectDevice, removeDir, tempDir } from '../helpers/test-platform.js'
 
 const SERVICE = { username: 'hearth-alerting', password: 'service-password-for-tests', role: 'alerting' as const }
@@ -41,6 +42,7 @@ describe('broker', () => {
         clock: { now: () => Date.now() },
         credentials: devices,
         journal,
+        readingsLog: await ReadingsLogWriter.open(join(dir, READINGS_LOG_FOLDER)),
         events: (deviceId, payload) => {
           const text = payload.toString()
           handed.push({ deviceId, payload: text, journalled: journal.pending(1000).some((e) => text.includes(`"${e.event.id}"`)) })

@@ -33,6 +33,7 @@ const KIND_TEXT: Record<string, string> = {
   'night.bed-exit': 'Out of bed at night',
   'device.offline': 'Device offline',
   'device.battery-low': 'Battery low',
+  'device.event-flood': 'Device flooding events',
   'rule.error': 'Rule error',
 }
 

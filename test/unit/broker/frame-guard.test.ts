@@ -19,21 +19,27 @@ describe('MqttFrameScanner', () => {
     const scanner = new MqttFrameScanner(1024)
     const packet = Buffer.concat([header(100), Buffer.alloc(100)])
     const stream = Buffer.concat([packet, packet, packet])
-    for (let i = 0; i < stream.length; i += 7) expect(scanner.feed(stream.subarray(i, i + 7))).toBeUndefined()
+    const passed: Buffer[] = []
+    for (let i = 0; i < stream.length; i += 7) {
+      const { pass, refusal } = scanner.feed(stream.subarray(i, i + 7))
+      expect(refusal).toBeUndefined()
+      passed.push(...pass)
+    }
+    expect(Buffer.concat(passed)).toEqual(stream)
   })
 
   it('refuses a 1 MiB packet from its header, before the body arrives', () => {
     const scanner = new MqttFrameScanner(64 * 1024)
-    expect(scanner.feed(header(1024 * 1024))).toMatch(/exceeds the 65536-byte limit/)
+    expect(scanner.feed(header(1024 * 1024)).refusal).toMatchObject({ reason: 'packet_too_large', why: expect.stringMatching(/exceeds the 65536-byte limit/) })
   })
 
   it('refuses a packet that follows an acceptable one in the same chunk', () => {
     const scanner = new MqttFrameScanner(64)
-    expect(scanner.feed(Buffer.concat([header(10), Buffer.alloc(10), header(100)]))).toMatch(/exceeds/)
+    expect(scanner.feed(Buffer.concat([header(10), Buffer.alloc(10), header(100)])).refusal?.why).toMatch(/exceeds/)
   })
 
   it('refuses a remaining length longer than four bytes', () => {
     const scanner = new MqttFrameScanner(Number.MAX_SAFE_INTEGER)
-    expect(scanner.feed(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBe('malformed remaining length')
+    expect(scanner.feed(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])).refusal?.reason).toBe('malformed_packet')
   })
 })
