@@ -30,7 +30,7 @@ export interface Trigger {
 export type Transition = { ok: true; alert: Alert; entry: AlertHistoryEntry } | { ok: false; reason: string }
 
 /** Hearth's own name where it acts on an alert by itself. */
-export const SYSTEM_ACTOR = 'hearth'
+const SYSTEM_ACTOR = 'hearth'
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 const ok = (alert: Alert, entry: AlertHistoryEntry): Transition => ({ ok: true, alert, entry })

@@ -1,9 +1,7 @@
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
 import {
-  judgeSenmlPack,
-  parseDeviceStatus,
-  parseDeviceTopic,
+  ALERT_KIND,
   type Alert,
   type Clock,
   type DeviceEvent,
@@ -13,7 +11,7 @@ import {
   type Reading as SenmlReading,
 } from '../contract/index.js'
 import { applyFinding } from './apply-finding.js'
-import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, DeviceOwners } from './ports.js'
+import type { AbsenceCalendar, ActivityHistory, AlertStore, CarePlans, DeviceOwners, SavedRuleState } from './ports.js'
 import { ACTIVITY_EVENTS, createRulesEngine, type PersonFinding, type TickSlice } from './rules-engine.js'
 
 export interface RulesRunnerDeps {
@@ -34,7 +32,8 @@ const DEVICE_SYNC_MS = 30_000
 
 /**
  * Feeds the rules engine: readings and status from the telemetry connection, events once alerting
- * has processed them, and the clock tick; applies what the rules find to the person's alerts.
+ * has processed them, and the clock tick; applies what the rules find to the person's alerts, and
+ * keeps what the rules must not lose in a restart (`activity.ruleStates`).
  */
 export function createRulesRunner(deps: RulesRunnerDeps) {
   const log = deps.logger
@@ -43,6 +42,7 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
   const ruleErrors = new Counter({ name: 'hearth_rule_errors_total', help: 'Rules that threw, by rule', labelNames: ['rule'], registers: [deps.metrics] })
   const readingsJudged = inputs.labels('readings')
   const statusJudged = inputs.labels('status')
+  const ruleStates = deps.activity.ruleStates
   let lastSyncMs = -Infinity
 
   const engine = createRulesEngine({
@@ -52,7 +52,7 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
       log.error({ err: error, personId, rule }, 'rule failed')
       if (personId === '') return undefined
       const message = error instanceof Error ? error.message : String(error)
-      return { personId, deviceId: '', version: 0, finding: { action: 'fire', kind: 'rule.error', priority: 'technical', summary: `Rule ${rule} failed: ${message}` } }
+      return { personId, deviceId: '', version: 0, finding: { action: 'fire', kind: 'rule.error', priority: ALERT_KIND['rule.error'].priority, summary: `Rule ${rule} failed: ${message}` } }
     },
   })
 
@@ -65,6 +65,39 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
       log.info({ alertId: effect.alert.id, kind: effect.alert.kind, personId: item.personId, action: item.finding.action, version: item.version }, `alert ${effect.kind} by rule`)
       deps.announce(effect.alert, effect.kind)
     }
+    saveSoon()
+  }
+
+  /** What the rules saved before the last stop; if it cannot be read, they start afresh (and say so). */
+  const savedStates = (): SavedRuleState[] => {
+    try {
+      return ruleStates?.all() ?? []
+    } catch (error) {
+      log.error({ err: error }, 'saved rule states not read: pending times and night watches start afresh')
+      return []
+    }
+  }
+
+  /**
+   * Writes the rule states that changed, once per turn of the event loop: outside any caller's
+   * transaction, and one write for a burst of readings however many it changed.
+   */
+  let saving: NodeJS.Immediate | undefined
+  const writeStates = (): void => {
+    saving = undefined
+    const changes = engine.takeSaves()
+    if (changes.length === 0 || !ruleStates) return
+    try {
+      ruleStates.save(changes)
+    } catch (error) {
+      // Kept for the next write: a state lost here is a restart's pending time or night watch lost.
+      engine.keepSaves(changes)
+      log.error({ err: error, changes: changes.length }, 'rule states not saved; will retry')
+    }
+  }
+  const saveSoon = (): void => {
+    if (saving || engine.pendingSaves() === 0) return
+    saving = setImmediate(writeStates)
   }
 
   const syncDevices = (nowMs: number): void => {
@@ -120,23 +153,10 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
       engine.start(now)
       syncDevices(now)
       const open = deps.alerts.list('open', 10_000).map((a) => ({ personId: a.personId, deviceId: a.deviceId, kind: a.kind, priority: a.priority, raisedAtMs: Date.parse(a.raisedAt) }))
-      engine.restore(open, deps.activity.lastActivityByPerson([...ACTIVITY_EVENTS]))
+      engine.restore(savedStates(), open, deps.activity.lastActivityByPerson([...ACTIVITY_EVENTS]))
     },
 
-    /** Readings and status, as they arrive (a retained status replayed on subscribing is old news). */
-    onTelemetry(topic: string, payload: Buffer, packet: { retain?: boolean }): void {
-      const parsed = parseDeviceTopic(topic)
-      if (!parsed || packet.retain) return
-      const receivedAtMs = deps.clock.now()
-      if (parsed.suffix === 'readings') {
-        judgeReadings(parsed.deviceId, () => judgeSenmlPack(payload, receivedAtMs).readings, receivedAtMs)
-      } else if (parsed.suffix === 'status') {
-        const verdict = parseDeviceStatus(payload)
-        judgeStatus(parsed.deviceId, verdict.ok ? verdict.status : undefined, receivedAtMs)
-      }
-    },
-
-    /** Readings ingest has already checked (the ingest thread's feed), each as received. */
+    /** Readings and status ingest has checked (from its thread or the event loop: the one route), each as received. */
     onTelemetryBatch(items: readonly JudgedTelemetry[]): void {
       for (const item of items) {
         if (item.kind === 'readings') judgeReadings(item.deviceId, () => [...item.readings], item.receivedAtMs, item.personId)
@@ -155,7 +175,6 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
       }
     },
 
-    /** Silence rules run on the clock. */
     /** The silence rules for everyone, or (`slice`) for a part of the people; see RulesEngine.tick. */
     tick(slice?: TickSlice): void {
       const now = deps.clock.now()
@@ -170,4 +189,3 @@ export function createRulesRunner(deps: RulesRunnerDeps) {
   }
 }
 
-export type RulesRunner = ReturnType<typeof createRulesRunner>

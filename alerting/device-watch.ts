@@ -1,6 +1,6 @@
-import type { DeviceStatus, DeviceType } from '../contract/index.js'
-import { onDeviceSeen, onDeviceWill, tickDeviceOffline, type DeviceWatch } from './rules/device-offline-rule.js'
-import { evaluateBattery } from './rules/low-battery-rule.js'
+import { alertKind, type DeviceStatus, type DeviceType } from '../contract/index.js'
+import { DEVICE_WATCHING, RULE_OF_KIND, type Placed } from './rules/registry.js'
+import { judge, type RuleInput, type RuleStep } from './rules/rule.js'
 import type { RuleFinding } from './rules/rule-finding.js'
 
 export interface KnownDevice {
@@ -12,22 +12,52 @@ export interface KnownDevice {
   lastSeenMs: number
 }
 
-interface WatchedDevice extends DeviceWatch {
-  personId: string
-  batteryLow: boolean
+/** Each rule's state for one person or device, by the rule's place among its scope's rules, and what of it was last saved. */
+export interface RuleStates {
+  states: unknown[]
+  saved: Array<string | undefined>
+}
+
+/** A provisioned device, with the device rules' state for it. */
+export interface WatchedDevice extends RuleStates {
+  device: KnownDevice
 }
 
 /**
- * The device rules' state for every provisioned device: when each was last heard from, whether
- * it is offline, whether its battery is low. Findings come back to the rules engine.
+ * Runs one rule on one owner's state, `failingPersonId` being whom its failure concerns ('' for
+ * no one): the rules engine's guards it and notes what to save; on its own, it just runs it.
  */
-export function createDeviceWatch() {
+export type RunRule = (placed: Placed, owner: RuleStates, ownerId: string, failingPersonId: string, call: (state: unknown) => RuleStep<unknown> | undefined) => readonly RuleFinding[]
+
+const runPlainly: RunRule = (placed, owner, _ownerId, _failingPersonId, call) => {
+  const result = call(owner.states[placed.index])
+  if (!result) return []
+  owner.states[placed.index] = result.state
+  return result.findings ?? []
+}
+
+const NO_TYPES: ReadonlySet<DeviceType> = new Set()
+
+/**
+ * Every provisioned device and the device rules of the registry (registry.ts) over them: whose
+ * each device is, its type and check-in interval, when it last spoke as stored (never before the
+ * watch started), and each device rule's state for it.
+ */
+export function createDeviceWatch(run: RunRule = runPlainly) {
   const devices = new Map<string, WatchedDevice>()
   let typesByPerson = new Map<string, Set<DeviceType>>()
   let startedAtMs = 0
 
-  const update = (device: WatchedDevice, next: DeviceWatch): void => {
-    devices.set(device.deviceId, { personId: device.personId, batteryLow: device.batteryLow, ...next })
+  /** The device rules that watch the input, for a device the watch knows. */
+  const judgeDevice = (deviceId: string, input: RuleInput, atMs: number, failingPersonId?: string): RuleFinding[] => {
+    const watched = devices.get(deviceId)
+    if (!watched) return []
+    const context = { device: watched.device }
+    const found: RuleFinding[] = []
+    for (const placed of DEVICE_WATCHING[input.watch]) {
+      found.push(...run(placed, watched, deviceId, failingPersonId ?? watched.device.personId, (state) => judge(placed.rule, state, input, atMs, context)))
+    }
+    return found
   }
 
   return {
@@ -35,7 +65,7 @@ export function createDeviceWatch() {
       startedAtMs = nowMs
     },
 
-    /** New devices are added, moved or changed ones updated, removed ones dropped. */
+    /** New devices are added, moved or changed ones updated (keeping their rules' state), removed ones dropped. */
     sync(known: readonly KnownDevice[]): void {
       const ids = new Set<string>()
       typesByPerson = new Map()
@@ -44,24 +74,21 @@ export function createDeviceWatch() {
         const types = typesByPerson.get(device.personId) ?? new Set<DeviceType>()
         typesByPerson.set(device.personId, types.add(device.type))
         const current = devices.get(device.id)
-        const lastSeenMs = Math.max(current?.lastSeenMs ?? startedAtMs, device.lastSeenMs)
-        devices.set(device.id, {
-          ...(current ?? { batteryLow: false }),
-          deviceId: device.id,
-          type: device.type,
-          checkInSeconds: device.checkInSeconds,
-          personId: device.personId,
-          lastSeenMs,
-        })
+        // A sync never moves a device's last check-in back.
+        const lastSeenMs = Math.max(current?.device.lastSeenMs ?? startedAtMs, device.lastSeenMs)
+        if (current) current.device = { ...device, lastSeenMs }
+        else devices.set(device.id, { device: { ...device, lastSeenMs }, states: [], saved: [] })
       }
       for (const id of devices.keys()) if (!ids.has(id)) devices.delete(id)
     },
+
+    get: (deviceId: string): WatchedDevice | undefined => devices.get(deviceId),
 
     knows: (deviceId: string): boolean => devices.has(deviceId),
 
     /** The device types each person has, so rules that need a kind of sensor run only where one is. */
     typesOf(personId: string): ReadonlySet<DeviceType> {
-      return typesByPerson.get(personId) ?? new Set()
+      return typesByPerson.get(personId) ?? NO_TYPES
     },
 
     /** Everyone with a device: the people the silence rules watch. */
@@ -69,52 +96,33 @@ export function createDeviceWatch() {
       return typesByPerson.keys()
     },
 
-    /** An open alert from before a restart: the device is still offline, or its battery still low. */
-    restore(deviceId: string, kind: string, sinceMs: number): void {
-      const device = devices.get(deviceId)
-      if (device && kind === 'device.offline') devices.set(deviceId, { ...device, offlineSinceMs: sinceMs })
-      if (device && kind === 'device.battery-low') devices.set(deviceId, { ...device, batteryLow: true })
-    },
+    /** The device rules on a reading, event or status from the device. */
+    judge: judgeDevice,
 
     /** Any message is a check-in; one from an offline device brings it back. */
-    seen(deviceId: string, atMs: number): RuleFinding | undefined {
-      const device = devices.get(deviceId)
-      if (!device) return undefined
-      const result = onDeviceSeen(device, atMs)
-      update(device, result.device)
-      return result.finding
-    },
+    seen: (deviceId: string, atMs: number): RuleFinding | undefined => judgeDevice(deviceId, { watch: 'readings', deviceId, readings: [] }, atMs)[0],
 
     /** A status: a will (`online: false`) takes the device offline now; a battery level is judged. */
-    status(deviceId: string, status: DeviceStatus, atMs: number, absent: boolean): RuleFinding[] {
-      const device = devices.get(deviceId)
-      if (!device) return []
-      const findings: RuleFinding[] = []
-      // During a planned absence a will changes nothing: silence counts again from the absence's end.
-      const seen = status.online ? onDeviceSeen(device, atMs) : absent ? { device } : onDeviceWill(device, atMs)
-      if (seen.finding) findings.push(seen.finding)
-      const battery = status.battery === undefined ? { low: device.batteryLow } : evaluateBattery(device.batteryLow, status.battery, deviceId)
-      if (battery.finding) findings.push(battery.finding)
-      devices.set(deviceId, { personId: device.personId, ...seen.device, batteryLow: battery.low })
-      return findings
-    },
+    status: (deviceId: string, status: DeviceStatus, atMs: number, absent: boolean): RuleFinding[] => judgeDevice(deviceId, { watch: 'status', deviceId, status, absent }, atMs),
 
-    /** The offline rule on the clock; a person away (`absent`) has every device count as just heard from. */
+    /** The device rules on the clock; a person away (`absent`) has every device count as just heard from. */
     tick(nowMs: number, absent: (personId: string) => boolean): Array<{ personId: string; finding: RuleFinding }> {
       const found: Array<{ personId: string; finding: RuleFinding }> = []
-      for (const device of devices.values()) {
-        if (absent(device.personId)) {
-          device.lastSeenMs = Math.max(device.lastSeenMs, nowMs)
-          continue
-        }
-        const result = tickDeviceOffline(device, nowMs)
-        if (!result.finding) continue
-        update(device, result.device)
-        found.push({ personId: device.personId, finding: result.finding })
+      for (const { device } of devices.values()) {
+        // A device rule failing on the clock is logged and counted, not raised: it is no one person's.
+        const findings = judgeDevice(device.id, { watch: 'ticks', absent: absent(device.personId) }, nowMs, '')
+        for (const finding of findings) found.push({ personId: device.personId, finding })
       }
       return found
     },
+
+    /** An open alert from before a restart, through the restore of the device rule whose kind it is. */
+    restore(deviceId: string, kind: string, sinceMs: number): void {
+      const watched = devices.get(deviceId)
+      const placed = RULE_OF_KIND.get(kind)
+      if (!watched || placed?.rule.per !== 'device') return
+      const alert = { personId: watched.device.personId, deviceId, kind, priority: alertKind(kind)?.priority ?? 'technical', raisedAtMs: sinceMs }
+      watched.states[placed.index] = placed.rule.restore?.(undefined, [alert])
+    },
   }
 }
-
-export type DeviceWatchState = ReturnType<typeof createDeviceWatch>

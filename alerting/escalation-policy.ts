@@ -1,4 +1,4 @@
-import type { Priority } from '../contract/index.js'
+import { ANSWER_TARGET_SECONDS, type Priority } from '../contract/index.js'
 
 /**
  * How long an alert may wait for a person, by priority. The emergency acknowledgement deadline
@@ -19,7 +19,7 @@ const MIN = 60 * S
 const H = 60 * MIN
 
 export const ESCALATION_POLICY: Record<Priority, EscalationTimes> = {
-  emergency: { ackDeadlineMs: 60 * S, repeatMs: 30 * S, resolveDeadlineMs: 30 * MIN },
+  emergency: { ackDeadlineMs: ANSWER_TARGET_SECONDS * S, repeatMs: 30 * S, resolveDeadlineMs: 30 * MIN },
   urgent: { ackDeadlineMs: 180 * S, repeatMs: 2 * MIN, resolveDeadlineMs: 1 * H },
   warning: { ackDeadlineMs: 15 * MIN, repeatMs: 10 * MIN, resolveDeadlineMs: 4 * H },
   technical: { ackDeadlineMs: 1 * H, repeatMs: 1 * H, resolveDeadlineMs: 24 * H },

@@ -405,4 +405,4 @@ export function createEventStorms(config: EventStormsConfig, deps: EventStormsDe
   }
 }
 
-export type EventStorms = ReturnType<typeof createEventStorms>
+

@@ -1,6 +1,10 @@
+import type { IPublishPacket, MqttClient } from 'mqtt'
 import type { Absence, Alert, AlertHistoryEntry, CareSettings, DeviceEvent, DeviceId, ThresholdInForce } from '../contract/index.js'
 import type { NewAlert } from './alert-lifecycle.js'
 import type { KnownDevice } from './device-watch.js'
+
+/** Opens alerting's MQTT connection with its own credentials, the handler attached from the first byte. */
+export type MqttConnector = (onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void) => Promise<MqttClient>
 
 /** Alerts and their history; `transaction` makes a read-decide-write atomic. */
 export interface AlertStore {
@@ -32,9 +36,33 @@ export interface DeviceOwners {
   watched(): KnownDevice[]
 }
 
-/** When each person last showed activity at home, from the event journal (for the inactivity rule after a restart). */
+/**
+ * What the rules pick up after a restart: when each person last showed activity at home (from the
+ * event journal, for the inactivity rule), and the rules' own saved state.
+ */
 export interface ActivityHistory {
   lastActivityByPerson(types: readonly string[]): Map<string, number>
+  /** Without it, a restart starts every pending `for` time and night watch afresh. */
+  ruleStates?: RuleStateStore
+}
+
+/** One rule's saved state (rules/rule.ts `save`) for a person or a device, as JSON text. */
+export interface SavedRuleState {
+  scope: 'person' | 'device'
+  /** The person's id, or the device's. */
+  owner: string
+  rule: string
+  state: string
+}
+
+/** A change to a saved state; `state` undefined forgets it (nothing left worth keeping). */
+export type RuleStateChange = Omit<SavedRuleState, 'state'> & { state: string | undefined }
+
+/** The rules' evaluation state that must outlive a restart: a pending `for` time, a night watch under way. */
+export interface RuleStateStore {
+  all(): SavedRuleState[]
+  /** Writes the changes in one transaction. */
+  save(changes: readonly RuleStateChange[]): void
 }
 
 /** Commands written in the same transaction as the alert change that causes them. */

@@ -1,34 +1,12 @@
-import type { DeviceEvent, DeviceStatus, DeviceType, MetricName, Priority } from '../contract/index.js'
-import { createDeviceWatch, type KnownDevice } from './device-watch.js'
-import type { AbsenceCalendar, CarePlan } from './ports.js'
-import { onBedEvent, tickBedExit, type BedExitState } from './rules/bed-exit-rule.js'
-import { INACTIVITY_KIND, evaluateInactivity, type InactivityState } from './rules/inactivity-rule.js'
-import { NEWS2_KIND, NEWS2_WINDOW_MS, evaluateNews2, type News2Inputs, type News2State } from './rules/news2-rule.js'
-import { onNightDoorEvent, tickNightDoor, type NightDoorState } from './rules/night-door-rule.js'
-import { silencedByAbsence } from './rules/planned-absence.js'
+import type { DeviceEvent, DeviceStatus, MetricName } from '../contract/index.js'
+import { createDeviceWatch, type KnownDevice, type RuleStates, type RunRule } from './device-watch.js'
+import type { AbsenceCalendar, CarePlan, RuleStateChange, SavedRuleState } from './ports.js'
+import { DEVICE_RULES, FILTERS, PERSON_RULES, PERSON_WATCHING, RULE_OF_KIND, type Placed } from './rules/registry.js'
+import { ACTIVITY_EVENTS, judge, type Home, type OpenAlert, type PersonRule, type Rule, type RuleInput } from './rules/rule.js'
 import type { RuleFinding } from './rules/rule-finding.js'
-import { evaluateThreshold, thresholdKind, type ThresholdState } from './rules/threshold-rule.js'
 
 export type { KnownDevice } from './device-watch.js'
-
-/** Events that show someone is up and about at home (inactivity rule). */
-export const ACTIVITY_EVENTS: ReadonlySet<DeviceEvent['type']> = new Set([
-  'motion',
-  'door.opened',
-  'door.closed',
-  'bed.exit',
-  'bed.enter',
-  'chair.exit',
-  'chair.enter',
-  'medication.taken',
-  'alarm.pressed',
-  'alarm.cancelled',
-])
-
-/** Sensors that report activity: without one, silence means nothing and the inactivity rule stays off. */
-const ACTIVITY_SENSORS: readonly DeviceType[] = ['motion-sensor', 'door-sensor', 'bed-sensor', 'chair-sensor']
-
-const NEWS2_METRICS = new Set<MetricName>(['respiratory_rate', 'spo2', 'systolic_bp', 'heart_rate', 'body_temperature'])
+export { ACTIVITY_EVENTS } from './rules/rule.js'
 
 /** A finding for one person, with the device that gave rise to it. */
 export interface PersonFinding {
@@ -39,21 +17,16 @@ export interface PersonFinding {
   version: number
 }
 
-interface PersonState {
-  latest: Map<MetricName, { value: number; atMs: number }>
-  thresholds: Map<MetricName, ThresholdState>
-  news2?: News2State
+interface PersonState extends RuleStates {
+  personId: string
   lastActivityMs: number
-  inactivity?: InactivityState
-  door?: NightDoorState
-  bed?: BedExitState
   /** The device that last showed activity, so silence alerts name where to look. */
   lastDeviceId?: string
   /** Which slice of the clock tick checks this person (see `tick`). */
   slot: number
 }
 
-/** Part of the clock tick: the people whose slot is `index` modulo `of`, and the device watch with slice 0. */
+/** Part of the clock tick: the people whose slot is `index` modulo `of`, and the device rules with slice 0. */
 export interface TickSlice {
   index: number
   of: number
@@ -65,21 +38,26 @@ export interface RulesEngineDeps {
   onRuleError: (personId: string, rule: string, error: unknown) => PersonFinding | undefined
 }
 
+const RULE_OF_ID: ReadonlyMap<string, Placed> = new Map([...PERSON_RULES, ...DEVICE_RULES].map((p) => [p.rule.id, p]))
+const NONE: readonly RuleFinding[] = []
+const keyOf = (scope: string, owner: string, rule: string): string => `${scope}\n${owner}\n${rule}`
+
 /**
- * Runs every rule for every person, on each input and on the clock tick. Holds only evaluation
- * state (what each rule is waiting for); alerts and their lifecycle stay with the alerting
- * service, which applies the findings. Time always comes in as an argument.
+ * Runs every rule of the registry for every person and device, on each input and on the clock
+ * tick. Holds only evaluation state (what each rule is waiting for); alerts and their lifecycle
+ * stay with the alerting service, which applies the findings. Time always comes in as an argument.
  */
 export function createRulesEngine(deps: RulesEngineDeps) {
   const persons = new Map<string, PersonState>()
-  const devices = createDeviceWatch()
   let startedAtMs = 0
   let failures: PersonFinding[] = []
+  /** States changed since they were last handed out to be saved, the latest per rule and owner. */
+  const saves = new Map<string, RuleStateChange>()
 
   const personState = (personId: string): PersonState => {
     let state = persons.get(personId)
     if (!state) {
-      state = { latest: new Map(), thresholds: new Map(), lastActivityMs: startedAtMs, slot: persons.size }
+      state = { personId, states: [], saved: [], lastActivityMs: startedAtMs, slot: persons.size }
       persons.set(personId, state)
     }
     return state
@@ -87,80 +65,53 @@ export function createRulesEngine(deps: RulesEngineDeps) {
 
   const absent = (personId: string, atMs: number): boolean => deps.absences.activeAt(personId, atMs) !== undefined
 
-  /** Runs one rule; a throw is reported (a technical alert), never a quiet gap. */
-  const guarded = <T>(personId: string, rule: string, fn: () => T): T | undefined => {
+  const homeOf = (person: PersonState): Home => ({
+    personId: person.personId,
+    deviceTypes: devices.typesOf(person.personId),
+    lastActivityMs: person.lastActivityMs,
+    ...(person.lastDeviceId === undefined ? {} : { lastDeviceId: person.lastDeviceId }),
+  })
+
+  /** Notes a state to save when what the rule keeps of it changed. */
+  const noteSave = (rule: Rule, index: number, owner: RuleStates, scope: Rule['per'], ownerId: string): void => {
+    const state = owner.states[index]
+    const kept = state === undefined ? undefined : rule.save?.(state)
+    const text = kept === undefined ? undefined : JSON.stringify(kept)
+    if (text === owner.saved[index]) return
+    owner.saved[index] = text
+    saves.set(keyOf(scope, ownerId, rule.id), { scope, owner: ownerId, rule: rule.id, state: text })
+  }
+
+  /** Runs one rule on one input; a throw is reported (a technical alert), never a quiet gap. */
+  const run: RunRule = (placed, owner, ownerId, failingPersonId, call) => {
+    const { rule, index } = placed
     try {
-      return fn()
+      const result = call(owner.states[index])
+      if (!result) return NONE
+      owner.states[index] = result.state
+      if (rule.save) noteSave(rule, index, owner, rule.per, ownerId)
+      return result.findings ?? NONE
     } catch (error) {
-      const failure = deps.onRuleError(personId, rule, error)
+      const failure = deps.onRuleError(failingPersonId, rule.id, error)
       if (failure) failures.push(failure)
-      return undefined
+      return NONE
     }
   }
+  const devices = createDeviceWatch(run)
 
-  /** What the rules found, less what a planned absence silences, with any rule failures. */
-  const collect = (plan: CarePlan, deviceId: string, atMs: number, findings: Array<RuleFinding | undefined>): PersonFinding[] => {
+  /** The person rules that watch the input (`only`: those of them due). */
+  const judgePerson = (plan: CarePlan, person: PersonState, input: RuleInput, atMs: number, out: RuleFinding[], only: ReadonlyArray<Placed<PersonRule<unknown>>> = PERSON_WATCHING[input.watch]): void => {
+    const context = { ...homeOf(person), plan }
+    for (const placed of only) out.push(...run(placed, person, person.personId, person.personId, (state) => judge(placed.rule, state, input, atMs, context)))
+  }
+
+  /** What the rules found, through the filters (planned absence), with any rule failures. */
+  const collect = (plan: CarePlan, deviceId: string, atMs: number, findings: readonly RuleFinding[]): PersonFinding[] => {
     const failed = failures
     failures = []
-    const silenced = findings.some((f) => f?.action === 'fire' && silencedByAbsence(f.kind)) && absent(plan.personId, atMs)
-    return findings
-      .filter((f): f is RuleFinding => f !== undefined && !(silenced && f.action === 'fire' && silencedByAbsence(f.kind)))
-      .map((finding) => ({ personId: plan.personId, deviceId: finding.deviceId ?? deviceId, finding, version: plan.version }))
-      .concat(failed)
-  }
-
-  const judgeReading = (plan: CarePlan, state: PersonState, metric: MetricName, value: number, atMs: number): RuleFinding | undefined => {
-    const rule = plan.thresholds.find((t) => t.metric === metric)
-    if (!rule) return undefined
-    return guarded(plan.personId, thresholdKind(metric), () => {
-      const result = evaluateThreshold(state.thresholds.get(metric), { value, atMs }, rule, plan.version)
-      state.thresholds.set(metric, result.state)
-      return result.finding
-    })
-  }
-
-  const judgeNews2 = (plan: CarePlan, state: PersonState, atMs: number): RuleFinding | undefined =>
-    guarded(plan.personId, NEWS2_KIND, () => {
-      const inputs: News2Inputs = {}
-      for (const [metric, reading] of state.latest) {
-        if (atMs - reading.atMs > NEWS2_WINDOW_MS) continue
-        if (metric === 'on_oxygen') inputs.on_oxygen = reading.value === 1
-        else if (NEWS2_METRICS.has(metric)) inputs[metric as Exclude<keyof News2Inputs, 'on_oxygen'>] = reading.value
-      }
-      const result = evaluateNews2(state.news2, inputs, plan.settings.news2Scale)
-      state.news2 = result.state
-      return result.finding
-    })
-
-  const judgeInactivity = (plan: CarePlan, state: PersonState, nowMs: number): RuleFinding | undefined =>
-    guarded(plan.personId, INACTIVITY_KIND, () => {
-      const result = evaluateInactivity(state.inactivity, { nowMs, lastActivityMs: state.lastActivityMs }, plan.settings)
-      state.inactivity = result.state
-      return result.finding
-    })
-
-  const hasActivitySensor = (personId: string): boolean => {
-    const types = devices.typesOf(personId)
-    return ACTIVITY_SENSORS.some((t) => types.has(t))
-  }
-
-  /** The silence rules for one person on the clock; each runs only where its sensors are. */
-  const tickPerson = (plan: CarePlan, state: PersonState, nowMs: number): PersonFinding[] => {
-    const findings: Array<RuleFinding | undefined> = []
-    if (hasActivitySensor(plan.personId)) findings.push(judgeInactivity(plan, state, nowMs))
-    findings.push(
-      guarded(plan.personId, 'night.door-exit', () => {
-        const result = tickNightDoor(state.door, nowMs, plan.settings)
-        state.door = result.state
-        return result.finding
-      }),
-      guarded(plan.personId, 'night.bed-exit', () => {
-        const result = tickBedExit(state.bed, nowMs, plan.settings)
-        state.bed = result.state
-        return result.finding
-      }),
-    )
-    return collect(plan, state.lastDeviceId ?? '', nowMs, findings)
+    let kept = findings
+    for (const filter of FILTERS) kept = filter.filter(kept, () => absent(plan.personId, atMs))
+    return kept.map((finding) => ({ personId: plan.personId, deviceId: finding.deviceId ?? deviceId, finding, version: plan.version })).concat(failed)
   }
 
   return {
@@ -178,95 +129,115 @@ export function createRulesEngine(deps: RulesEngineDeps) {
 
     knows: (deviceId: string): boolean => devices.knows(deviceId),
 
-    /** State that outlives a restart comes back from what is stored: open alerts and the last activity. */
-    restore(
-      open: ReadonlyArray<{ personId: string; deviceId: string; kind: string; priority: Priority; raisedAtMs: number }>,
-      lastActivity: ReadonlyMap<string, number>,
-    ): void {
+    /**
+     * After a restart, each rule's state again, through its own `restore`: from what it saved and
+     * from the open alerts of its kinds; and when each person last showed activity.
+     */
+    restore(saved: readonly SavedRuleState[], open: readonly OpenAlert[], lastActivity: ReadonlyMap<string, number>): void {
       for (const [personId, atMs] of lastActivity) personState(personId).lastActivityMs = atMs
+      const found = new Map<string, { placed: Placed<Rule>; owner: string; saved?: string; open: OpenAlert[] }>()
+      const entry = (placed: Placed<Rule>, owner: string) => {
+        const key = keyOf(placed.rule.per, owner, placed.rule.id)
+        const known = found.get(key) ?? { placed, owner, open: [] }
+        found.set(key, known)
+        return known
+      }
+      for (const s of saved) {
+        const placed = RULE_OF_ID.get(s.rule)
+        if (placed?.rule.per === s.scope) entry(placed, s.owner).saved = s.state
+        // A rule no longer in the registry: what it kept goes.
+        else saves.set(keyOf(s.scope, s.owner, s.rule), { ...s, state: undefined })
+      }
       for (const alert of open) {
-        const state = personState(alert.personId)
-        if (alert.kind === INACTIVITY_KIND) state.inactivity = { firing: true, firedAtMs: alert.raisedAtMs }
-        else if (alert.kind === NEWS2_KIND) state.news2 = { priority: alert.priority }
-        else if (alert.kind.startsWith('threshold.')) {
-          // Firing until a reading clears it; a firing state survives a new version (threshold-rule.ts).
-          state.thresholds.set(alert.kind.slice('threshold.'.length) as MetricName, { phase: 'firing', sinceMs: alert.raisedAtMs, version: -1, firedAtMs: [alert.raisedAtMs] })
-        } else devices.restore(alert.deviceId, alert.kind, alert.raisedAtMs)
+        const placed = RULE_OF_KIND.get(alert.kind)
+        if (placed) entry(placed, placed.rule.per === 'person' ? alert.personId : alert.deviceId).open.push(alert)
+      }
+      for (const { placed, owner: id, saved: text, open: alerts } of found.values()) {
+        const owner = placed.rule.per === 'person' ? personState(id) : devices.get(id)
+        if (!owner) continue
+        try {
+          owner.states[placed.index] = placed.rule.restore?.(text === undefined ? undefined : (JSON.parse(text) as unknown), alerts)
+          owner.saved[placed.index] = text
+        } catch (error) {
+          const failure = deps.onRuleError(placed.rule.per === 'person' ? id : '', placed.rule.id, error)
+          if (failure) failures.push(failure)
+        }
       }
     },
 
     onReadings(plan: CarePlan, deviceId: string, readings: ReadonlyArray<{ metric: MetricName; value: number }>, receivedAtMs: number): PersonFinding[] {
-      const state = personState(plan.personId)
-      const findings: Array<RuleFinding | undefined> = [devices.seen(deviceId, receivedAtMs)]
-      for (const r of readings) {
-        state.latest.set(r.metric, { value: r.value, atMs: receivedAtMs })
-        findings.push(judgeReading(plan, state, r.metric, r.value, receivedAtMs))
-      }
-      if (readings.length > 0) findings.push(judgeNews2(plan, state, receivedAtMs))
-      return collect(plan, deviceId, receivedAtMs, findings)
+      const input: RuleInput = { watch: 'readings', deviceId, readings }
+      const found: RuleFinding[] = []
+      found.push(...devices.judge(deviceId, input, receivedAtMs, plan.personId))
+      judgePerson(plan, personState(plan.personId), input, receivedAtMs, found)
+      return collect(plan, deviceId, receivedAtMs, found)
     },
 
     onEvent(plan: CarePlan, deviceId: string, event: Pick<DeviceEvent, 'type'>, atMs: number): PersonFinding[] {
-      const state = personState(plan.personId)
-      const findings: Array<RuleFinding | undefined> = [devices.seen(deviceId, atMs)]
+      const person = personState(plan.personId)
+      const input: RuleInput = { watch: 'events', deviceId, type: event.type, absent: absent(plan.personId, atMs) }
+      const found: RuleFinding[] = []
+      found.push(...devices.judge(deviceId, input, atMs, plan.personId))
       if (ACTIVITY_EVENTS.has(event.type)) {
-        state.lastActivityMs = Math.max(state.lastActivityMs, atMs)
-        state.lastDeviceId = deviceId
-        if (state.inactivity?.firing) findings.push(judgeInactivity(plan, state, atMs))
+        person.lastActivityMs = Math.max(person.lastActivityMs, atMs)
+        person.lastDeviceId = deviceId
       }
-      // A planned absence: whoever opens the door or gets into bed (a visitor, a carer) starts no watch.
-      if (!absent(plan.personId, atMs)) {
-        findings.push(
-          guarded(plan.personId, 'night.door-exit', () => {
-            const result = onNightDoorEvent(state.door, { type: event.type, atMs }, plan.settings)
-            state.door = result.state
-            return result.finding
-          }),
-          guarded(plan.personId, 'night.bed-exit', () => {
-            const result = onBedEvent(state.bed, { type: event.type, atMs }, plan.settings)
-            state.bed = result.state
-            return result.finding
-          }),
-        )
-      }
-      return collect(plan, deviceId, atMs, findings)
+      judgePerson(plan, person, input, atMs, found)
+      return collect(plan, deviceId, atMs, found)
     },
 
     onStatus(plan: CarePlan, deviceId: string, status: DeviceStatus, atMs: number): PersonFinding[] {
-      const found = guarded(plan.personId, 'device.status', () => devices.status(deviceId, status, atMs, absent(plan.personId, atMs))) ?? []
+      const input: RuleInput = { watch: 'status', deviceId, status, absent: absent(plan.personId, atMs) }
+      const found: RuleFinding[] = []
+      found.push(...devices.judge(deviceId, input, atMs, plan.personId))
+      judgePerson(plan, personState(plan.personId), input, atMs, found)
       return collect(plan, deviceId, atMs, found)
     },
 
     /**
-     * The clock tick: inactivity, night door and bed, devices offline. With a slice, only that
-     * part of the people (and the device watch with slice 0), so that a tick over thousands of
-     * people can be spread over the second instead of holding the event loop in one piece.
+     * The clock tick: every rule that watches it. With a slice, only that part of the people (and
+     * the device rules with slice 0), so that a tick over thousands of people can be spread over
+     * the second instead of holding the event loop in one piece.
      */
     tick(nowMs: number, planOf: (personId: string) => CarePlan | undefined, slice?: TickSlice): PersonFinding[] {
       const out: PersonFinding[] = []
-      for (const [personId, state] of persons) {
-        if (slice && state.slot % slice.of !== slice.index) continue
-        if (absent(personId, nowMs)) {
-          // An empty home is quiet by design: silence counts again from the end of the absence,
-          // and no watch begun before or during it carries over.
-          state.lastActivityMs = nowMs
-          state.door = undefined
-          state.bed = undefined
-          continue
-        }
-        // Nothing on the clock for someone with no activity sensor and no night watch under way.
-        if (state.door === undefined && state.bed === undefined && !hasActivitySensor(personId)) continue
-        const plan = planOf(personId)
-        if (plan) out.push(...tickPerson(plan, state, nowMs))
+      for (const person of persons.values()) {
+        if (slice && person.slot % slice.of !== slice.index) continue
+        const away = absent(person.personId, nowMs)
+        // An empty home is quiet by design: silence counts again from the end of the absence.
+        if (away) person.lastActivityMs = nowMs
+        const home = homeOf(person)
+        const due = PERSON_WATCHING.ticks.filter(({ rule, index }) => rule.ticksWhen?.(person.states[index], home) ?? true)
+        const plan = due.length > 0 ? planOf(person.personId) : undefined
+        if (!plan) continue
+        const found: RuleFinding[] = []
+        judgePerson(plan, person, { watch: 'ticks', absent: away }, nowMs, found, due)
+        out.push(...collect(plan, person.lastDeviceId ?? '', nowMs, found))
       }
       if (slice && slice.index !== 0) return out
-      const offline = guarded('', 'device.offline', () => devices.tick(nowMs, (personId) => absent(personId, nowMs))) ?? []
-      for (const { personId, finding } of offline) {
+      for (const { personId, finding } of devices.tick(nowMs, (personId) => absent(personId, nowMs))) {
         const plan = planOf(personId)
         if (plan) out.push(...collect(plan, finding.deviceId ?? '', nowMs, [finding]))
       }
       return out
     },
+
+    /** Rule states changed since last asked (rules/rule.ts `save`), to be written where they outlive a restart. */
+    takeSaves(): RuleStateChange[] {
+      const changes = [...saves.values()]
+      saves.clear()
+      return changes
+    },
+
+    /** Changes that could not be written go back, unless a newer one for the same rule and owner came since. */
+    keepSaves(changes: readonly RuleStateChange[]): void {
+      for (const change of changes) {
+        const key = keyOf(change.scope, change.owner, change.rule)
+        if (!saves.has(key)) saves.set(key, change)
+      }
+    },
+
+    pendingSaves: (): number => saves.size,
   }
 }
 

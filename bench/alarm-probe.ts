@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client'
 import { OFFLINE_WILL_PAYLOAD, deviceTopic, type Alert, type ServerToClientEvents } from '../contract/index.js'
 import { LeanMqttConnection } from '../simulators/lean-mqtt-connection.js'
-import { TestApi, connectLive } from '../test/helpers/test-platform.js'
+import { TestApi, connectLive } from '../harness/test-platform.js'
 import { serveParent } from './child-rpc.js'
 
 /**

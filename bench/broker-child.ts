@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Aedes } from 'aedes'
 import { Registry } from 'prom-client'
 import { createBroker, type Broker } from '../broker/create-broker.js'
-import { hashDeviceSecret } from '../contract/index.js'
+import { hashDeviceSecret } from '../broker/device-secret.js'
 import { createLogger } from '../platform/logger.js'
 import { ReadingsLogWriter } from '../stores/readings-log.js'
 import { serveParent } from './child-rpc.js'
@@ -52,7 +52,7 @@ async function startHearth(devices: Credentials[], subscriber: { username: strin
       clock: { now: () => Date.now() },
       credentials: { secretHashOf: (id) => hashes.get(id) },
       services: [{ ...subscriber, role: 'ingest' }],
-      journal: { record: () => undefined },
+      journal: { record: (_deviceId, event) => ({ event, outcome: 'new' as const }) },
       readingsLog: logged ? await ReadingsLogWriter.open(mkdtempSync(join(tmpdir(), 'hearth-bench-log-'))) : unlogged,
     },
   )

@@ -3,7 +3,7 @@ import type { BrokerChildApi, BrokerKind } from './broker-child.js'
 import type { BrokerPublishersApi } from './broker-publishers.js'
 import type { BrokerSubscriberApi } from './broker-subscriber.js'
 import { Child } from './child-rpc.js'
-import { MIB, progress, sleep } from './figures.js'
+import { MIB, sleep } from './figures.js'
 import { startMosquitto, type Mosquitto } from './mosquitto-broker.js'
 import type { Credentials } from './provision-fleet.js'
 
@@ -22,7 +22,7 @@ export interface BrokerLoadOptions {
   profileDir?: string
 }
 
-export interface SaturationFigures {
+interface SaturationFigures {
   window: number
   /** Messages delivered to the subscriber per second. */
   perSecond: number
@@ -145,8 +145,4 @@ async function drained(sub: Child<BrokerSubscriberApi>, sent: number, timeoutMs:
 export function describeBrokerRun(r: BrokerRunFigures): string {
   const windows = r.saturation.map((s) => `${Math.round(s.perSecond).toLocaleString('en-GB')} with ${s.window} in flight (${s.cores.toFixed(2)} cores)`).join(', ')
   return `    ${r.target}: delivered msg/s ${windows}; p99 ${r.latency.p99Ms.toFixed(2)} ms at ${r.latency.ratePerSecond.toLocaleString('en-GB')}/s, ${r.perConnectionKiB.toFixed(1)} KiB per idle connection, lost ${r.lost} of ${r.sent.toLocaleString('en-GB')}`
-}
-
-export function logBrokerStart(target: BrokerTarget, run: number): void {
-  progress(`  broker only, run ${run}: ${target}`)
 }

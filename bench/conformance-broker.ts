@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { createLogger } from '../platform/logger.js'
-import { startOpenBroker } from '../test/helpers/open-broker.js'
+import { startOpenBroker } from '../harness/open-broker.js'
 
 const HELP = `Usage: npx tsx bench/conformance-broker.ts [options]
 

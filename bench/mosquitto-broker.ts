@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { join } from 'node:path'
-import { removeDir, tempDir } from '../test/helpers/test-platform.js'
+import { removeDir, tempDir } from '../harness/test-platform.js'
 import { sleep } from './figures.js'
 import type { Credentials } from './provision-fleet.js'
 

@@ -1,5 +1,5 @@
 import type { LoadTally, MixedStream } from '../simulators/load-devices.js'
-import { removeDir, tempDir } from '../test/helpers/test-platform.js'
+import { removeDir, tempDir } from '../harness/test-platform.js'
 import type { AlarmProbeApi, ProbeResult } from './alarm-probe.js'
 import { Child } from './child-rpc.js'
 import { MIB, percentile, progress, sleep } from './figures.js'
@@ -36,7 +36,7 @@ export interface PlatformLoadOptions {
   profileDir?: string
 }
 
-export interface BackgroundFigures {
+interface BackgroundFigures {
   background: Background
   /** Readings the load workers managed to send per second over warm-up and window (below the background when they were starved of CPU). */
   sentPerSecond: number

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
-import { SCOPES, generateDeviceSecret, hashDeviceSecret, type DeviceType } from '../contract/index.js'
+import { issueDeviceSecret } from '../broker/device-secret.js'
+import { SCOPES, type DeviceType } from '../contract/index.js'
 import { createCircleRepository } from '../stores/circle-repository.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { openDatabase } from '../stores/open-database.js'
@@ -33,8 +34,8 @@ export function provisionFleet(dataDir: string, groups: ReadonlyArray<{ prefix: 
           const id = `${group.prefix}-${String(i).padStart(5, '0')}`
           const person = people.create({ name: `Bench ${id}`, timeZone: 'Europe/London' }, now)
           circles.add({ personId: person.id, organisationId: DEFAULT_ORGANISATION_ID, relationship: 'monitoring telecare service', scopes: SCOPES, basis: 'direct-care', fromMs: now }, 'bench', now)
-          const secret = generateDeviceSecret()
-          devices.provision({ id, type: group.type, personId: person.id, secretHash: hashDeviceSecret(secret) }, now)
+          const { secret, secretHash } = issueDeviceSecret()
+          devices.provision({ id, type: group.type, personId: person.id, secretHash }, now)
           list.push({ id, secret })
         }
         made.set(group.prefix, list)

@@ -6,8 +6,8 @@ import type { MqttClient } from 'mqtt'
 import { createInfluxReadingsStore } from '../stores/influx-readings-store.js'
 import type { ReadingsStore, StoredReading } from '../stores/readings-store.js'
 import { createSqliteReadingsStore } from '../stores/sqlite-readings-store.js'
-import { startInfluxd, type Influxd } from '../test/helpers/influxd.js'
-import { connectDevice, removeDir, startTestPlatform, tempDir } from '../test/helpers/test-platform.js'
+import { startInfluxd, type Influxd } from '../harness/influxd.js'
+import { connectDevice, removeDir, startTestPlatform, tempDir } from '../harness/test-platform.js'
 
 const HELP = `Usage: npm run bench -- [--quick] [--store embedded|influxdb|both] [--out DIR]
 

@@ -8,11 +8,9 @@ import {
 } from '../contract/index.js'
 
 /** The platform's own MQTT roles: each may read and write what its job needs and nothing more. */
-export const SERVICE_ROLES = {
+const SERVICE_ROLES = {
   ingest: { subscribe: ['readings', 'status'], publish: ['errors'] },
   alerting: { subscribe: ['events', 'status'], publish: ['commands', 'errors'] },
-  /** The rules' telemetry connection: reads readings and status, writes nothing. */
-  rules: { subscribe: ['readings', 'status'], publish: [] },
 } as const satisfies Record<string, { subscribe: DeviceTopicSuffix[]; publish: DeviceTopicSuffix[] }>
 export type ServiceRole = keyof typeof SERVICE_ROLES
 

@@ -1,14 +1,15 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes'
 import type { Logger } from 'pino'
 import {
   isDeviceId,
   parseDeviceEvent,
-  verifyDeviceSecret,
   type Clock,
   type DeviceId,
+  type EventVerdict,
+  type TakenEvent,
 } from '../contract/index.js'
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
+import { sameSecret, verifyDeviceSecret } from './device-secret.js'
 import type { EventGate } from './event-limits.js'
 import type { DeviceCredentials, EventJournal, EventSink, ReadingsLog } from './ports.js'
 
@@ -38,12 +39,6 @@ const CONNACK_BAD_USERNAME_OR_PASSWORD = 4
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign<Error, { returnCode: number }>(new Error(message), { returnCode })
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 type Hooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>
@@ -103,11 +98,14 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
       const { deviceId } = principal
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
       const receivedAtMs = deps.clock.now()
+      // Parsed here, once: what follows (limits, journal, alerting) takes the verdict.
+      const verdict = parseDeviceEvent(payload)
       // Beyond its limits a device's event is folded into its open alert or refused, and
       // acknowledged at once; one that is new still goes the full way below (event-limits.ts).
-      if (deps.eventGate?.limited(deviceId, payload, packet, receivedAtMs)) return callback(null)
+      if (deps.eventGate?.limited(deviceId, verdict, packet, receivedAtMs)) return callback(null)
+      let taken: TakenEvent
       try {
-        journalEvent(deps, deviceId, payload, receivedAtMs)
+        taken = journalEvent(deps, deviceId, verdict, receivedAtMs)
       } catch (error) {
         // No PUBACK: the device keeps the event and sends it again.
         deps.logger.error({ err: error, deviceId }, 'could not journal device event')
@@ -116,7 +114,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
       }
       callback(null)
       try {
-        deps.events?.(deviceId, payload, receivedAtMs)
+        deps.events?.(deviceId, taken, receivedAtMs)
       } catch (error) {
         deps.logger.error({ err: error, deviceId }, 'device event not handed on; the journal keeps it')
       }
@@ -140,9 +138,10 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
  * on disk before the device is told it was delivered. Invalid events pass on to alerting,
  * which answers the device on its errors topic.
  */
-function journalEvent(deps: AuthorizerDeps, deviceId: DeviceId, payload: Buffer, receivedAtMs: number): void {
-  const verdict = parseDeviceEvent(payload)
-  if (verdict.ok) deps.journal.record(deviceId, verdict.event, receivedAtMs)
+function journalEvent(deps: AuthorizerDeps, deviceId: DeviceId, verdict: EventVerdict, receivedAtMs: number): TakenEvent {
+  if (!verdict.ok) return verdict
+  const { event, outcome } = deps.journal.record(deviceId, verdict.event, receivedAtMs)
+  return { ok: true, event, notices: verdict.notices, journal: outcome }
 }
 
 /**

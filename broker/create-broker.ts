@@ -48,7 +48,7 @@ export interface BrokerDeps {
 }
 
 /** The authentication and authorization hooks aedes calls. */
-export type AuthorizerHooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>
+type AuthorizerHooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>
 /** Makes the hooks; `refuse` counts and logs a refusal as the broker's own are. */
 export type AuthorizerFactory = (refuse: (reason: string, detail: Record<string, unknown>) => void) => AuthorizerHooks
 

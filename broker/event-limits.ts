@@ -1,4 +1,4 @@
-import { parseDeviceEvent, type Clock, type DeviceId, type EventVerdict } from '../contract/index.js'
+import type { Clock, DeviceId, EventVerdict } from '../contract/index.js'
 
 /**
  * Per-device limits on events (PROTOCOL §1 events; Hearth's choice where the protocol is silent,
@@ -90,8 +90,6 @@ export function createEventLimits(config: EventLimitsConfig, clock: Clock) {
   }
 }
 
-export type EventLimits = ReturnType<typeof createEventLimits>
-
 /**
  * What alerting makes of an event beyond its device's limits, decided at once and cheaply (no
  * disk write): `process`, it changes something not yet recorded, so the broker journals it before
@@ -116,11 +114,10 @@ export interface EventStorms {
 export function createEventGate(config: EventLimitsConfig, deps: { clock: Clock; storms: EventStorms }) {
   const limits = createEventLimits(config, deps.clock)
   return {
-    limited(deviceId: DeviceId, payload: Buffer, packet: { dup?: boolean }, receivedAtMs: number): boolean {
+    limited(deviceId: DeviceId, verdict: EventVerdict, packet: { dup?: boolean }, receivedAtMs: number): boolean {
       const admission = limits.admit(deviceId)
       // A redelivery (DUP) goes the usual way, where its id makes it count once.
       if (admission === 'within' || packet.dup === true) return false
-      const verdict = parseDeviceEvent(payload)
       const over = admission === 'over-rate' ? 'rate' : 'in-flight'
       const outcome = deps.storms.limited(deviceId, verdict, receivedAtMs, over, () => limits.release(deviceId))
       if (outcome === 'process') return false

@@ -13,7 +13,7 @@
  */
 
 /** The `reason` label of `hearth_mqtt_refusals_total` for a packet refused here. */
-export type PacketRefusalReason =
+type PacketRefusalReason =
   | 'packet_too_large'
   | 'malformed_packet'
   | 'bad_flags'
@@ -36,8 +36,8 @@ export interface Refusal {
   clientId?: string
 }
 
-export const CONNACK_UNACCEPTABLE_PROTOCOL_VERSION = 0x01
-export const CONNACK_IDENTIFIER_REJECTED = 0x02
+const CONNACK_UNACCEPTABLE_PROTOCOL_VERSION = 0x01
+const CONNACK_IDENTIFIER_REJECTED = 0x02
 
 const CONNECT = 1
 const PUBLISH = 3

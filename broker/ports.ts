@@ -1,4 +1,4 @@
-import type { DeviceEvent, DeviceId } from '../contract/index.js'
+import type { DeviceEvent, DeviceId, JournalOutcome, TakenEvent } from '../contract/index.js'
 
 /** Looks up a provisioned device's stored secret hash; undefined when the device is unknown or retired. */
 export interface DeviceCredentials {
@@ -10,7 +10,8 @@ export interface DeviceCredentials {
  * device was told is delivered survives a crash. Must be synchronous and throw when it cannot record.
  */
 export interface EventJournal {
-  record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void
+  /** Records the event once; says whether it is new, a redelivery, or a reused id (kept under a new one). */
+  record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): { event: DeviceEvent; outcome: JournalOutcome }
 }
 
 /**
@@ -23,12 +24,12 @@ export interface ReadingsLog {
 }
 
 /**
- * Takes each device event the broker accepted (valid or not), once it is journalled: alerting, in
- * the same process, so that an alarm is handled in the turn of the event loop that read it, never
- * queued behind readings on a loopback connection. It must not throw; what it fails to finish the
- * journal still holds.
+ * Takes each device event the broker accepted (valid or not), parsed once and, when valid,
+ * journalled: alerting, in the same process, so that an alarm is handled in the turn of the event
+ * loop that read it, never queued behind readings on a loopback connection, and never parsed or
+ * journalled again. It must not throw; what it fails to finish the journal still holds.
  */
-export type EventSink = (deviceId: DeviceId, payload: Buffer, receivedAtMs: number) => void
+export type EventSink = (deviceId: DeviceId, taken: TakenEvent, receivedAtMs: number) => void
 
 /**
  * What devices do with their commands: a device acknowledged (PUBACK) a command the broker

@@ -3,8 +3,8 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { startInfluxd, type Influxd } from '../test/helpers/influxd.js'
-import { removeDir, tempDir } from '../test/helpers/test-platform.js'
+import { startInfluxd, type Influxd } from '../harness/influxd.js'
+import { removeDir, tempDir } from '../harness/test-platform.js'
 import type { Fleet } from './fleet.js'
 import { atInterrupt } from './interrupt.js'
 import type { ChaosOptions } from './options.js'
@@ -27,7 +27,7 @@ export interface Setup {
   tearDown(keep: boolean): Promise<void>
 }
 
-export interface FaultContext {
+interface FaultContext {
   platform: PlatformRunner
   fleet: Fleet
   options: ChaosOptions

@@ -1,4 +1,4 @@
-import { killed, spawnPlatform, type PlatformProcess } from '../test/helpers/platform-process.js'
+import { killed, spawnPlatform, type PlatformProcess } from '../harness/platform-process.js'
 import { atInterrupt } from './interrupt.js'
 
 const LOG_TAIL_LINES = 60

@@ -1,4 +1,4 @@
-import { TestApi } from '../test/helpers/test-platform.js'
+import { TestApi } from '../harness/test-platform.js'
 
 /** One action a responder asked for, and whether the platform confirmed it. */
 export interface ResponderAction {

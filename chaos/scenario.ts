@@ -1,5 +1,5 @@
-import { freePort } from '../test/helpers/influxd.js'
-import { ADMIN_PASSWORD, TestApi } from '../test/helpers/test-platform.js'
+import { freePort } from '../harness/influxd.js'
+import { ADMIN_PASSWORD, TestApi } from '../harness/test-platform.js'
 import type { Fault, FaultRun, Setup } from './faults.js'
 import { Fleet, type CallLog, type Credentials } from './fleet.js'
 import { fleetShape, type ChaosOptions } from './options.js'
@@ -8,7 +8,7 @@ import { readAlarms, readEmbeddedReadings, readInfluxReadings } from './read-bac
 import { Responder } from './responder.js'
 import { countAlarms, countCommands, countReadings, type Tally } from './tally.js'
 
-export interface Recovery {
+interface Recovery {
   /** From the fault's end (restart, resume, space freed, clock back, flood stopped) to the first device connected (CONNACK) again; undefined if none was offline then. */
   firstReconnectMs?: number
   /** … to the first publish accepted (PUBACK) by any device. */
@@ -21,7 +21,7 @@ export interface Recovery {
   devicesDisconnected: number
 }
 
-export interface CallFigures {
+interface CallFigures {
   /** Calls for help (a pendant's press, pressed again while unanswered) answered: the pendant heard "Your call has been answered". */
   answered: number
   unanswered: number

@@ -1,27 +1,9 @@
 import { z } from 'zod'
+import { ALERT_STATUSES, OUTCOMES, PRIORITIES, PRIORITY_RANK } from './alert-values.js'
 
-export const PRIORITIES = ['emergency', 'urgent', 'warning', 'technical'] as const
 export const PrioritySchema = z.enum(PRIORITIES)
-export type Priority = z.infer<typeof PrioritySchema>
-
-/** Lower sorts first: emergencies before everything else. */
-export const PRIORITY_RANK: Record<Priority, number> = { emergency: 0, urgent: 1, warning: 2, technical: 3 }
-
-export const ALERT_STATUSES = ['raised', 'acknowledged', 'resolved'] as const
-export const AlertStatusSchema = z.enum(ALERT_STATUSES)
-export type AlertStatus = z.infer<typeof AlertStatusSchema>
-
-/** PROTOCOL §2: the outcomes a responder may close an alert with. */
-export const OUTCOMES = [
-  'false-alarm',
-  'resolved-by-phone',
-  'responder-visited',
-  'ambulance-called',
-  'technical',
-  'other',
-] as const
+const AlertStatusSchema = z.enum(ALERT_STATUSES)
 export const OutcomeSchema = z.enum(OUTCOMES)
-export type Outcome = z.infer<typeof OutcomeSchema>
 
 const isoTime = z.iso.datetime()
 
@@ -60,26 +42,6 @@ export const AlertSchema = z.object({
   nextEscalationAt: isoTime.nullable(),
 })
 export type Alert = z.infer<typeof AlertSchema>
-
-export const ALERT_ACTIONS = [
-  'raised',
-  'repeated',
-  'cancelled-by-person',
-  'acknowledged',
-  'resolved',
-  'escalated',
-  'reraised',
-  'condition-cleared',
-  'note',
-] as const
-export type AlertAction = (typeof ALERT_ACTIONS)[number]
-
-export interface AlertHistoryEntry {
-  at: string
-  action: AlertAction
-  by: string | null
-  detail: string | null
-}
 
 /** Sorts emergencies first, then oldest first within a priority. */
 export function compareAlertsForQueue(a: Alert, b: Alert): number {

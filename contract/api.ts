@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEVICE_TYPES, type ANSWER_TARGETS } from './api-values.js'
 import { DeviceIdSchema } from './ids.js'
 import { isMetricName } from './metrics.js'
 import { OutcomeSchema } from './alert.js'
@@ -27,7 +28,6 @@ export const CreateUserBodySchema = z
   .refine((b) => b.personId === undefined || b.roles.includes('person'), { message: 'only a user of role person names a person', path: ['personId'] })
   .refine((b) => !b.roles.includes('person') || b.roles.length === 1, { message: 'role person is held alone', path: ['roles'] })
 
-
 const contactSchema = z.strictObject({
   name: z.string().min(1).max(128),
   relationship: z.string().max(64).optional(),
@@ -53,44 +53,7 @@ export const CreatePersonRequestSchema = CreatePersonBodySchema.extend({
   monitoredBy: z.string().min(1).max(64).optional(),
 })
 
-export const DEVICE_TYPES = [
-  'pendant',
-  'fall-detector',
-  'wearable',
-  'motion-sensor',
-  'door-sensor',
-  'bed-sensor',
-  'chair-sensor',
-  'smoke-alarm',
-  'co-alarm',
-  'heat-alarm',
-  'flood-sensor',
-  'medication-dispenser',
-  'hub',
-] as const
-export const DeviceTypeSchema = z.enum(DEVICE_TYPES)
-export type DeviceType = z.infer<typeof DeviceTypeSchema>
-
-/**
- * How often each type of device is expected to say something (any message is a check-in), unless
- * its `checkInSeconds` says otherwise. Wearables and hubs report continuously; battery sensors
- * and pendants send at least a status every hour.
- */
-export const DEVICE_CHECK_IN_SECONDS: Record<DeviceType, number> = {
-  pendant: 3600,
-  'fall-detector': 3600,
-  wearable: 900,
-  'motion-sensor': 3600,
-  'door-sensor': 3600,
-  'bed-sensor': 3600,
-  'chair-sensor': 3600,
-  'smoke-alarm': 3600,
-  'co-alarm': 3600,
-  'heat-alarm': 3600,
-  'flood-sensor': 3600,
-  'medication-dispenser': 3600,
-  hub: 900,
-}
+const DeviceTypeSchema = z.enum(DEVICE_TYPES)
 
 export const ProvisionDeviceBodySchema = z.strictObject({
   id: DeviceIdSchema.optional(),
@@ -99,9 +62,8 @@ export const ProvisionDeviceBodySchema = z.strictObject({
   checkInSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
   label: z.string().max(128).optional(),
 })
-export type ProvisionDeviceBody = z.infer<typeof ProvisionDeviceBodySchema>
 
-export const ALERT_LIST_STATUSES = ['open', 'resolved', 'all'] as const
+const ALERT_LIST_STATUSES = ['open', 'resolved', 'all'] as const
 export const AlertListQuerySchema = z.strictObject({
   status: z.enum(ALERT_LIST_STATUSES).default('open'),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
@@ -121,10 +83,10 @@ const DURATION = /^(\d+)(s|m|h|d)$/
 const DURATION_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 
 /** The widest bucket a series may ask for: a year. */
-export const MAX_BUCKET_MS = 366 * 86_400_000
+const MAX_BUCKET_MS = 366 * 86_400_000
 
 /** Parses a bucket width such as `60s`, `5m`, `1h`, `1d` into milliseconds. */
-export function parseDurationMs(text: string): number | undefined {
+function parseDurationMs(text: string): number | undefined {
   const match = DURATION.exec(text)
   if (!match) return undefined
   const ms = Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS]
@@ -193,9 +155,6 @@ export const AnswerTimesQuerySchema = z
   .transform((q) => ({ fromMs: Date.parse(q.from), toMs: Date.parse(q.to) }))
   .refine((q) => q.toMs > q.fromMs, { message: 'must be after from', path: ['to'] })
   .refine((q) => q.toMs - q.fromMs <= 31 * 86_400_000, { message: 'at most 31 days', path: ['to'] })
-
-/** The industry targets for alarm calls (TEC Services Association): answered within 60 s and 180 s. */
-export const ANSWER_TARGETS = { within60s: 0.975, within180s: 0.99 } as const
 
 export interface AnswerShare {
   /** Alarm alerts raised in the period and answered (acknowledged) or still waiting. */

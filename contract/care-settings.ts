@@ -11,7 +11,7 @@ import { METRICS, type MetricName } from './metrics.js'
 
 export type NumericMetricName = { [K in MetricName]: (typeof METRICS)[K]['kind'] extends 'number' ? K : never }[MetricName]
 export const NUMERIC_METRICS = (Object.keys(METRICS) as MetricName[]).filter((m) => METRICS[m].kind === 'number') as NumericMetricName[]
-export function isNumericMetric(name: string): name is NumericMetricName {
+function isNumericMetric(name: string): name is NumericMetricName {
   return (NUMERIC_METRICS as string[]).includes(name)
 }
 
@@ -74,7 +74,7 @@ export const PutThresholdsBodySchema = z.strictObject({
 })
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
-export const LocalTimeSchema = z.string().regex(HHMM, 'a local time such as 07:00')
+const LocalTimeSchema = z.string().regex(HHMM, 'a local time such as 07:00')
 
 /** Minutes after local midnight of an `HH:MM` time. */
 export function minutesOfDay(hhmm: string): number {

@@ -100,9 +100,6 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
 /** Roles that may hold an organisation's direct-care responsibility for a circle: they add and end its members. */
 export const CIRCLE_ADMIN_ROLES: readonly Role[] = ['admin', 'org-admin', 'supervisor']
 
-/** Roles that may open a record outside their circles in an emergency, giving a reason. */
-export const BREAK_GLASS_ROLES: readonly Role[] = ['admin', 'supervisor', 'responder', 'clinician']
-
 /** The organisations whose staff may use emergency access: those that give care in an emergency. */
 export const BREAK_GLASS_ORGANISATION_KINDS: readonly OrganisationKind[] = ['telecare', 'nhs-health', 'gp-practice']
 

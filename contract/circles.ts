@@ -3,10 +3,10 @@ import { BASES, ORGANISATION_KINDS, ROLES, SCOPES } from './circle-values.js'
 
 /** PROTOCOL §2b request bodies for organisations and circles of care. */
 
-export const OrganisationKindSchema = z.enum(ORGANISATION_KINDS)
+const OrganisationKindSchema = z.enum(ORGANISATION_KINDS)
 export const RoleSchema = z.enum(ROLES)
-export const ScopeSchema = z.enum(SCOPES)
-export const BasisSchema = z.enum(BASES)
+const ScopeSchema = z.enum(SCOPES)
+const BasisSchema = z.enum(BASES)
 
 export const CreateOrganisationBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(128),
@@ -15,7 +15,7 @@ export const CreateOrganisationBodySchema = z.strictObject({
 
 const dateTime = z.iso.datetime({ offset: true })
 
-export const ProxySchema = z.strictObject({
+const ProxySchema = z.strictObject({
   name: z.string().trim().min(1).max(128),
   authority: z.enum(['lasting-power-of-attorney', 'deputy', 'guardian', 'other']),
 })
@@ -39,7 +39,6 @@ export const AddMemberBodySchema = z
     message: 'must be after from',
     path: ['to'],
   })
-export type AddMemberBody = z.infer<typeof AddMemberBodySchema>
 
 export const WithdrawConsentBodySchema = z.strictObject({
   reason: z.string().trim().max(512).optional(),
@@ -52,4 +51,3 @@ export const BreakGlassBodySchema = z.strictObject({
 export const PersonNoteBodySchema = z.strictObject({
   text: z.string().trim().min(1, 'write something').max(4000),
 })
-

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /** PROTOCOL §1 command types sent from the platform to a device. */
-export const COMMAND_TYPES = ['alarm.acknowledged', 'alarm.resolved', 'config'] as const
+const COMMAND_TYPES = ['alarm.acknowledged', 'alarm.resolved', 'config'] as const
 
 export const DeviceCommandSchema = z.object({
   id: z.string().min(1).max(64),

@@ -3,7 +3,7 @@ import { problemsFromZod, type Problem } from './problems.js'
 import { readJsonPayload } from './json-payload.js'
 
 /** PROTOCOL §1 event types. */
-export const EVENT_TYPES = [
+const EVENT_TYPES = [
   'alarm.pressed',
   'alarm.cancelled',
   'fall.detected',
@@ -22,7 +22,7 @@ export const EVENT_TYPES = [
   'medication.missed',
   'test',
 ] as const
-export const EventTypeSchema = z.enum(EVENT_TYPES)
+const EventTypeSchema = z.enum(EVENT_TYPES)
 export type EventType = z.infer<typeof EventTypeSchema>
 
 const label = z.string().min(1).max(64)
@@ -36,7 +36,7 @@ const DATA_SCHEMAS: Partial<Record<EventType, z.ZodType>> = {
 }
 
 /** Event data is a small object: at most this deep, so it can always be stored and read back. */
-export const MAX_EVENT_DATA_DEPTH = 4
+const MAX_EVENT_DATA_DEPTH = 4
 
 function depthWithin(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return true
@@ -44,7 +44,7 @@ function depthWithin(value: unknown, limit: number): boolean {
   return Object.values(value).every((v) => depthWithin(v, limit - 1))
 }
 
-export const DeviceEventSchema = z.object({
+const DeviceEventSchema = z.object({
   id: z.string().min(1).max(64),
   type: EventTypeSchema,
   ts: z.number().finite().optional(),
@@ -82,3 +82,15 @@ export function parseDeviceEvent(payload: Buffer | string): EventVerdict {
   const unknown = Object.keys(raw as object).filter((k) => !KNOWN_EVENT_FIELDS.has(k))
   return { ok: true, event, notices: unknown.map((k) => `ignored unknown field "${k}"`) }
 }
+
+/**
+ * A device event as the broker took it, handed to alerting in-process: refused as invalid (with
+ * why), or journalled, with what the journal made of it — `new`; `redelivery`, the same device,
+ * id and type again within a day (processed once); `id-reused`, an id the device used before for
+ * another event or long ago, journalled as a new event under `<id>~<received ms>`.
+ */
+export type TakenEvent =
+  | { ok: false; problems: Problem[] }
+  | { ok: true; event: DeviceEvent; notices: string[]; journal: JournalOutcome }
+
+export type JournalOutcome = 'new' | 'redelivery' | 'id-reused'

@@ -1,14 +1,14 @@
 /**
  * PROTOCOL §1 metric table: the only place the accepted ranges are written.
  */
-export interface NumericMetric {
+interface NumericMetric {
   kind: 'number'
   unit: string
   min: number
   max: number
   label: string
 }
-export interface BooleanMetric {
+interface BooleanMetric {
   kind: 'boolean'
   label: string
 }

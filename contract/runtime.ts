@@ -1,5 +1,3 @@
-import type { IPublishPacket, MqttClient } from 'mqtt'
-
 /** Shapes every service shares with the composition root (ARCHITECTURE: "A service"). No I/O here. */
 
 export interface Service {
@@ -21,6 +19,3 @@ export interface HealthReport {
   degraded?: boolean
   detail?: string
 }
-
-/** Opens a service's MQTT connection with its own credentials, the handler attached from the first byte. */
-export type MqttConnector = (onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void) => Promise<MqttClient>

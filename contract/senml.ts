@@ -1,7 +1,7 @@
 import { readJsonPayload } from './json-payload.js'
 import { METRICS, isMetricName, type MetricName } from './metrics.js'
 /** RFC 8428 §4.5.3: a time below 2^28 is relative to the moment of receipt. */
-export const RELATIVE_TIME_LIMIT_S = 2 ** 28
+const RELATIVE_TIME_LIMIT_S = 2 ** 28
 
 /**
  * The window a reading's time must fall in: no more than a day ahead of the platform's clock (a
@@ -14,22 +14,20 @@ export const READING_EARLIEST_MS = Date.UTC(2000, 0, 1)
 /** ECMAScript's Date range: ±100,000,000 days from 1970. */
 const MAX_DATE_MS = 8.64e15
 
-export const REFUSAL_CODES = [
-  'too_large',
-  'not_json',
-  'not_a_pack',
-  'not_an_object',
-  'unknown_field',
-  'bad_field',
-  'missing_name',
-  'unknown_metric',
-  'wrong_unit',
-  'missing_value',
-  'not_numeric',
-  'out_of_range',
-  'bad_time',
-] as const
-export type RefusalCode = (typeof REFUSAL_CODES)[number]
+export type RefusalCode =
+  | 'too_large'
+  | 'not_json'
+  | 'not_a_pack'
+  | 'not_an_object'
+  | 'unknown_field'
+  | 'bad_field'
+  | 'missing_name'
+  | 'unknown_metric'
+  | 'wrong_unit'
+  | 'missing_value'
+  | 'not_numeric'
+  | 'out_of_range'
+  | 'bad_time'
 
 export interface Reading {
   metric: MetricName
@@ -38,7 +36,7 @@ export interface Reading {
   atMs: number
 }
 
-export interface RecordRefusal {
+interface RecordRefusal {
   /** Index of the record in the pack; -1 when the whole payload is refused. */
   index: number
   name?: string

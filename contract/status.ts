@@ -3,7 +3,7 @@ import { problemsFromZod, type Problem } from './problems.js'
 import { readJsonPayload } from './json-payload.js'
 
 /** PROTOCOL §1 status object; `online` is required. */
-export const DeviceStatusSchema = z.strictObject({
+const DeviceStatusSchema = z.strictObject({
   online: z.boolean(),
   battery: z.number().min(0).max(1).optional(),
   signal: z.number().finite().optional(),

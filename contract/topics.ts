@@ -1,9 +1,9 @@
 import { type DeviceId, isDeviceId } from './ids.js'
 
 /** PROTOCOL §1: every device topic starts wellbeing/v1/devices/{deviceId}/ */
-export const DEVICE_TOPIC_ROOT = 'wellbeing/v1/devices'
+const DEVICE_TOPIC_ROOT = 'wellbeing/v1/devices'
 
-export const DEVICE_TOPIC_SUFFIXES = ['status', 'readings', 'events', 'commands', 'errors'] as const
+const DEVICE_TOPIC_SUFFIXES = ['status', 'readings', 'events', 'commands', 'errors'] as const
 export type DeviceTopicSuffix = (typeof DEVICE_TOPIC_SUFFIXES)[number]
 
 /** What a device may publish to (its own) and subscribe to (its own). */

@@ -18,6 +18,7 @@ import type {
   CareSettingsAdmin,
   Circles,
   EventQueries,
+  DeviceSecretIssuer,
   Devices,
   HealthProbe,
   Organisations,
@@ -56,6 +57,8 @@ export interface DashboardDeps {
   users: Users
   people: People
   devices: Devices
+  /** Makes the secret of each device provisioned. */
+  issueDeviceSecret: DeviceSecretIssuer
   alerts: AlertQueries
   events: EventQueries
   desk: AlertDesk

@@ -1,4 +1,4 @@
-import type { Absence, CareSettingsVersion, PersonNote, TimelineItem } from '../contract/index.js'
+import { alertKindLabel, type Absence, type CareSettingsVersion, type PersonNote, type TimelineItem } from '../contract/index.js'
 
 export interface TimelineEvent {
   deviceId: string
@@ -64,7 +64,7 @@ export function buildTimeline(sources: TimelineSources, limit: number): Timeline
       at: h.at,
       source: 'alert' as const,
       type: h.action,
-      text: `${h.summary ?? h.kind}: ${h.action}${h.detail && h.detail !== h.summary ? `, ${h.detail}` : ''}`,
+      text: `${h.summary ?? alertKindLabel(h.kind)}: ${h.action}${h.detail && h.detail !== h.summary ? `, ${h.detail}` : ''}`,
       deviceId: h.deviceId,
       alertId: h.alertId,
       ...author(h.by),

@@ -11,7 +11,6 @@ import type {
   CareSettings,
   CareSettingsVersion,
   CreatePersonBody,
-  DeviceId,
   DeviceType,
   HealthReport,
   MetricName,
@@ -139,7 +138,7 @@ export interface AuditRecordView extends AuditEntry {
   seq: number
 }
 
-export type AuditVerificationView =
+type AuditVerificationView =
   | { ok: true; entries: number }
   | { ok: false; entries: number; firstBadEntry: { seq: number; at: string | null; action: string | null; problem: string } }
 
@@ -184,6 +183,9 @@ export interface Devices {
   list(): DeviceView[]
   listForPerson(personId: string): DeviceView[]
 }
+
+/** PROTOCOL §1: a new device secret, shown once, and the salted hash stored in its place (what the broker checks). */
+export type DeviceSecretIssuer = () => { secret: string; secretHash: string }
 
 /** What responders do with alerts (implemented by alerting). */
 export interface AlertDesk {
@@ -236,5 +238,3 @@ export interface AbsencesAdmin {
 }
 
 export type HealthProbe = () => HealthReport[] | Promise<HealthReport[]>
-
-export type { DeviceId }

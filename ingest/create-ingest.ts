@@ -14,10 +14,9 @@ import {
   type DeviceStatus,
   type HealthReport,
   type JudgedTelemetry,
-  type MqttConnector,
   type Service,
 } from '../contract/index.js'
-import type { DeviceDirectory, IngestReading, ReadingsLogSource, ReadingsSink } from './ports.js'
+import type { DeviceDirectory, IngestReading, MqttConnector, ReadingsLogSource, ReadingsSink } from './ports.js'
 import { createReadingsClock } from './readings-clock.js'
 
 export interface IngestConfig {

@@ -1,4 +1,8 @@
+import type { IPublishPacket, MqttClient } from 'mqtt'
 import type { DeviceId, DeviceStatus, MetricName } from '../contract/index.js'
+
+/** Opens ingest's MQTT connection with its own credentials, the handler attached from the first byte. */
+export type MqttConnector = (onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void) => Promise<MqttClient>
 
 export interface IngestReading {
   personId: string
@@ -20,7 +24,7 @@ export interface ReadingsSink {
 }
 
 /** One readings message as the broker logged it before acknowledging it. */
-export interface LoggedReadings {
+interface LoggedReadings {
   deviceId: string
   receivedAtMs: number
   payload: Buffer

@@ -1,12 +1,14 @@
-import { connect } from 'mqtt'
-import type { MqttConnector } from '../contract/index.js'
+import { connect, type IPublishPacket, type MqttClient } from 'mqtt'
+
+/** What ingest and alerting take to open their connections (each port declares this shape). */
+type ServiceConnector = (onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void) => Promise<MqttClient>
 
 /**
  * Connects one of the platform's own services to the broker. The message handler is attached
  * before the connection opens: a persistent session delivers what it queued right after CONNACK,
  * and a handler attached later would miss it.
  */
-export function serviceConnector(url: string, username: string, password: string): MqttConnector {
+export function serviceConnector(url: string, username: string, password: string): ServiceConnector {
   return (onMessage) =>
     new Promise((resolve, reject) => {
       const client = connect(url, {

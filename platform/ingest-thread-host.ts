@@ -188,11 +188,12 @@ export function createIngestThread(
 
 /**
  * Ingest on the platform's own event loop, for a platform run on a clock of its own (accelerated
- * scenarios, tests on a manual clock): that clock cannot cross into a thread.
+ * scenarios, tests on a manual clock): that clock cannot cross into a thread. Telemetry reaches
+ * the rules by the same route as from the thread: what ingest checked, handed on.
  */
 export function createIngestInProcess(
   data: Omit<IngestThreadData, 'entry'>,
-  deps: { logger: Logger; metrics: Registry; clock: Clock; log: ReadingsLogEnd; devices: DeviceDirectory },
+  deps: { logger: Logger; metrics: Registry; clock: Clock; log: ReadingsLogEnd; devices: DeviceDirectory; onTelemetry: (items: JudgedTelemetry[]) => void },
 ): IngestRunner {
   const log = deps.logger.child({ component: 'ingest' })
   const readings = openReadingsStore(data.store, 'writer', log, deps.metrics)
@@ -205,6 +206,8 @@ export function createIngestInProcess(
     connect: serviceConnector(data.mqttUrl, data.username, data.password),
     log: reader,
     readings,
+    // What ingest checked goes to the rules as from the thread, only without the batching a thread needs.
+    forward: (item) => deps.onTelemetry([item]),
   })
   deps.log.onDurable((end) => ingest.logDurable(end))
   return {

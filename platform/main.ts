@@ -11,7 +11,7 @@ ingest, alerting and the dashboard. Configured by environment variables:
 
 ${CONFIG_HELP.map((name) => `  ${name}`).join('\n')}
 
-See README.md for what each one does and its default.`
+See docs/configuration.md for what each one does and its default.`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true })

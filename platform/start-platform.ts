@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting, type Alerting } from '../alerting/create-alerting.js'
 import { createBroker } from '../broker/create-broker.js'
+import { issueDeviceSecret } from '../broker/device-secret.js'
 import { DEFAULT_EVENT_LIMITS, createEventGate } from '../broker/event-limits.js'
 import type { EventSink } from '../broker/ports.js'
 import { SOCKET_PATH, type Clock, type Service } from '../contract/index.js'
@@ -25,6 +26,7 @@ import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../stores/readings-log.j
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { createPersonRepository } from '../stores/person-repository.js'
+import { createRuleStateRepository } from '../stores/rule-state-repository.js'
 import type { ReadingsStore } from '../stores/readings-store.js'
 import { createUserRepository } from '../stores/user-repository.js'
 import type { Config } from './config.js'
@@ -48,7 +50,7 @@ export interface RunningPlatform {
 const systemClock: Clock = { now: () => Date.now() }
 
 /** The platform's own MQTT identities: the colon keeps them apart from every possible device id. */
-const SERVICE_USERS = { ingest: 'hearth:ingest', alerting: 'hearth:alerting', rules: 'hearth:rules' } as const
+const SERVICE_USERS = { ingest: 'hearth:ingest', alerting: 'hearth:alerting' } as const
 
 /** The composition root: opens the stores, starts every service, and closes them in reverse. */
 export interface PlatformOptions {
@@ -144,7 +146,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         credentials: devices,
         journal,
         readingsLog,
-        events: (deviceId, payload, receivedAtMs) => handOff.to?.(deviceId, payload, receivedAtMs),
+        events: (deviceId, taken, receivedAtMs) => handOff.to?.(deviceId, taken, receivedAtMs),
         eventGate,
         // What devices do with their commands, to alerting's outbox: delivered only when a device acknowledged it.
         commands: {
@@ -154,7 +156,6 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         services: [
           { username: SERVICE_USERS.ingest, password: servicePassword, role: 'ingest' },
           { username: SERVICE_USERS.alerting, password: servicePassword, role: 'alerting' },
-          { username: SERVICE_USERS.rules, password: servicePassword, role: 'rules' },
         ],
       },
     )
@@ -179,18 +180,17 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         metrics,
         clock,
         connect: serviceConnector(mqttUrl, SERVICE_USERS.alerting, servicePassword),
-        // With ingest in its thread, the rules judge what it checked; else they read telemetry from the broker.
-        ...(inThread ? {} : { connectTelemetry: serviceConnector(mqttUrl, SERVICE_USERS.rules, servicePassword) }),
         carePlans: careSettings,
         absences,
-        activity: journal,
+        // The rules' saved state goes by the connection that does not wait for the disk: it changes with readings.
+        activity: { lastActivityByPerson: (types) => journal.lastActivityByPerson(types), ruleStates: createRuleStateRepository(telemetryDb) },
         alerts,
         inbox: journal,
         outbox: createCommandOutbox(db),
         devices,
       },
     )
-    handOff.to = (deviceId, payload, receivedAtMs) => alerting.takeEvent(deviceId, payload, receivedAtMs)
+    handOff.to = (deviceId, taken, receivedAtMs) => alerting.takeEvent(deviceId, taken, receivedAtMs)
     handOff.commands = alerting
     handOff.storms = alerting
     await alerting.start()
@@ -206,7 +206,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     }
     const ingest = inThread
       ? createIngestThread(ingestSetup, { logger, log: readingsLog, devices: createDeviceRepository(telemetryDb), onTelemetry: (items) => alerting.judgeTelemetry(items) })
-      : createIngestInProcess(ingestSetup, { logger, metrics, clock, log: readingsLog, devices })
+      : createIngestInProcess(ingestSetup, { logger, metrics, clock, log: readingsLog, devices, onTelemetry: (items) => alerting.judgeTelemetry(items) })
     await ingest.start()
     started.push(ingest)
 
@@ -220,6 +220,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         users,
         people,
         devices,
+        issueDeviceSecret,
         alerts,
         events: journal,
         desk: alerting,

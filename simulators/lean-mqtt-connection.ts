@@ -1,29 +1,41 @@
 import { connect as connectTcp, type Socket } from 'node:net'
-import {
-  DISCONNECT,
-  FrameDecoder,
-  PINGREQ,
-  encodeConnect,
-  encodePuback,
-  encodePublish,
-  encodeSubscribe,
-  type ConnectFields,
-  type Packet,
-  type Qos,
-} from './mqtt-frames.js'
+import { generate, parser, type Packet } from 'mqtt-packet'
 
-export interface LeanConnectOptions extends ConnectFields {
+export type Qos = 0 | 1
+
+export interface LeanConnectOptions {
   host: string
   port: number
   timeoutMs: number
+  clientId: string
+  username?: string
+  password?: string
+  clean: boolean
+  keepaliveS: number
+  will?: { topic: string; payload: Buffer; qos: Qos; retain: boolean }
 }
 
 export type MessageHandler = (topic: string, payload: Buffer, retain: boolean) => void
 
+const PINGREQ = generate({ cmd: 'pingreq' })
+const DISCONNECT = generate({ cmd: 'disconnect' })
+
+/**
+ * `topic` is taken as bytes so a caller that publishes to one topic often encodes it once
+ * (mqtt-packet writes a Buffer topic as it is, though its types name only strings). `dup` marks a
+ * QoS 1 publish sent again after a reconnect (MQTT 3.1.1 §3.3.1.1).
+ */
+function publishPacket(topic: Buffer, payload: Buffer, qos: Qos, messageId: number, retain: boolean, dup: boolean): Buffer {
+  return generate({ cmd: 'publish', topic: topic as unknown as string, payload, qos, messageId, retain, dup })
+}
+
 /**
  * One MQTT 3.1.1 connection with no store, no reconnect and no timers of its own: QoS 0 and 1
- * publishes, subscriptions, PUBACK for what it receives. A load generator runs thousands of
- * them in one process and drives keepalive itself (`ping`).
+ * publishes, subscriptions, PUBACK for what it receives. Packets are encoded and read by
+ * mqtt-packet (the codec under MQTT.js and aedes) alone, without a client around it: thousands of
+ * simulated devices must cost the machine less than the broker they measure (an MQTT.js client per
+ * device spends more CPU and memory than the broker does on it). A load generator runs thousands
+ * of them in one process and drives keepalive itself (`ping`).
  */
 export class LeanMqttConnection {
   /** QoS 1 publishes sent and not yet acknowledged. */
@@ -42,7 +54,7 @@ export class LeanMqttConnection {
     return new Promise((resolve, reject) => {
       const socket = connectTcp({ host: options.host, port: options.port, noDelay: true })
       const connection = new LeanMqttConnection(socket)
-      const decoder = new FrameDecoder()
+      const packets = parser({ protocolVersion: 4 })
       let settled = false
       const fail = (error: Error): void => {
         socket.destroy()
@@ -52,7 +64,21 @@ export class LeanMqttConnection {
         }
       }
       const timer = setTimeout(() => fail(new Error(`${options.clientId}: no CONNACK in ${options.timeoutMs} ms`)), options.timeoutMs)
-      socket.once('connect', () => socket.write(encodeConnect(options)))
+      socket.once('connect', () =>
+        socket.write(
+          generate({
+            cmd: 'connect',
+            protocolId: 'MQTT',
+            protocolVersion: 4,
+            clientId: options.clientId,
+            clean: options.clean,
+            keepalive: options.keepaliveS,
+            ...(options.username === undefined ? {} : { username: options.username }),
+            ...(options.password === undefined ? {} : { password: Buffer.from(options.password, 'utf8') }),
+            ...(options.will ? { will: options.will } : {}),
+          }),
+        ),
+      )
       socket.on('error', (error) => fail(error))
       socket.on('close', () => {
         clearTimeout(timer)
@@ -60,19 +86,23 @@ export class LeanMqttConnection {
         if (!settled) fail(new Error(`${options.clientId}: connection closed before CONNACK`))
         else connection.onClose?.('closed')
       })
+      // A stream that is not MQTT cannot be read further: the connection closes.
+      packets.on('error', (error: Error) => fail(new Error(`${options.clientId}: ${error.message}`)))
+      packets.on('packet', (packet) => {
+        if (packet.cmd === 'connack' && !settled) {
+          clearTimeout(timer)
+          const returnCode = packet.returnCode ?? 0
+          if (returnCode !== 0) return fail(new Error(`${options.clientId}: CONNACK ${returnCode}`))
+          settled = true
+          resolve({ connection, sessionPresent: packet.sessionPresent })
+          return
+        }
+        connection.receive(packet)
+      })
       socket.on('data', (chunk: Buffer) => {
         // What one chunk provokes (PUBACKs, the next publishes) leaves in one write, not one syscall each.
         socket.cork()
-        decoder.push(chunk, (packet) => {
-          if (packet.type === 'connack' && !settled) {
-            clearTimeout(timer)
-            if (packet.returnCode !== 0) return fail(new Error(`${options.clientId}: CONNACK ${packet.returnCode}`))
-            settled = true
-            resolve({ connection, sessionPresent: packet.sessionPresent })
-            return
-          }
-          connection.receive(packet)
-        })
+        packets.parse(chunk)
         socket.uncork()
       })
     })
@@ -94,7 +124,7 @@ export class LeanMqttConnection {
         onAck?.()
       })
     }
-    return this.send(encodePublish(topic, payload, qos, id, retain))
+    return this.send(publishPacket(topic, payload, qos, id, retain, false))
   }
 
   /**
@@ -108,14 +138,14 @@ export class LeanMqttConnection {
       this.inFlight--
       onAck()
     })
-    return this.send(encodePublish(topic, payload, 1, messageId, options.retain ?? false, options.dup))
+    return this.send(publishPacket(topic, payload, 1, messageId, options.retain ?? false, options.dup))
   }
 
   subscribe(filters: ReadonlyArray<{ topic: string; qos: Qos }>): Promise<number[]> {
     const id = this.takeId()
     return new Promise((resolve) => {
       this.subacks.set(id, resolve)
-      this.send(encodeSubscribe(id, filters))
+      this.send(generate({ cmd: 'subscribe', messageId: id, subscriptions: filters.map((f) => ({ topic: f.topic, qos: f.qos })) }))
     })
   }
 
@@ -151,28 +181,20 @@ export class LeanMqttConnection {
     }
   }
 
+  /** Publishes, PUBACKs and SUBACKs; anything else the broker sends (PINGRESP) needs no answer. */
   private receive(packet: Packet): void {
-    switch (packet.type) {
-      case 'publish':
-        if (packet.qos === 1) this.send(encodePuback(packet.messageId))
-        this.onMessage?.(packet.topic, packet.payload, packet.retain)
-        return
-      case 'puback': {
-        const done = this.acks.get(packet.messageId)
-        this.acks.delete(packet.messageId)
-        done?.()
-        return
-      }
-      case 'suback': {
-        const done = this.subacks.get(packet.messageId)
-        this.subacks.delete(packet.messageId)
-        done?.(packet.granted)
-        return
-      }
-      case 'connack':
-      case 'pingresp':
-      case 'other':
-        return
+    if (packet.cmd === 'publish') {
+      if (packet.qos === 1 && packet.messageId !== undefined) this.send(generate({ cmd: 'puback', messageId: packet.messageId }))
+      this.onMessage?.(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload, packet.retain)
+    } else if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+      const done = this.acks.get(packet.messageId)
+      this.acks.delete(packet.messageId)
+      done?.()
+    } else if (packet.cmd === 'suback' && packet.messageId !== undefined) {
+      const done = this.subacks.get(packet.messageId)
+      this.subacks.delete(packet.messageId)
+      // MQTT 3.1.1 grants are return codes (numbers); only MQTT 5 has objects here.
+      done?.(packet.granted as number[])
     }
   }
 }

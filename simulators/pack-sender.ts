@@ -1,6 +1,5 @@
-import type { LeanMqttConnection } from './lean-mqtt-connection.js'
+import type { LeanMqttConnection, Qos } from './lean-mqtt-connection.js'
 import type { LoadTally, MixedStream } from './load-devices.js'
-import type { Qos } from './mqtt-frames.js'
 
 /** One simulated device of a load fleet: its topics, encoded once, and its connection. */
 export interface FleetDevice {

@@ -17,7 +17,7 @@ export interface RunHomesOptions {
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Mary', 'Tom', 'Edith', 'Arthur', 'Joan', 'Harold', 'Ivy', 'Stan', 'Rose']
 const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Seacole', 'Jones', 'Cavell', 'Ransome', 'Clarke', 'Wilson', 'Evans']
 
-export function personName(index: number): string {
+function personName(index: number): string {
   const first = FIRST_NAMES[index % FIRST_NAMES.length] ?? 'Sam'
   const last = LAST_NAMES[index % LAST_NAMES.length] ?? 'Smith'
   // 12 first and 10 last names give 60 distinct people before a number is needed.

@@ -4,7 +4,7 @@ import { MINUTE, type ExpectedAlert, type Scenario, type ScenarioStep } from './
 import { VirtualDevice } from './virtual-device.js'
 
 /** Moves the platform's clock to an offset from the scenario's start and lets its tick run there. */
-export interface ScenarioClock {
+interface ScenarioClock {
   advanceTo(offsetMs: number): Promise<void>
 }
 
@@ -138,7 +138,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
 }
 
 /** The expected alerts, in order, and no others. */
-export function compare(scenario: Scenario, alerts: readonly Alert[], historyOf: (alertId: string) => string[]): Array<{ ok: boolean; text: string }> {
+function compare(scenario: Scenario, alerts: readonly Alert[], historyOf: (alertId: string) => string[]): Array<{ ok: boolean; text: string }> {
   const checks: Array<{ ok: boolean; text: string }> = []
   const check = (ok: boolean, text: string): void => void checks.push({ ok, text })
   scenario.expected.forEach((want, i) => {

@@ -3,7 +3,7 @@ import type { ApiClient } from './api-client.js'
 import { createVitalsModel, seededRandom } from './vitals-model.js'
 import { VirtualDevice } from './virtual-device.js'
 
-export const HOME_DEVICES = ['pendant', 'fall-detector', 'wearable', 'motion-sensor'] as const satisfies readonly DeviceType[]
+const HOME_DEVICES = ['pendant', 'fall-detector', 'wearable', 'motion-sensor'] as const satisfies readonly DeviceType[]
 type HomeDeviceType = (typeof HOME_DEVICES)[number]
 
 const ROOMS = ['kitchen', 'living room', 'hallway', 'bedroom', 'bathroom']

@@ -121,4 +121,3 @@ export function createAbsenceRepository(db: SqliteDatabase, options: AbsenceRepo
     },
   }
 }
-export type AbsenceRepository = ReturnType<typeof createAbsenceRepository>

@@ -227,4 +227,3 @@ export function createAlertRepository(db: SqliteDatabase) {
     },
   }
 }
-export type AlertRepository = ReturnType<typeof createAlertRepository>

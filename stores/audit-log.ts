@@ -174,4 +174,3 @@ export function createAuditLog(db: SqliteDatabase) {
     },
   }
 }
-export type AuditLog = ReturnType<typeof createAuditLog>

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import type { BreakGlassRecord } from '../dashboard/ports.js'
 import type { SqliteDatabase } from './open-database.js'
 
-
 interface Row {
   id: string
   person_id: string
@@ -44,4 +43,3 @@ export function createBreakGlassRepository(db: SqliteDatabase) {
     since: (sinceMs: number): BreakGlassRecord[] => allSince.all(sinceMs).map(toRecord),
   }
 }
-export type BreakGlassRepository = ReturnType<typeof createBreakGlassRepository>

@@ -174,4 +174,3 @@ export function createCareSettingsRepository(db: SqliteDatabase, options: CareSe
     },
   }
 }
-export type CareSettingsRepository = ReturnType<typeof createCareSettingsRepository>

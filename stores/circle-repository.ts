@@ -24,11 +24,10 @@ interface Row {
   created_at: number
 }
 
-
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
 /** In force at a time: started, not past its end date, not ended. */
-export function membershipActive(m: Pick<CircleMembership, 'from' | 'to' | 'endedAt'>, atMs: number): boolean {
+function membershipActive(m: Pick<CircleMembership, 'from' | 'to' | 'endedAt'>, atMs: number): boolean {
   return Date.parse(m.from) <= atMs && (m.to === null || atMs < Date.parse(m.to)) && (m.endedAt === null || atMs < Date.parse(m.endedAt))
 }
 
@@ -117,4 +116,3 @@ export function createCircleRepository(db: SqliteDatabase) {
     },
   }
 }
-export type CircleRepository = ReturnType<typeof createCircleRepository>

@@ -16,12 +16,13 @@ export interface OutboxCommand {
 export function createCommandOutbox(db: SqliteDatabase) {
   const insert = db.prepare('INSERT INTO device_commands (id, device_id, payload, created_at) VALUES (?, ?, ?, ?)')
   const markSent = db.prepare('UPDATE device_commands SET sent_at = ? WHERE id = ?')
+  // A command its device acknowledged is not sent again, even when the broker's acknowledgement to us was lost.
   const unsent = db.prepare<[number, number], { id: string; device_id: string; payload: string; created_at: number }>(
-    'SELECT id, device_id, payload, created_at FROM device_commands WHERE sent_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?',
+    'SELECT id, device_id, payload, created_at FROM device_commands WHERE sent_at IS NULL AND delivered_at IS NULL AND created_at <= ? ORDER BY created_at, rowid LIMIT ?',
   )
   const markDelivered = db.prepare('UPDATE device_commands SET delivered_at = ? WHERE id = ? AND device_id = ? AND delivered_at IS NULL')
   const undelivered = db.prepare<[string, number], { id: string; device_id: string; payload: string; created_at: number }>(
-    'SELECT id, device_id, payload, created_at FROM device_commands WHERE device_id = ? AND delivered_at IS NULL ORDER BY created_at LIMIT ?',
+    'SELECT id, device_id, payload, created_at FROM device_commands WHERE device_id = ? AND delivered_at IS NULL ORDER BY created_at, rowid LIMIT ?',
   )
   return {
     enqueue(command: OutboxCommand): void {
@@ -43,4 +44,3 @@ export function createCommandOutbox(db: SqliteDatabase) {
     },
   }
 }
-export type CommandOutbox = ReturnType<typeof createCommandOutbox>

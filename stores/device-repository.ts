@@ -118,4 +118,3 @@ export function createDeviceRepository(db: SqliteDatabase) {
     }) as (seenAt: ReadonlyMap<string, number>) => void,
   }
 }
-export type DeviceRepository = ReturnType<typeof createDeviceRepository>

@@ -1,5 +1,8 @@
-import type { DeviceEvent, DeviceId } from '../contract/index.js'
+import type { DeviceEvent, DeviceId, JournalOutcome } from '../contract/index.js'
 import type { SqliteDatabase } from './open-database.js'
+
+/** An event id seen again after this long is taken as a new event, not a redelivery. */
+const ID_REUSE_AFTER_MS = 24 * 3_600_000
 
 export interface JournalEntry {
   deviceId: DeviceId
@@ -30,6 +33,11 @@ export function createEventJournal(db: SqliteDatabase) {
   const recorded = db.prepare<[string, string], { type: DeviceEvent['type']; received_at: number; processed_at: number | null }>(
     'SELECT type, received_at, processed_at FROM device_events WHERE device_id = ? AND event_id = ?',
   )
+  // The newest event recorded under this id, or under it as reused (`<id>~<received ms>`).
+  const newestUnder = db.prepare<[string, string, string], { event_id: string; type: DeviceEvent['type']; received_at: number }>(
+    `SELECT event_id, type, received_at FROM device_events WHERE device_id = ? AND (event_id = ? OR event_id LIKE ? ESCAPE '\\')
+      ORDER BY received_at DESC LIMIT 1`,
+  )
   const markProcessed = db.prepare('UPDATE device_events SET processed_at = ? WHERE device_id = ? AND event_id = ?')
   const pending = db.prepare<[number], Row>(
     'SELECT * FROM device_events WHERE processed_at IS NULL ORDER BY received_at LIMIT ?',
@@ -47,9 +55,19 @@ export function createEventJournal(db: SqliteDatabase) {
     lastActivityByPerson(types: readonly string[]): Map<string, number> {
       return new Map(lastActivity.all(JSON.stringify(types)).map((r) => [r.person_id, r.at]))
     },
-    /** Records an event unless this device already sent one with the same id. */
-    record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): void {
-      insert.run(deviceId, event.id, event.type, event.ts ?? null, JSON.stringify(event.data), receivedAtMs)
+    /**
+     * Records an event once. The same device and id again, of the same type within a day, is a
+     * redelivery and is not recorded again; the same id for another type, or later, is a device
+     * whose counter started again (a reset, a reflash): recorded as a new event under
+     * `<id>~<received ms>`, so that its alarm still counts.
+     */
+    record(deviceId: DeviceId, event: DeviceEvent, receivedAtMs: number): { event: DeviceEvent; outcome: JournalOutcome } {
+      const before = newestUnder.get(deviceId, event.id, `${event.id.replace(/[\\%_]/g, (c) => `\\${c}`)}~%`)
+      // A redelivery of an event kept under a new id is that event again.
+      if (before && before.type === event.type && receivedAtMs - before.received_at < ID_REUSE_AFTER_MS) return { event: { ...event, id: before.event_id }, outcome: 'redelivery' }
+      const kept = before ? { ...event, id: `${event.id}~${receivedAtMs}` } : event
+      insert.run(deviceId, kept.id, kept.type, kept.ts ?? null, JSON.stringify(kept.data), receivedAtMs)
+      return { event: kept, outcome: before ? 'id-reused' : 'new' }
     },
     recorded(deviceId: DeviceId, eventId: string): { type: DeviceEvent['type']; receivedAtMs: number; processed: boolean } | undefined {
       const row = recorded.get(deviceId, eventId)
@@ -66,4 +84,3 @@ export function createEventJournal(db: SqliteDatabase) {
     },
   }
 }
-export type EventJournalRepository = ReturnType<typeof createEventJournal>

@@ -8,7 +8,7 @@ import { HOUR_MS, type RetentionPolicy } from './readings-store.js'
  *   query over the last RECENT_MS and by Hearth itself for readings that arrive later than that;
  * - `hearth_rollup` (the rollup period): the same per hour, for time older than the raw period.
  */
-export const RAW_RP = 'hearth_raw'
+const RAW_RP = 'hearth_raw'
 export const MINUTE_RP = 'hearth_minute'
 export const ROLLUP_RP = 'hearth_rollup'
 export const MINUTE_MS = 60_000

@@ -258,4 +258,18 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX device_commands_undelivered ON device_commands(device_id, created_at) WHERE delivered_at IS NULL;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- What the rules must not lose in a restart (a pending threshold, a night watch under way):
+      -- one JSON state per rule and person (or device), as the rule itself saves it.
+      CREATE TABLE rule_states (
+        scope TEXT NOT NULL CHECK (scope IN ('person', 'device')),
+        owner TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (scope, owner, rule)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

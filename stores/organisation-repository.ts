@@ -32,4 +32,3 @@ export function createOrganisationRepository(db: SqliteDatabase) {
     list: (): Organisation[] => all.all().map(toOrganisation),
   }
 }
-export type OrganisationRepository = ReturnType<typeof createOrganisationRepository>

@@ -44,4 +44,3 @@ export function createPersonNoteRepository(db: SqliteDatabase) {
     recentForPerson: (personId: string, limit: number): PersonNote[] => recent.all(personId, limit).map(toNote),
   }
 }
-export type PersonNoteRepository = ReturnType<typeof createPersonNoteRepository>

@@ -55,4 +55,3 @@ export function createPersonRepository(db: SqliteDatabase) {
     },
   }
 }
-export type PersonRepository = ReturnType<typeof createPersonRepository>

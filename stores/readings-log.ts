@@ -28,7 +28,7 @@ const HEADER_BYTES = 8
 const BODY_FIXED_BYTES = 9
 const SEGMENT_SUFFIX = '.log'
 /** Records larger than this are refused by the writer and treated as corruption by the reader. */
-export const MAX_RECORD_BYTES = 32 * 1024 * 1024
+const MAX_RECORD_BYTES = 32 * 1024 * 1024
 
 export interface LogRecord {
   /** Where the record starts. */

@@ -30,7 +30,7 @@ export interface RetentionPolicy {
   rollupRetentionMs: number
 }
 
-export interface RetentionResult {
+interface RetentionResult {
   rolledUp: number
   removed: number
 }

@@ -74,7 +74,7 @@ const USERS = 'SELECT users.*, organisations.name AS organisation_name FROM user
 const TOKEN_TOUCH_MS = 60_000
 
 /** Bearer and session tokens are random; only their SHA-256 is stored. */
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url')
 }
 
@@ -198,4 +198,3 @@ export function createUserRepository(db: SqliteDatabase) {
     revokeToken: (id: string, nowMs: number): boolean => revokeToken.run(nowMs, id).changes > 0,
   }
 }
-export type UserRepository = ReturnType<typeof createUserRepository>

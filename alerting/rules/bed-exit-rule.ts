@@ -1,12 +1,13 @@
-import type { CareSettings, EventType } from '../../contract/index.js'
+import { ALERT_KIND, type CareSettings, type EventType } from '../../contract/index.js'
 import { isNightAt, localClock } from './local-time.js'
+import { isRecord, naming, numberOr, step, type PersonRule } from './rule.js'
 import type { RuleFinding } from './rule-finding.js'
 
 /**
  * Bed exit not returned: out of bed at night for longer than `bedExitMinutes`. Getting up near
  * the end of the night is a morning: a watch still pending when the active hours begin is dropped.
  */
-export const BED_EXIT_KIND = 'night.bed-exit'
+export const BED_EXIT_KIND = 'night.bed-exit' as const
 
 export interface BedExitState {
   outSinceMs?: number
@@ -42,8 +43,40 @@ export function tickBedExit(previous: BedExitState | undefined, nowMs: number, s
     finding: {
       action: 'fire',
       kind: BED_EXIT_KIND,
-      priority: 'urgent',
+      priority: ALERT_KIND[BED_EXIT_KIND].priority,
       summary: `Out of bed at night since ${localClock(state.outSinceMs, settings.timeZone)} and not back after ${settings.bedExitMinutes} min`,
     },
   }
+}
+
+/** The rule's state: the watch, and the bed sensor it is kept for. */
+export type BedExitWatch = BedExitState & { deviceId?: string }
+
+export const bedExitRule: PersonRule<BedExitWatch> = {
+  id: BED_EXIT_KIND,
+  per: 'person',
+  kinds: [BED_EXIT_KIND],
+  ticksWhen: (state) => state?.outSinceMs !== undefined,
+
+  /** During a planned absence whoever gets into or out of bed (a visitor, a carer) starts no watch. */
+  events(state, input, now, { plan }) {
+    if (input.absent) return { state }
+    const result = onBedEvent(state, { type: input.type, atMs: now }, plan.settings)
+    const bed = input.type === 'bed.exit' ? input.deviceId : state?.deviceId
+    const watching = result.state.outSinceMs !== undefined && bed !== undefined
+    return step({ state: watching ? { ...result.state, deviceId: bed } : result.state, finding: result.finding })
+  },
+
+  /** Nor does a watch begun before or during an absence carry over. */
+  ticks: (state, input, now, context) => (input.absent ? { state: undefined } : naming(tickBedExit(state, now, context.plan.settings), context, state?.deviceId)),
+
+  /** A watch under way (or fired and waiting for the return to bed) outlives a restart. */
+  save: (state) => (state.outSinceMs === undefined ? undefined : state),
+  restore(saved) {
+    if (!isRecord(saved)) return undefined
+    const outSinceMs = numberOr(saved.outSinceMs)
+    if (outSinceMs === undefined) return undefined
+    const watch = { outSinceMs, firing: saved.firing === true }
+    return typeof saved.deviceId === 'string' ? { ...watch, deviceId: saved.deviceId } : watch
+  },
 }

@@ -1,6 +1,7 @@
-import type { CareSettings } from '../../contract/index.js'
+import { ALERT_KIND, type CareSettings, type DeviceType } from '../../contract/index.js'
 import { describeDuration } from '../describe-duration.js'
 import { activePeriodStart, isActiveAt, localClock } from './local-time.js'
+import { ACTIVITY_EVENTS, step, type PersonRule } from './rule.js'
 import type { RuleFinding } from './rule-finding.js'
 
 /**
@@ -8,7 +9,7 @@ import type { RuleFinding } from './rule-finding.js'
  * their own time zone. The quiet time counts from the last activity or from the start of today's
  * active hours, whichever is later, so a night's sleep never counts against anyone.
  */
-export const INACTIVITY_KIND = 'inactivity'
+export const INACTIVITY_KIND = 'inactivity' as const
 
 export interface InactivityState {
   firing: boolean
@@ -42,8 +43,33 @@ export function evaluateInactivity(
     finding: {
       action: 'fire',
       kind: INACTIVITY_KIND,
-      priority: 'urgent',
+      priority: ALERT_KIND[INACTIVITY_KIND].priority,
       summary: `No movement for ${describeDuration(nowMs - quietSince)} since ${since} (active hours ${settings.activeHours.from} to ${settings.activeHours.to})`,
     },
   }
+}
+
+/** Sensors that report activity: without one, silence means nothing and the rule stays off. */
+const ACTIVITY_SENSORS: readonly DeviceType[] = ['motion-sensor', 'door-sensor', 'bed-sensor', 'chair-sensor']
+
+export const inactivityRule: PersonRule<InactivityState> = {
+  id: INACTIVITY_KIND,
+  per: 'person',
+  kinds: [INACTIVITY_KIND],
+  ticksWhen: (_state, home) => ACTIVITY_SENSORS.some((type) => home.deviceTypes.has(type)),
+
+  /** Activity (the home's `lastActivityMs`, already updated) notes a firing alert at once; the clock judges the rest. */
+  events(state, input, now, { plan, lastActivityMs }) {
+    if (!ACTIVITY_EVENTS.has(input.type) || !state?.firing) return { state }
+    return step(evaluateInactivity(state, { nowMs: now, lastActivityMs }, plan.settings))
+  },
+
+  /** An empty home (a planned absence) is quiet by design: the engine counts silence again from its end. */
+  ticks(state, input, now, { plan, lastActivityMs }) {
+    if (input.absent) return { state }
+    return step(evaluateInactivity(state, { nowMs: now, lastActivityMs }, plan.settings))
+  },
+
+  /** Firing since its open alert was raised. */
+  restore: (_saved, open) => (open[0] ? { firing: true, firedAtMs: open[0].raisedAtMs } : undefined),
 }

@@ -1,8 +1,10 @@
+import { DateTime, IANAZone } from 'luxon'
 import { minutesOfDay } from '../../contract/index.js'
 
 /**
- * Wall-clock time in a person's own time zone, daylight saving included, from Intl alone: rules
- * about active hours and the night speak local time, while everything stored is UTC.
+ * Wall-clock time in a person's own time zone, daylight saving included, from Luxon (on the IANA
+ * time zone data of Intl): rules about active hours and the night speak local time, while
+ * everything stored is UTC.
  */
 
 interface LocalParts {
@@ -14,29 +16,16 @@ interface LocalParts {
   second: number
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-    formatters.set(timeZone, f)
-  }
-  return f
+/** The zone, or the error Intl itself gives for a name it does not know (a rule that throws raises `rule.error`). */
+function zoneOf(timeZone: string): IANAZone {
+  const zone = IANAZone.create(timeZone)
+  if (!zone.isValid) throw new RangeError(`Invalid time zone specified: ${timeZone}`)
+  return zone
 }
 
 /**
  * Recent answers by zone and second: on a tick every person in a zone asks about the same
- * instants, and formatting is the costly part (thousands of people a second).
+ * instants, and reading the zone is the costly part (thousands of people a second).
  */
 const recent = new Map<string, LocalParts>()
 const RECENT_LIMIT = 10_000
@@ -45,18 +34,11 @@ export function localParts(atMs: number, timeZone: string): LocalParts {
   const key = `${timeZone}|${Math.floor(atMs / 1000)}`
   const known = recent.get(key)
   if (known) return known
-  const parts: Record<string, number> = {}
-  for (const p of formatter(timeZone).formatToParts(atMs)) if (p.type !== 'literal') parts[p.type] = Number(p.value)
-  const local = { year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0 }
+  const { year, month, day, hour, minute, second } = DateTime.fromMillis(atMs, { zone: zoneOf(timeZone) })
+  const local = { year, month, day, hour, minute, second }
   if (recent.size >= RECENT_LIMIT) recent.clear()
   recent.set(key, local)
   return local
-}
-
-/** How far the zone is ahead of UTC at this instant. */
-function offsetMs(atMs: number, timeZone: string): number {
-  const p = localParts(atMs, timeZone)
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(atMs / 1000) * 1000
 }
 
 const DAY_MS = 86_400_000
@@ -67,17 +49,23 @@ const DAY_MS = 86_400_000
  * clocks change, the first instant at or after it.
  */
 export function zonedTimeToUtc(local: { year: number; month: number; day: number; minuteOfDay: number }, timeZone: string): number {
-  const wall = Date.UTC(local.year, local.month - 1, local.day, 0, local.minuteOfDay)
-  const before = offsetMs(wall - DAY_MS, timeZone)
-  const after = offsetMs(wall + DAY_MS, timeZone)
-  const valid = [wall - before, wall - after].filter((t) => offsetMs(t, timeZone) === wall - t)
-  if (valid.length > 0) return Math.min(...valid)
-  // In the gap: search the minute the clocks changed, between the two readings of the wall time.
-  let lo = Math.min(wall - before, wall - after)
-  let hi = Math.max(wall - before, wall - after)
+  const zone = zoneOf(timeZone)
+  const wall = { year: local.year, month: local.month, day: local.day, hour: Math.floor(local.minuteOfDay / 60), minute: local.minuteOfDay % 60, second: 0, millisecond: 0 }
+  // Luxon reads a wall time with the offset of the time it is set on: set on the day before and
+  // the day after, a time that happens twice comes back as each of its occurrences.
+  const around = DateTime.fromObject(wall, { zone })
+  const readings = [around.minus({ days: 1 }), around.plus({ days: 1 })].map((t) => t.set(wall))
+  const real = readings.filter((t) => t.hour === wall.hour && t.minute === wall.minute).map((t) => t.toMillis())
+  if (real.length > 0) return Math.min(...real)
+  // In the gap Luxon reads on with the offset from before it, landing past the change by as much
+  // as the time is past the gap's start: the change is the minute the offset moved, within that.
+  const past = Math.min(...readings.map((t) => t.toMillis()))
+  const after = zone.offset(past)
+  let lo = past - (after - zone.offset(past - DAY_MS)) * 60_000
+  let hi = past
   while (hi - lo > 60_000) {
     const mid = Math.floor((lo + hi) / 2 / 60_000) * 60_000
-    if (offsetMs(mid, timeZone) === after) hi = mid
+    if (zone.offset(mid) === after) hi = mid
     else lo = mid
   }
   return hi
@@ -112,13 +100,29 @@ export function isNightAt(atMs: number, hours: ActiveHours, timeZone: string): b
   return !isActiveAt(atMs, hours, timeZone)
 }
 
+/**
+ * When the active hours begin on a local date and on the calendar day before it, whatever the
+ * clocks did in between: asked on every tick for every person, it changes once a day.
+ */
+const starts = new Map<string, { today: number; yesterday: number }>()
+
+function startsOn(date: { year: number; month: number; day: number }, from: number, timeZone: string): { today: number; yesterday: number } {
+  const key = `${timeZone}|${from}|${date.year}-${date.month}-${date.day}`
+  let known = starts.get(key)
+  if (!known) {
+    const before = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: 12 }, { zone: zoneOf(timeZone) }).minus({ days: 1 })
+    known = {
+      today: zonedTimeToUtc({ ...date, minuteOfDay: from }, timeZone),
+      yesterday: zonedTimeToUtc({ year: before.year, month: before.month, day: before.day, minuteOfDay: from }, timeZone),
+    }
+    if (starts.size >= RECENT_LIMIT) starts.clear()
+    starts.set(key, known)
+  }
+  return known
+}
+
 /** The latest instant at or before `atMs` when the active hours began (local `from`). */
 export function activePeriodStart(atMs: number, hours: ActiveHours, timeZone: string): number {
-  const from = minutesOfDay(hours.from)
-  const today = localParts(atMs, timeZone)
-  const start = zonedTimeToUtc({ year: today.year, month: today.month, day: today.day, minuteOfDay: from }, timeZone)
-  if (start <= atMs) return start
-  // Noon of the day before, in local terms, then its own date: safe across clock changes.
-  const yesterday = localParts(start - 12 * 3_600_000 - from * 60_000, timeZone)
-  return zonedTimeToUtc({ year: yesterday.year, month: yesterday.month, day: yesterday.day, minuteOfDay: from }, timeZone)
+  const { today, yesterday } = startsOn(localParts(atMs, timeZone), minutesOfDay(hours.from), timeZone)
+  return today <= atMs ? today : yesterday
 }

@@ -1,12 +1,13 @@
-import type { Priority } from '../../contract/index.js'
-import type { RuleFinding } from './rule-finding.js'
+import type { MetricName, Priority } from '../../contract/index.js'
+import { step, type PersonRule } from './rule.js'
+import type { Reading, RuleFinding } from './rule-finding.js'
 
 /**
  * Home NEWS2 (Royal College of Physicians, National Early Warning Score 2, 2017) from the latest
  * readings within a window. Seven parameters; the home usually measures three or four of them
  * and never consciousness, so a score from fewer is always called partial.
  */
-export const NEWS2_WINDOW_MS = 30 * 60_000
+const NEWS2_WINDOW_MS = 30 * 60_000
 export const NEWS2_PARAMETERS = 7
 
 export interface News2Inputs {
@@ -87,4 +88,42 @@ export function evaluateNews2(previous: News2State | undefined, inputs: News2Inp
   const rises = before === undefined || (before === 'urgent' && priority === 'emergency')
   if (!rises) return { state: { priority: before } }
   return { state: { priority }, finding: { action: 'fire', kind: NEWS2_KIND, priority, summary: describeNews2(score) } }
+}
+
+/** The metrics NEWS2 scores, `on_oxygen` included. */
+const NEWS2_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(['respiratory_rate', 'spo2', 'on_oxygen', 'systolic_bp', 'heart_rate', 'body_temperature'])
+
+/** The person's latest reading of each NEWS2 metric, and the band the score is in. */
+export interface News2Watch {
+  latest: Partial<Record<MetricName, Reading>>
+  news2?: News2State
+}
+
+/** The inputs from the latest readings no older than the window. */
+function inputsAt(latest: News2Watch['latest'], atMs: number): News2Inputs {
+  const inputs: News2Inputs = {}
+  for (const [metric, reading] of Object.entries(latest) as Array<[MetricName, Reading]>) {
+    if (atMs - reading.atMs > NEWS2_WINDOW_MS) continue
+    if (metric === 'on_oxygen') inputs.on_oxygen = reading.value === 1
+    else inputs[metric as Exclude<keyof News2Inputs, 'on_oxygen'>] = reading.value
+  }
+  return inputs
+}
+
+export const news2Rule: PersonRule<News2Watch> = {
+  id: NEWS2_KIND,
+  per: 'person',
+  kinds: [NEWS2_KIND],
+
+  /** Scored again on every pack of readings, from the latest of each parameter within 30 min. */
+  readings(previous, input, now, { plan }) {
+    if (input.readings.length === 0) return { state: previous }
+    const latest = { ...previous?.latest }
+    for (const { metric, value } of input.readings) if (NEWS2_METRICS.has(metric)) latest[metric] = { value, atMs: now }
+    const result = evaluateNews2(previous?.news2, inputsAt(latest, now), plan.settings.news2Scale)
+    return { ...step(result), state: { latest, news2: result.state } }
+  },
+
+  /** The band of the open alert; the readings start again. */
+  restore: (_saved, open) => (open[0] ? { latest: {}, news2: { priority: open[0].priority } } : undefined),
 }

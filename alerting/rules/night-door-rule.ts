@@ -1,5 +1,6 @@
-import type { CareSettings, EventType } from '../../contract/index.js'
+import { ALERT_KIND, type CareSettings, type EventType } from '../../contract/index.js'
 import { isNightAt, localClock } from './local-time.js'
+import { isRecord, naming, numberOr, step, type PersonRule } from './rule.js'
 import type { RuleFinding } from './rule-finding.js'
 
 /**
@@ -7,7 +8,7 @@ import type { RuleFinding } from './rule-finding.js'
  * movement is then seen indoors; otherwise it fires `nightDoorMinutes` after the last door event
  * (a door left open at night fires too).
  */
-export const NIGHT_DOOR_KIND = 'night.door-exit'
+export const NIGHT_DOOR_KIND = 'night.door-exit' as const
 
 export interface NightDoorState {
   /** The night's door episode: when the door first opened and when a door last moved. */
@@ -56,8 +57,44 @@ export function tickNightDoor(
     finding: {
       action: 'fire',
       kind: NIGHT_DOOR_KIND,
-      priority: 'urgent',
+      priority: ALERT_KIND[NIGHT_DOOR_KIND].priority,
       summary: `Door opened at night at ${localClock(state.openedAtMs, settings.timeZone)} ${how} (${settings.nightDoorMinutes} min)`,
     },
   }
+}
+
+/** The rule's state: the watch, and the door it is kept for. */
+export type NightDoorWatch = NightDoorState & { deviceId?: string }
+
+/** A watch as saved, or undefined when it is not one. */
+function nightDoorWatchOf(saved: unknown): NightDoorWatch | undefined {
+  if (!isRecord(saved) || typeof saved.firing !== 'boolean') return undefined
+  const openedAtMs = numberOr(saved.openedAtMs)
+  const lastDoorEventMs = numberOr(saved.lastDoorEventMs)
+  if (openedAtMs === undefined || lastDoorEventMs === undefined) return undefined
+  const watch = { openedAtMs, lastDoorEventMs, doorClosed: saved.doorClosed === true, firing: saved.firing }
+  return typeof saved.deviceId === 'string' ? { ...watch, deviceId: saved.deviceId } : watch
+}
+
+export const nightDoorRule: PersonRule<NightDoorWatch> = {
+  id: NIGHT_DOOR_KIND,
+  per: 'person',
+  kinds: [NIGHT_DOOR_KIND],
+  ticksWhen: (state) => state?.openedAtMs !== undefined,
+
+  /** During a planned absence whoever opens the door (a visitor, a carer) starts no watch. */
+  events(state, input, now, { plan }) {
+    if (input.absent) return { state }
+    const result = onNightDoorEvent(state, { type: input.type, atMs: now }, plan.settings)
+    const door = input.type === 'door.opened' || input.type === 'door.closed' ? input.deviceId : state?.deviceId
+    const watching = result.state.openedAtMs !== undefined && door !== undefined
+    return step({ state: watching ? { ...result.state, deviceId: door } : result.state, finding: result.finding })
+  },
+
+  /** Nor does a watch begun before or during an absence carry over. */
+  ticks: (state, input, now, context) => (input.absent ? { state: undefined } : naming(tickNightDoor(state, now, context.plan.settings), context, state?.deviceId)),
+
+  /** A watch under way (or fired and waiting for movement indoors) outlives a restart. */
+  save: (state) => (state.openedAtMs === undefined ? undefined : state),
+  restore: (saved) => nightDoorWatchOf(saved),
 }

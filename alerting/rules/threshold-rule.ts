@@ -1,6 +1,9 @@
-import { METRICS, type Threshold } from '../../contract/index.js'
+import { METRICS, METRIC_NAMES, isMetricName, thresholdKind, type MetricName, type Threshold } from '../../contract/index.js'
 import { describeDuration } from '../describe-duration.js'
+import { isRecord, numberOr, type OpenAlert, type PersonRule } from './rule.js'
 import type { Reading, RuleFinding } from './rule-finding.js'
+
+export { thresholdKind } from '../../contract/index.js'
 
 /**
  * A clinician's threshold on one metric (issue: per-person thresholds). Evaluation state as in
@@ -21,8 +24,6 @@ export interface ThresholdState {
 /** Fired this often within the window while crossing and clearing: flapping. */
 export const FLAPPING_FIRES = 3
 export const FLAPPING_WINDOW_MS = 60 * 60_000
-
-export const thresholdKind = (metric: string): string => `threshold.${metric}`
 
 export function beyondBand(rule: Threshold, value: number): 'above' | 'below' | undefined {
   if (rule.above !== undefined && value > rule.above) return 'above'
@@ -79,4 +80,72 @@ export function evaluateThreshold(
       flapping: firedAtMs.length >= FLAPPING_FIRES,
     },
   }
+}
+
+/** The person's thresholds: one state per metric with a rule. */
+export type ThresholdStates = Partial<Record<MetricName, ThresholdState>>
+
+const METRIC_OF_KIND: ReadonlyMap<string, MetricName> = new Map(METRIC_NAMES.map((metric) => [thresholdKind(metric), metric]))
+const PHASES: ReadonlySet<unknown> = new Set(['normal', 'pending', 'firing'])
+
+/** A metric's state as saved, or undefined when it is not one. */
+function thresholdStateOf(value: unknown): ThresholdState | undefined {
+  if (!isRecord(value) || !PHASES.has(value.phase) || !Array.isArray(value.firedAtMs)) return undefined
+  const sinceMs = numberOr(value.sinceMs)
+  const version = numberOr(value.version)
+  const firedAtMs = value.firedAtMs.map(numberOr).filter((t) => t !== undefined)
+  if (sinceMs === undefined || version === undefined) return undefined
+  return { phase: value.phase as ThresholdState['phase'], sinceMs, version, firedAtMs }
+}
+
+/** Firing until a reading clears it, as an open alert says; a firing state survives a new version. */
+const firingSince = (alert: OpenAlert): ThresholdState => ({ phase: 'firing', sinceMs: alert.raisedAtMs, version: -1, firedAtMs: [alert.raisedAtMs] })
+
+export const thresholdRule: PersonRule<ThresholdStates> = {
+  id: 'threshold',
+  per: 'person',
+  kinds: [...METRIC_OF_KIND.keys()],
+
+  /** Each reading against the plan's rule for its metric, in the order received. */
+  readings(previous, input, now, { plan }) {
+    let state = previous
+    const findings: RuleFinding[] = []
+    for (const { metric, value } of input.readings) {
+      const rule = plan.thresholds.find((t) => t.metric === metric)
+      if (!rule) continue
+      const result = evaluateThreshold(state?.[metric], { value, atMs: now }, rule, plan.version)
+      state = { ...state, [metric]: result.state }
+      if (result.finding) findings.push(result.finding)
+    }
+    return { state, findings }
+  },
+
+  /**
+   * A pending `for` time, a firing state and recent fires (flapping) outlive a restart. A normal
+   * state's start is never read again, so it is left out, and with it a write on every reading.
+   */
+  save(state) {
+    const kept: ThresholdStates = {}
+    for (const [metric, s] of Object.entries(state) as Array<[MetricName, ThresholdState]>) {
+      if (s.phase !== 'normal') kept[metric] = s
+      else if (s.firedAtMs.length > 0) kept[metric] = { ...s, sinceMs: 0 }
+    }
+    return Object.keys(kept).length > 0 ? kept : undefined
+  },
+
+  /** What was saved; a metric with an open alert and nothing saved (saved by an older version) is firing. */
+  restore(saved, open) {
+    const state: ThresholdStates = {}
+    if (isRecord(saved)) {
+      for (const [metric, value] of Object.entries(saved)) {
+        const restored = thresholdStateOf(value)
+        if (restored && isMetricName(metric)) state[metric] = restored
+      }
+    }
+    for (const alert of open) {
+      const metric = METRIC_OF_KIND.get(alert.kind)
+      if (metric !== undefined && state[metric] === undefined) state[metric] = firingSince(alert)
+    }
+    return Object.keys(state).length > 0 ? state : undefined
+  },
 }

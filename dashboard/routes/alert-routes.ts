@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express'
-import { AlertListQuerySchema, AlertNoteBodySchema, HearthError, ResolveBodySchema, compareAlertsForQueue, type Alert, type PersonAccess } from '../../contract/index.js'
+import { ALERT_KINDS, AlertListQuerySchema, AlertNoteBodySchema, HearthError, ResolveBodySchema, compareAlertsForQueue, type Alert, type PersonAccess } from '../../contract/index.js'
 import type { Principal } from '../access-policy.js'
 import { alertFor, historyFor } from '../alert-view.js'
 import { requires } from '../authenticate.js'
@@ -39,6 +39,11 @@ export function alertRoutes(ctx: RouteContext): Router {
     const alerts = listFor(req.principal as Principal, 'open', MAX_OPEN_ALERTS).sort(compareAlertsForQueue)
     ctx.guard.record(req, 'alerts.queue-read', null, { target: `${alerts.length} alerts` })
     res.json({ alerts })
+  })
+
+  /** Every kind of alert Hearth raises, with its priority, its label and whether the 60 s answer clock applies. */
+  router.get('/kinds', requires('alerts:read'), (_req, res) => {
+    res.json({ kinds: ALERT_KINDS })
   })
 
   router.get('/:id', (req, res) => {

@@ -1,11 +1,5 @@
 import { Router } from 'express'
-import {
-  HearthError,
-  ProvisionDeviceBodySchema,
-  deviceTopic,
-  generateDeviceSecret,
-  hashDeviceSecret,
-} from '../../contract/index.js'
+import { HearthError, ProvisionDeviceBodySchema, deviceTopic } from '../../contract/index.js'
 import type { PersonAccess } from '../../contract/index.js'
 import type { Principal } from '../access-policy.js'
 import { requires } from '../authenticate.js'
@@ -30,8 +24,8 @@ export function deviceRoutes(ctx: RouteContext): Router {
     }
     if (body.id !== undefined && ctx.devices.exists(body.id)) throw new HearthError('conflict', `device ${body.id} already exists`)
     // PROTOCOL §1: the secret is shown once and stored only as a salted hash.
-    const secret = generateDeviceSecret()
-    const id = ctx.devices.provision({ ...body, secretHash: hashDeviceSecret(secret) }, ctx.clock.now())
+    const { secret, secretHash } = ctx.issueDeviceSecret()
+    const id = ctx.devices.provision({ ...body, secretHash }, ctx.clock.now())
     ctx.guard.recordFor(req, access, 'device.provisioned', body.personId, { target: id })
     ctx.logger.info({ deviceId: id, type: body.type, personId: body.personId, by: req.principal?.username }, 'device provisioned')
     res.status(201).json({

@@ -19,4 +19,4 @@ export const SCENARIOS: readonly Scenario[] = [
   unansweredEmergency,
 ]
 
-export type { Scenario, ExpectedAlert } from './scenario.js'
+export type { Scenario } from './scenario.js'

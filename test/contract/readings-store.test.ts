@@ -7,8 +7,8 @@ import { createInfluxReadingsStore } from '../../stores/influx-readings-store.js
 import { createSqliteReadingsStore } from '../../stores/sqlite-readings-store.js'
 import { createSpooledReadingsStore } from '../../stores/spooled-readings-store.js'
 import { createLogger } from '../../platform/logger.js'
-import { startInfluxd, type Influxd } from '../helpers/influxd.js'
-import { removeDir, tempDir } from '../helpers/test-platform.js'
+import { startInfluxd, type Influxd } from '../../harness/influxd.js'
+import { removeDir, tempDir } from '../../harness/test-platform.js'
 
 const T0 = Date.parse('2026-11-20T08:00:00Z')
 const MINUTE = 60_000

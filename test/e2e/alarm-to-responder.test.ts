@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
 import type { Socket } from 'socket.io-client'
-import type { DeviceCommand, ServerToClientEvents } from '../../contract/index.js'
+import { AlertSchema, type DeviceCommand, type ServerToClientEvents } from '../../contract/index.js'
 import { VirtualHome } from '../../simulators/virtual-home.js'
 import { ApiClient } from '../../simulators/api-client.js'
 import {
@@ -14,7 +14,7 @@ import {
   startTestPlatform,
   tempDir,
   type TestPlatform,
-} from '../helpers/test-platform.js'
+} from '../../harness/test-platform.js'
 
 describe('alarm to responder, end to end', () => {
   const dataDir = tempDir()
@@ -43,6 +43,8 @@ describe('alarm to responder, end to end', () => {
     const raisedSeen = nextAlert(live, (a) => a.status === 'raised')
     await home.press()
     const raised = await raisedSeen
+    // What the live feed sends is the alert object of PROTOCOL §2.
+    expect(AlertSchema.safeParse(raised).error).toBeUndefined()
     expect(raised).toMatchObject({ personName: 'Edith Cavell', personId: home.personId, deviceId: pendant.id, kind: 'alarm.pressed', priority: 'emergency', occurrences: 1, escalationLevel: 0 })
 
     const answered = new Promise<DeviceCommand>((resolve) => pendant.once('command', resolve))

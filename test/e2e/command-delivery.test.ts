@@ -3,7 +3,7 @@ import type { MqttClient } from 'mqtt'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Alert, DeviceCommand } from '../../contract/index.js'
-import { connectDevice, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { connectDevice, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const COMMANDS = 'wellbeing/v1/devices/pendant-away/commands'
 const EVENTS = 'wellbeing/v1/devices/pendant-away/events'

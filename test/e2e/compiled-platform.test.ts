@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, TestApi, connectDevice, eventually, removeDir, tempDir } from '../helpers/test-platform.js'
+import { ADMIN_PASSWORD, TestApi, connectDevice, eventually, removeDir, tempDir } from '../../harness/test-platform.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 

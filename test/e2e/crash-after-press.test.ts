@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { killed, spawnPlatform, type PlatformProcess } from '../helpers/platform-process.js'
-import { TestApi, connectDevice, removeDir, tempDir } from '../helpers/test-platform.js'
+import { killed, spawnPlatform, type PlatformProcess } from '../../harness/platform-process.js'
+import { TestApi, connectDevice, removeDir, tempDir } from '../../harness/test-platform.js'
 
 describe('an alarm acknowledged by the broker is never lost', () => {
   const dataDir = tempDir()

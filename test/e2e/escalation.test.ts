@@ -11,7 +11,7 @@ import {
   startTestPlatform,
   tempDir,
   type TestPlatform,
-} from '../helpers/test-platform.js'
+} from '../../harness/test-platform.js'
 
 const T0 = Date.parse('2026-06-15T12:00:00Z')
 const S = 1000

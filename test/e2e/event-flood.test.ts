@@ -6,7 +6,7 @@ import type { Alert, DeviceCommand, DeviceErrorMessage, ServerToClientEvents } f
 import { loadConfig } from '../../platform/config.js'
 import { createLogger } from '../../platform/logger.js'
 import { startPlatform, type RunningPlatform } from '../../platform/start-platform.js'
-import { ADMIN_PASSWORD, TestApi, connectDevice, connectLive, eventually, nextAlert, nextMessage, removeDir, tempDir } from '../helpers/test-platform.js'
+import { ADMIN_PASSWORD, TestApi, connectDevice, connectLive, eventually, nextAlert, nextMessage, removeDir, tempDir } from '../../harness/test-platform.js'
 
 const events = (deviceId: string): string => `wellbeing/v1/devices/${deviceId}/events`
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../platform/config.js'
 import { createLogger } from '../../platform/logger.js'
 import { startPlatform, type RunningPlatform } from '../../platform/start-platform.js'
-import { ADMIN_PASSWORD, TestApi, connectDevice, eventually, removeDir, tempDir } from '../helpers/test-platform.js'
+import { ADMIN_PASSWORD, TestApi, connectDevice, eventually, removeDir, tempDir } from '../../harness/test-platform.js'
 
 /** The platform as `npm start` runs it: ingest in its own thread, its logs, metrics and health the platform's. */
 describe('ingest in its own thread', () => {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { connectLive, nextAlert, removeDir, startTestPlatform, type TestPlatform } from '../helpers/test-platform.js'
+import { connectLive, nextAlert, removeDir, startTestPlatform, type TestPlatform } from '../../harness/test-platform.js'
 
 // .ci/run installs Debian's mosquitto-clients: this is how a newcomer tries Hearth from the README.
 const haveClients = spawnSync('mosquitto_pub', ['--help']).error === undefined

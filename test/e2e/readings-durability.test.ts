@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
-import { killed, spawnPlatform, type PlatformProcess } from '../helpers/platform-process.js'
-import { TestApi, connectDevice, eventually, removeDir, tempDir } from '../helpers/test-platform.js'
+import { killed, spawnPlatform, type PlatformProcess } from '../../harness/platform-process.js'
+import { TestApi, connectDevice, eventually, removeDir, tempDir } from '../../harness/test-platform.js'
 
 const PACKS = 1200
 const PER_PACK = 4

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
 import { InfluxDB } from 'influx'
-import { startInfluxd, type Influxd } from '../helpers/influxd.js'
-import { connectDevice, connectLive, eventually, nextAlert, removeDir, startTestPlatform, type TestPlatform } from '../helpers/test-platform.js'
+import { startInfluxd, type Influxd } from '../../harness/influxd.js'
+import { connectDevice, connectLive, eventually, nextAlert, removeDir, startTestPlatform, type TestPlatform } from '../../harness/test-platform.js'
 
 const WEARABLES = 5
 const OUTAGE_MS = 30_000

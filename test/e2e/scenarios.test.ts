@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiClient } from '../../simulators/api-client.js'
 import { runScenario } from '../../simulators/run-scenario.js'
 import { SCENARIOS } from '../../simulators/scenarios/index.js'
-import { ADMIN_PASSWORD, ManualClock, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { ADMIN_PASSWORD, ManualClock, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 /**
  * Each named scenario through the real broker, ingest, rules and alerting, on a platform clock

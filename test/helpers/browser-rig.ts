@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { DeviceType } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
 import { launchBrowser, signIn } from './browser.js'
-import { removeDir, startTestPlatform, tempDir, type TestPlatform } from './test-platform.js'
+import { removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 /** The operator's screen the dashboard is built for first. */
 export const DESKTOP = { width: 1366, height: 768 }

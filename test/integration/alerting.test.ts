@@ -9,7 +9,7 @@ import { createEventJournal } from '../../stores/event-journal.js'
 import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../../stores/readings-log.js'
 import { openDatabase } from '../../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../../stores/operational-schema.js'
-import { connectDevice, nextMessage, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { connectDevice, nextMessage, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const EVENTS = 'wellbeing/v1/devices/pendant-1/events'
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect as mqttConnect, connectAsync } from 'mqtt'
 import { Registry } from 'prom-client'
 import { createBroker, type Broker } from '../../broker/create-broker.js'
-import { generateDeviceSecret, hashDeviceSecret } from '../../contract/index.js'
+import { generateDeviceSecret, hashDeviceSecret } from '../../broker/device-secret.js'
 import { createLogger } from '../../platform/logger.js'
 import { createDeviceRepository } from '../../stores/device-repository.js'
 import { createEventJournal } from '../../stores/event-journal.js'
@@ -12,7 +12,7 @@ import { openDatabase, type SqliteDatabase } from '../../stores/open-database.js
 import { OPERATIONAL_MIGRATIONS } from '../../stores/operational-schema.js'
 import { createPersonRepository } from '../../stores/person-repository.js'
 import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../../stores/readings-log.js'
-import { connectDevice, removeDir, tempDir } from '../helpers/test-platform.js'
+import { connectDevice, removeDir, tempDir } from '../../harness/test-platform.js'
 
 const SERVICE = { username: 'hearth-alerting', password: 'service-password-for-tests', role: 'alerting' as const }
 
@@ -24,8 +24,8 @@ describe('broker', () => {
   const metrics = new Registry()
   const pendant = { id: 'pendant-1', secret: generateDeviceSecret() }
   const other = { id: 'pendant-2', secret: generateDeviceSecret() }
-  /** What the broker handed on to its event sink, and whether the journal held it at that moment. */
-  const handed: Array<{ deviceId: string; payload: string; journalled: boolean }> = []
+  /** What the broker handed on to its event sink (parsed once), and whether the journal held it at that moment. */
+  const handed: Array<{ deviceId: string; taken: string; journalled: boolean }> = []
 
   beforeAll(async () => {
     dir = tempDir()
@@ -43,9 +43,10 @@ describe('broker', () => {
         credentials: devices,
         journal,
         readingsLog: await ReadingsLogWriter.open(join(dir, READINGS_LOG_FOLDER)),
-        events: (deviceId, payload) => {
-          const text = payload.toString()
-          handed.push({ deviceId, payload: text, journalled: journal.pending(1000).some((e) => text.includes(`"${e.event.id}"`)) })
+        events: (deviceId, taken) => {
+          const id = taken.ok ? taken.event.id : undefined
+          const summary = taken.ok ? `${taken.event.type} ${taken.journal}` : `invalid ${taken.problems.map((p) => p.field).join(',')}`
+          handed.push({ deviceId, taken: summary, journalled: journal.pending(1000).some((e) => e.event.id === id) })
         },
         services: [SERVICE],
       },
@@ -128,17 +129,19 @@ describe('broker', () => {
     await device.endAsync()
   })
 
-  it('hands each event it accepted on once it is journalled, an invalid one too, and none it refused', async () => {
+  it('hands each event it accepted on, parsed, once it is journalled, an invalid one and a redelivery too, and none it refused', async () => {
     handed.length = 0
     const device = await connectDevice(url, pendant)
     await device.publishAsync('wellbeing/v1/devices/pendant-1/events', '{"id":"e-hand","type":"fall.detected"}', { qos: 1 })
     await device.publishAsync('wellbeing/v1/devices/pendant-1/events', '{"id":"e-odd","type":"alarm.squeezed"}', { qos: 1 })
+    await device.publishAsync('wellbeing/v1/devices/pendant-1/events', '{"id":"e-hand","type":"fall.detected"}', { qos: 1 })
     const closed = new Promise<void>((resolve) => device.once('close', () => resolve()))
     device.publish('wellbeing/v1/devices/pendant-2/events', '{"id":"e-not-mine","type":"alarm.pressed"}', { qos: 1 })
     await closed
     expect(handed).toEqual([
-      { deviceId: 'pendant-1', payload: '{"id":"e-hand","type":"fall.detected"}', journalled: true },
-      { deviceId: 'pendant-1', payload: '{"id":"e-odd","type":"alarm.squeezed"}', journalled: false },
+      { deviceId: 'pendant-1', taken: 'fall.detected new', journalled: true },
+      { deviceId: 'pendant-1', taken: 'invalid type', journalled: false },
+      { deviceId: 'pendant-1', taken: 'fall.detected redelivery', journalled: true },
     ])
     device.end(true)
   })

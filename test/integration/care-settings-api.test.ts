@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TestApi, removeDir, startTestPlatform, type TestPlatform } from '../helpers/test-platform.js'
+import { TestApi, removeDir, startTestPlatform, type TestPlatform } from '../../harness/test-platform.js'
 
 const HOUR = 3_600_000
 const fields = (body: any): string[] => body.error.problems.map((p: { field: string }) => p.field)

@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert, BreakGlassGrant, Scope, ServerToClientEvents, TimelineItem } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, TestApi, connectLive, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { ManualClock, TestApi, connectLive, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const T0 = Date.parse('2026-06-15T09:00:00Z')
 const MINUTE = 60_000

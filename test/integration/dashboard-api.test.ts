@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, TestApi, connectLive, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { ManualClock, TestApi, connectLive, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const T0 = Date.parse('2026-06-15T09:00:00Z')
 const S = 1000

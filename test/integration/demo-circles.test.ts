@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ORGANISATION_KINDS } from '../../contract/index.js'
 import { createDemoCircles, type DemoCircles } from '../../platform/demo-circles.js'
-import { ADMIN_PASSWORD, TestApi, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { ADMIN_PASSWORD, TestApi, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const PASSWORD = 'demo-circle-password-1'
 

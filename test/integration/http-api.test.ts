@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io } from 'socket.io-client'
-import { TestApi, removeDir, startTestPlatform, type TestPlatform } from '../helpers/test-platform.js'
+import { TestApi, removeDir, startTestPlatform, type TestPlatform } from '../../harness/test-platform.js'
 
 describe('HTTP API', () => {
   let t: TestPlatform
@@ -69,6 +69,18 @@ describe('HTTP API', () => {
     const resolve = await t.api.request('POST', '/api/alerts/a-1/resolve', { outcome: 'shrugged' })
     expect(resolve.status).toBe(400)
     expect(resolve.body.error.problems[0].field).toBe('outcome')
+  })
+
+  it('lists the kinds of alert, each with its priority, label and whether the 60 s answer clock applies', async () => {
+    const { status, body } = await t.api.request('GET', '/api/alerts/kinds')
+    expect(status).toBe(200)
+    expect(body.kinds).toEqual(
+      expect.arrayContaining([
+        { kind: 'alarm.pressed', priority: 'emergency', label: 'Alarm pressed', answerClock: true, raisedBy: 'device' },
+        { kind: 'threshold.spo2', priority: 'urgent', label: 'SpO2 out of range', answerClock: true, raisedBy: 'rule' },
+        { kind: 'device.offline', priority: 'technical', label: 'Device offline', answerClock: false, raisedBy: 'rule' },
+      ]),
+    )
   })
 
   it('validates readings queries', async () => {

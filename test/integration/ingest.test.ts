@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
-import { startInfluxd, type Influxd } from '../helpers/influxd.js'
-import { connectDevice, eventually, nextMessage, removeDir, startTestPlatform, type TestPlatform } from '../helpers/test-platform.js'
+import { startInfluxd, type Influxd } from '../../harness/influxd.js'
+import { connectDevice, eventually, nextMessage, removeDir, startTestPlatform, type TestPlatform } from '../../harness/test-platform.js'
 
 const READINGS = 'wellbeing/v1/devices/wrist-1/readings'
 

@@ -4,8 +4,8 @@ import { connectAsync, type MqttClient } from 'mqtt'
 import { Registry } from 'prom-client'
 import type { Broker } from '../../broker/create-broker.js'
 import { createLogger } from '../../platform/logger.js'
-import { encodeConnect, encodePublish, encodeSubscribe, PINGREQ } from '../../simulators/mqtt-frames.js'
-import { openAuthorizer, startOpenBroker } from '../helpers/open-broker.js'
+import { encodeConnect, encodePublish, encodeSubscribe, PINGREQ } from '../helpers/mqtt-packets.js'
+import { openAuthorizer, startOpenBroker } from '../../harness/open-broker.js'
 
 /**
  * MQTT 3.1.1 conformance of the broker as broker/create-broker.ts composes it, byte by byte over a

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectDevice, connectLive, nextAlert, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { connectDevice, connectLive, nextAlert, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 describe('MQTT over TLS', () => {
   const certDir = tempDir('hearth-tls-')

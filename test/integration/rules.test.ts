@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Alert } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../helpers/test-platform.js'
+import { ManualClock, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const T0 = Date.parse('2026-06-15T11:00:00Z')
 
@@ -137,5 +137,62 @@ describe('rules through the real pipeline', () => {
     await again.event('motion', { room: 'hallway' })
     const noted = await waitForAlert(t, personId, (a) => a.id === quiet.id && a.clearedAt !== null, 'the movement noted')
     expect(noted).toMatchObject({ status: 'raised', clearedAt: new Date(morning + 4 * 3_600_000 + 30 * 60_000).toISOString() })
+  })
+
+  /** Waits until the rules have judged this many messages of a kind (`readings`, `events`). */
+  const judged = (platform: TestPlatform, input: 'readings' | 'events', count: number): Promise<true> =>
+    eventually(async () => ((await platform.api.request('GET', '/metrics')).body.includes(`hearth_rule_inputs_total{input="${input}"} ${count}`) ? true : undefined), `${count} ${input} judged`)
+
+  it('raises a threshold whose `for` time was pending across a restart when it would have without one', async () => {
+    const { t: first, personId, clock } = await start()
+    await first.api.request('PUT', `/api/persons/${personId}/thresholds`, {
+      thresholds: [{ metric: 'heart_rate', above: 100, forSeconds: 120, priority: 'warning' }],
+      reason: 'two minutes above 100',
+    })
+    const wrist = await device(first, 'wearable', personId, 'wrist-1')
+    await wrist.readings([{ n: 'heart_rate', u: 'beat/min', v: 110 }], 1)
+    await judged(first, 'readings', 1)
+    clock.set(T0 + 60_000)
+    await wrist.readings([{ n: 'heart_rate', u: 'beat/min', v: 112 }], 1)
+    await judged(first, 'readings', 2)
+    await Promise.all(devices.splice(0).map((d) => d.close()))
+    await first.close()
+
+    const later = new ManualClock(T0 + 90_000)
+    t = await startTestPlatform(dataDir, {}, later)
+    const again = new VirtualDevice(wrist.credentials, t.mqttUrl)
+    await again.connect()
+    devices.push(again)
+    await again.readings([{ n: 'heart_rate', u: 'beat/min', v: 111 }], 1)
+    await judged(t, 'readings', 1)
+    expect((await alertsOf(t, personId)).map((a) => a.kind)).toEqual([])
+    // Two minutes after the first reading above the line, not two minutes after the restart.
+    later.set(T0 + 120_000)
+    await again.readings([{ n: 'heart_rate', u: 'beat/min', v: 113 }], 1)
+    const alert = await waitForAlert(t, personId, (a) => a.kind === 'threshold.heart_rate', 'the threshold alert')
+    expect(alert).toMatchObject({ priority: 'warning', raisedAt: new Date(T0 + 120_000).toISOString(), summary: 'Pulse 113 beat/min, above 100 beat/min for 2 min' })
+  })
+
+  it('keeps a night-door watch in progress across a restart, and raises it on time', async () => {
+    const night = Date.parse('2026-06-15T22:00:00Z') // 23:00 in London
+    const { t: first, personId, clock } = await start(new ManualClock(night))
+    const door = await device(first, 'door-sensor', personId, 'door-1')
+    await door.event('door.opened', { door: 'front' })
+    await judged(first, 'events', 1)
+    clock.set(night + 2 * 60_000)
+    await door.event('door.closed', { door: 'front' })
+    await judged(first, 'events', 2)
+    await Promise.all(devices.splice(0).map((d) => d.close()))
+    await first.close()
+
+    const later = new ManualClock(night + 5 * 60_000)
+    t = await startTestPlatform(dataDir, {}, later)
+    t.platform.tick()
+    expect((await alertsOf(t, personId)).map((a) => a.kind)).toEqual([])
+    // Fifteen minutes after the door last moved, with no movement indoors since.
+    later.set(night + 17 * 60_000)
+    t.platform.tick()
+    const alert = await waitForAlert(t, personId, (a) => a.kind === 'night.door-exit', 'the night door alert')
+    expect(alert).toMatchObject({ priority: 'urgent', deviceId: 'door-1', summary: 'Door opened at night at 23:00 and no movement indoors since (15 min)' })
   })
 })

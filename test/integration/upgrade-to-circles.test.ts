@@ -10,7 +10,7 @@ import { createLogger } from '../../platform/logger.js'
 import { startPlatform, type RunningPlatform } from '../../platform/start-platform.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
 import { OPERATIONAL_MIGRATIONS } from '../../stores/operational-schema.js'
-import { TestApi, connectDevice, connectLive, nextAlert, removeDir, tempDir } from '../helpers/test-platform.js'
+import { TestApi, connectDevice, connectLive, nextAlert, removeDir, tempDir } from '../../harness/test-platform.js'
 
 /** A data folder made by the Hearth before organisations existed (schema version 3): see its README. */
 const FIXTURE = fileURLToPath(new URL('../fixtures/single-organisation-data/', import.meta.url))

@@ -1,4 +1,5 @@
-import type { Alert, Outcome, Priority } from '../../../contract/alert.js'
+import type { Alert } from '../../../contract/alert.js'
+import type { Outcome, Priority } from '../../../contract/alert-values.js'
 import { kindText } from './format.js'
 import type { AlarmRecord } from './types.js'
 

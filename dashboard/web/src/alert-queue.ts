@@ -1,5 +1,5 @@
 import type { Alert } from '../../../contract/alert.js'
-import { PRIORITY_RANK } from './contract-values.js'
+import { PRIORITY_RANK } from '../../../contract/alert-values.js'
 
 const STATUS_RANK: Record<Alert['status'], number> = { raised: 0, acknowledged: 1, resolved: 2 }
 

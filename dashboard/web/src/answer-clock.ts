@@ -1,7 +1,14 @@
-import { ANSWER_TARGET_SECONDS } from './contract-values.js'
+import { answerClockApplies } from '../../../contract/alert-kinds.js'
+import { ANSWER_TARGET_SECONDS } from '../../../contract/api-values.js'
 import { formatElapsed } from './format.js'
 
 export type ClockState = 'neutral' | 'amber' | 'red'
+
+/**
+ * Whether the alert's wait counts against the answer target: every call about a person, not a
+ * technical alert about the equipment (contract/alert-kinds.ts `answerClock`).
+ */
+export const hasAnswerClock = (alert: { kind: string }): boolean => answerClockApplies(alert.kind)
 
 /** Against the 60 s answer target: amber from half of it, red from it; only while nobody has taken the alert. */
 export function clockState(elapsedSeconds: number, waiting: boolean): ClockState {
@@ -11,7 +18,7 @@ export function clockState(elapsedSeconds: number, waiting: boolean): ClockState
   return 'neutral'
 }
 
-const STATE_TEXT: Record<ClockState, string> = { neutral: '', amber: 'nearing 60 s target', red: 'over 60 s target' }
+const STATE_TEXT: Record<ClockState, string> = { neutral: '', amber: `nearing ${ANSWER_TARGET_SECONDS} s target`, red: `over ${ANSWER_TARGET_SECONDS} s target` }
 
 interface Registered {
   sinceMs: number

@@ -1,5 +1,5 @@
 import type { DeviceView } from '../../ports.js'
-import { DEVICE_CHECK_IN_SECONDS } from './contract-values.js'
+import { DEVICE_CHECK_IN_SECONDS } from '../../../contract/api-values.js'
 
 /** Below this a battery is low (README: `device.battery-low` fires under 0.20). */
 export const LOW_BATTERY = 0.2

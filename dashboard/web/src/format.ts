@@ -1,4 +1,4 @@
-import type { Outcome, Priority } from '../../../contract/alert.js'
+import type { Outcome, Priority } from '../../../contract/alert-values.js'
 import { METRICS, isMetricName } from '../../../contract/metrics.js'
 
 export const PRIORITY_LABELS: Record<Priority, string> = {
@@ -19,39 +19,15 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
 
 export { ROLE_LABELS } from '../../../contract/circle-values.js'
 
-const KIND_TEXT: Record<string, string> = {
-  'alarm.pressed': 'Alarm pressed',
-  'fall.detected': 'Fall detected',
-  'smoke.detected': 'Smoke detected',
-  'co.detected': 'Carbon monoxide detected',
-  'heat.detected': 'Heat detected',
-  'flood.detected': 'Flood detected',
-  'medication.missed': 'Medication missed',
-  news2: 'NEWS2 score',
-  inactivity: 'No activity',
-  'night.door-exit': 'Door opened at night',
-  'night.bed-exit': 'Out of bed at night',
-  'device.offline': 'Device offline',
-  'device.battery-low': 'Battery low',
-  'device.event-flood': 'Device flooding events',
-  'rule.error': 'Rule error',
-}
-
-/** What raised an alert, in words: `threshold.heart_rate` is "Pulse out of range". */
-export function kindText(kind: string): string {
-  const known = KIND_TEXT[kind]
-  if (known) return known
-  const metric = kind.startsWith('threshold.') ? kind.slice('threshold.'.length) : undefined
-  if (metric !== undefined && isMetricName(metric)) return `${METRICS[metric].label} out of range`
-  return kind
-}
+/** What raised an alert, in words (contract/alert-kinds.ts): `threshold.heart_rate` is "Pulse out of range". */
+export { alertKindLabel as kindText } from '../../../contract/alert-kinds.js'
 
 export function metricLabel(metric: string): string {
   return isMetricName(metric) ? METRICS[metric].label : metric
 }
 
 /** Units as people read them (`Cel` is °C). */
-export function unitText(unit: string | null | undefined): string {
+function unitText(unit: string | null | undefined): string {
   switch (unit) {
     case 'Cel':
       return '°C'

@@ -41,7 +41,7 @@ export function useLiveQueueContext(): LiveQueue {
 }
 
 /** Re-renders the caller whenever the queue changes. */
-export function useQueueChanges(queue: AlertQueue, onChange?: (change: QueueChange | undefined) => void): number {
+function useQueueChanges(queue: AlertQueue, onChange?: (change: QueueChange | undefined) => void): number {
   const [version, setVersion] = useState(0)
   const handler = useRef(onChange)
   handler.current = onChange

@@ -15,7 +15,7 @@ export function parseRoute(hash: string): Route {
   return { page: 'unknown', path }
 }
 
-export function href(route: { page: PageName } | { page: 'person'; personId: string }): string {
+function href(route: { page: PageName } | { page: 'person'; personId: string }): string {
   return route.page === 'person' ? `#/person/${encodeURIComponent(route.personId)}` : `#/${route.page}`
 }
 

@@ -1,4 +1,5 @@
-import type { Alert, AlertStatus, Outcome, Priority } from '../../../contract/alert.js'
+import type { Alert } from '../../../contract/alert.js'
+import type { AlertStatus, Outcome, Priority } from '../../../contract/alert-values.js'
 import type { PersonAccess } from '../../../contract/circle-values.js'
 import type { MetricName } from '../../../contract/metrics.js'
 import type { DeviceView, PersonView, UserView } from '../../ports.js'

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core'
 import type { EventType } from '../../../contract/index.js'
 import { VirtualDevice } from '../../../simulators/virtual-device.js'
 import { launchBrowser, signIn } from '../../helpers/browser.js'
-import { ADMIN_PASSWORD, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+import { ADMIN_PASSWORD, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../../harness/test-platform.js'
 
 const KINDS: EventType[] = ['alarm.pressed', 'fall.detected', 'smoke.detected', 'co.detected', 'heat.detected', 'flood.detected', 'medication.missed']
 const PEOPLE = 72 // 72 homes × 7 kinds: 504 open alerts

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { CircleScene, fitsWidth, seriousViolations } from '../../helpers/browser.js'
 import { BrowserRig, DESKTOP } from '../../helpers/browser-rig.js'
-import { ADMIN_PASSWORD, TestApi, eventually, type TestPlatform } from '../../helpers/test-platform.js'
+import { ADMIN_PASSWORD, TestApi, eventually, type TestPlatform } from '../../../harness/test-platform.js'
 
 const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
 

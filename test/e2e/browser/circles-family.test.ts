@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { VirtualDevice } from '../../../simulators/virtual-device.js'
 import { CircleScene, fitsWidth, seriousViolations, type SceneUser } from '../../helpers/browser.js'
 import { BrowserRig } from '../../helpers/browser-rig.js'
-import { TestApi, eventually, type TestPlatform } from '../../helpers/test-platform.js'
+import { TestApi, eventually, type TestPlatform } from '../../../harness/test-platform.js'
 
 const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
 

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import type { VirtualDevice } from '../../../simulators/virtual-device.js'
 import { CircleScene, fitsWidth, seriousViolations, type SceneUser } from '../../helpers/browser.js'
 import { BrowserRig, DESKTOP } from '../../helpers/browser-rig.js'
-import { TestApi, eventually, type TestPlatform } from '../../helpers/test-platform.js'
+import { TestApi, eventually, type TestPlatform } from '../../../harness/test-platform.js'
 
 const SCREENSHOTS = process.env.HEARTH_SCREENSHOTS ?? '/tmp/hearth-screens'
 

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-c
 import type { DeviceCommand } from '../../../contract/index.js'
 import { VirtualDevice } from '../../../simulators/virtual-device.js'
 import { launchBrowser, seriousViolations, signIn } from '../../helpers/browser.js'
-import { ADMIN_PASSWORD, TestApi, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../helpers/test-platform.js'
+import { ADMIN_PASSWORD, TestApi, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../../harness/test-platform.js'
 
 /**
  * Screenshots are taken on every run; with HEARTH_UPDATE_SCREENSHOTS=1 they replace the README's

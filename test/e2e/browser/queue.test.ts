@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import type { VirtualDevice } from '../../../simulators/virtual-device.js'
 import { signIn } from '../../helpers/browser.js'
 import { BrowserRig } from '../../helpers/browser-rig.js'
-import { eventually, type TestPlatform } from '../../helpers/test-platform.js'
+import { eventually, type TestPlatform } from '../../../harness/test-platform.js'
 
 /** The queue under pressure: two responders at once, signing out, keyboard only, sound preference, a tablet. */
 describe('the alert queue in a real browser', { timeout: 120_000 }, () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createEventGate, createEventLimits, type EventStorms } from '../../../broker/event-limits.js'
-import type { DeviceId } from '../../../contract/index.js'
+import { parseDeviceEvent, type DeviceId, type EventVerdict } from '../../../contract/index.js'
 
 const T0 = Date.parse('2026-11-22T10:00:00Z')
 const LIMITS = { burst: 20, ratePerSecond: 5, maxInFlight: 3 }
@@ -70,7 +70,7 @@ describe('per-device event limits', () => {
 })
 
 describe('the event gate', () => {
-  const press = (id: string, type = 'alarm.pressed'): Buffer => Buffer.from(JSON.stringify({ id, type }))
+  const press = (id: string, type = 'alarm.pressed'): EventVerdict => parseDeviceEvent(JSON.stringify({ id, type }))
 
   function gateWith(decide: (type: string) => 'process' | 'folded' | 'refused') {
     const calls: Array<{ deviceId: string; type: string; over: string }> = []

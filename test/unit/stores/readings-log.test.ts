@@ -2,7 +2,7 @@ import { appendFileSync, readdirSync, statSync, writeFileSync, readFileSync } fr
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ReadingsLogReader, ReadingsLogWriter } from '../../../stores/readings-log.js'
-import { removeDir, tempDir } from '../../helpers/test-platform.js'
+import { removeDir, tempDir } from '../../../harness/test-platform.js'
 
 const appended = (writer: ReadingsLogWriter, deviceId: string, at: number, payload: string): Promise<void> =>
   new Promise((resolve, reject) => writer.append(deviceId, at, Buffer.from(payload), (error) => (error ? reject(error) : resolve())))

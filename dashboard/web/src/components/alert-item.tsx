@@ -1,6 +1,7 @@
 import { Component } from 'preact'
 import type { Alert } from '../../../../contract/alert.js'
 import { alertFlags, statusText } from '../alert-text.js'
+import { hasAnswerClock } from '../answer-clock.js'
 import { formatTime, kindText, PRIORITY_LABELS } from '../format.js'
 import { personHref } from '../router.js'
 import { AlertActions } from './alert-actions.js'
@@ -45,7 +46,7 @@ export class AlertItem extends Component<Props> {
             <span class="visually-hidden">, {PRIORITY_LABELS[alert.priority]}: </span>
             <span class="alert-what"> {alert.summary ?? kindText(alert.kind)}</span>
           </h2>
-          <AlertClock raisedAt={alert.raisedAt} waiting={alert.status === 'raised'} />
+          {hasAnswerClock(alert) && <AlertClock raisedAt={alert.raisedAt} waiting={alert.status === 'raised'} />}
         </div>
         <p class="alert-meta">
           {alert.summary !== null && alert.summary !== kindText(alert.kind) && <span>{kindText(alert.kind)}</span>}

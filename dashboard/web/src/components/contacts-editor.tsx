@@ -8,7 +8,7 @@ export interface ContactDraft {
   keyHolder: boolean
 }
 
-export const EMPTY_CONTACT: ContactDraft = { name: '', relationship: '', phone: '', keyHolder: false }
+const EMPTY_CONTACT: ContactDraft = { name: '', relationship: '', phone: '', keyHolder: false }
 
 /** Contacts as the API takes them: blank fields left out, rows without a name dropped. */
 export function contactsBody(contacts: readonly ContactDraft[]) {

@@ -1,5 +1,4 @@
-import type { Role } from '../../../../contract/circle-values.js'
-import { ROLES } from '../contract-values.js'
+import { ROLES, type Role } from '../../../../contract/circle-values.js'
 import { ROLE_LABELS } from '../format.js'
 
 /** Roles as checkboxes in a fieldset, so each has its label and the group its name. */

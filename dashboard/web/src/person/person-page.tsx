@@ -34,7 +34,7 @@ export interface ThresholdsAnswer {
 }
 
 /** What this caller's page shows: only the sections their place in the circle reaches. */
-export function sectionsFor(access: PersonAccess): Array<{ id: string; label: string }> {
+function sectionsFor(access: PersonAccess): Array<{ id: string; label: string }> {
   const has = (scope: PersonAccess['scopes'][number]) => access.scopes.includes(scope)
   const sections: Array<{ id: string; label: string; shown: boolean }> = [
     { id: 'person-details', label: 'Details', shown: true },

@@ -17,7 +17,7 @@ const SOURCE_TAGS: Record<TimelineItem['source'], string> = {
 const keyOf = (item: TimelineItem) => `${item.at}|${item.source}|${item.type}|${item.by ?? ''}|${item.text}`
 
 /** Who wrote or did it, so that each member keeps their identity: "Nia Jones (Riverside NHS, Clinician)". */
-export function authorText(item: Pick<TimelineItem, 'by' | 'organisation' | 'role'>): string {
+function authorText(item: Pick<TimelineItem, 'by' | 'organisation' | 'role'>): string {
   if (!item.by) return ''
   const about = [item.organisation ?? '', roleText(item.role)].filter((s) => s !== '').join(', ')
   return about ? `${item.by} (${about})` : item.by

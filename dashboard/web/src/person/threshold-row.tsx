@@ -1,4 +1,4 @@
-import type { Priority } from '../../../../contract/alert.js'
+import type { Priority } from '../../../../contract/alert-values.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { metricLabel, metricUnit, PRIORITY_LABELS } from '../format.js'
 import type { BandKey, ThresholdDraft } from './thresholds-draft.js'

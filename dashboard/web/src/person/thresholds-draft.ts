@@ -1,8 +1,8 @@
-import type { Priority } from '../../../../contract/alert.js'
+import type { Priority } from '../../../../contract/alert-values.js'
 import type { ThresholdInForce } from '../../../../contract/care-settings.js'
 import { METRICS } from '../../../../contract/metrics.js'
 
-export const BAND_KEYS = ['above', 'below', 'clearAbove', 'clearBelow'] as const
+const BAND_KEYS = ['above', 'below', 'clearAbove', 'clearBelow'] as const
 export type BandKey = (typeof BAND_KEYS)[number]
 
 /** One metric's row of the thresholds form, as typed. */
@@ -24,7 +24,7 @@ export interface ThresholdDraft {
   carried: { clearAbove: string; clearBelow: string }
 }
 
-export const NUMERIC_METRICS = (Object.keys(METRICS) as Array<keyof typeof METRICS>).filter((m) => METRICS[m].kind === 'number')
+const NUMERIC_METRICS = (Object.keys(METRICS) as Array<keyof typeof METRICS>).filter((m) => METRICS[m].kind === 'number')
 
 const text = (value: number | undefined) => (value === undefined ? '' : String(value))
 
@@ -71,7 +71,7 @@ export function editDraft(draft: ThresholdDraft, key: BandKey | 'forSeconds', va
   return next
 }
 
-export interface ThresholdBody {
+interface ThresholdBody {
   metric: string
   above?: number
   below?: number

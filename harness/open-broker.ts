@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import { createBroker, type AuthorizerFactory, type Broker } from '../../broker/create-broker.js'
-import { createLogger } from '../../platform/logger.js'
+import { createBroker, type AuthorizerFactory, type Broker } from '../broker/create-broker.js'
+import { createLogger } from '../platform/logger.js'
 
 /**
  * Hooks that let every client connect, publish and subscribe, but for the topic filters in
@@ -58,7 +58,7 @@ export async function startOpenBroker(options: OpenBrokerOptions = {}): Promise<
       clock: { now: () => Date.now() },
       credentials: { secretHashOf: () => undefined },
       services: [],
-      journal: { record: () => undefined },
+      journal: { record: (_deviceId, event) => ({ event, outcome: 'new' as const }) },
       readingsLog: { append: (_deviceId, _receivedAtMs, _payload, done) => done() },
       authorizer: options.authorizer ?? openAuthorizer(options.refuseSubscriptions),
     },
