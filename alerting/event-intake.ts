@@ -1,26 +1,14 @@
-import type { Logger } from 'pino'
-import { Counter, type Registry } from 'prom-client'
-import type { Alert, Clock, DeviceErrorMessage, DeviceEvent, DeviceId, TakenEvent } from '../contract/index.js'
+import { Counter } from 'prom-client'
+import type { DeviceEvent, DeviceId, TakenEvent } from '../contract/index.js'
+import type { EventStormsDeps } from './event-storms.js'
 import { applyDeviceEvent } from './apply-device-event.js'
 import type { LogSampler } from './log-sampler.js'
-import type { AbsenceCalendar, AlertStore, DeviceOwners, EventInbox } from './ports.js'
+import type { EventInbox } from './ports.js'
 import { silencedByAbsence } from './rules/planned-absence.js'
 
-export interface EventIntakeDeps {
-  logger: Logger
-  metrics: Registry
-  clock: Clock
-  alerts: AlertStore
-  inbox: EventInbox
-  devices: DeviceOwners
-  absences: AbsenceCalendar
+/** What the event-limits path needs (event-storms.ts), and the per-device log sampler. */
+export interface EventIntakeDeps extends EventStormsDeps {
   sampled: LogSampler
-  /** An answer on the device's errors topic. */
-  tell: (deviceId: DeviceId, message: DeviceErrorMessage) => void
-  /** An alert raised or changed by an event. */
-  announce: (alert: Alert, change: 'raised' | 'changed') => void
-  /** Every processed event goes on to the rules (activity, door, bed). */
-  onEvent: (personId: string, deviceId: DeviceId, event: DeviceEvent, atMs: number) => void
 }
 
 /**

@@ -98,6 +98,25 @@ const idRange = (first: string | undefined, last: string | undefined): string =>
  * alert (`device.event-flood`) for the faulty device, which Hearth closes once the device has kept
  * within its limits for `quietMs`.
  */
+/** A storm begun at `startedAtMs`, last limited at `nowMs`; `alerted` when its technical alert is already open. */
+function newStorm(deviceId: DeviceId, personId: string | undefined, startedAtMs: number, nowMs: number, alerted: boolean): Storm {
+  return {
+    deviceId,
+    personId,
+    startedAtMs,
+    lastLimitedAtMs: nowMs,
+    open: new Set(),
+    repeats: new Map(),
+    refused: new Map(),
+    foldedAnswers: new Map(),
+    sinceSummary: { folded: 0, refused: 0, kept: 0 },
+    total: { folded: 0, refused: 0, kept: 0 },
+    alerted,
+    alertUpdatedAtMs: nowMs,
+    summarisedAtMs: nowMs,
+  }
+}
+
 export function createEventStorms(config: EventStormsConfig, deps: EventStormsDeps) {
   const log = deps.logger
   const storms = new Map<string, Storm>()
@@ -111,21 +130,7 @@ export function createEventStorms(config: EventStormsConfig, deps: EventStormsDe
   const stormOf = (deviceId: DeviceId, atMs: number, over: string): Storm => {
     let storm = storms.get(deviceId)
     if (storm) return storm
-    storm = {
-      deviceId,
-      personId: deps.devices.personOf(deviceId),
-      startedAtMs: atMs,
-      lastLimitedAtMs: atMs,
-      open: new Set(),
-      repeats: new Map(),
-      refused: new Map(),
-      foldedAnswers: new Map(),
-      sinceSummary: { folded: 0, refused: 0, kept: 0 },
-      total: { folded: 0, refused: 0, kept: 0 },
-      alerted: false,
-      alertUpdatedAtMs: atMs,
-      summarisedAtMs: atMs,
-    }
+    storm = newStorm(deviceId, deps.devices.personOf(deviceId), atMs, atMs, false)
     storms.set(deviceId, storm)
     log.warn({ deviceId, over }, `device ${deviceId} is over its event limits: repeats of an open alert are folded into it, other events refused`)
     return storm
@@ -382,21 +387,7 @@ export function createEventStorms(config: EventStormsConfig, deps: EventStormsDe
       for (const alert of open) {
         if (alert.kind !== EVENT_FLOOD_KIND || storms.has(alert.deviceId)) continue
         const raisedAtMs = Date.parse(alert.raisedAt)
-        storms.set(alert.deviceId, {
-          deviceId: alert.deviceId as DeviceId,
-          personId: alert.personId,
-          startedAtMs: raisedAtMs,
-          lastLimitedAtMs: nowMs,
-          open: new Set(),
-          repeats: new Map(),
-          refused: new Map(),
-          foldedAnswers: new Map(),
-          sinceSummary: { folded: 0, refused: 0, kept: 0 },
-          total: { folded: 0, refused: 0, kept: 0 },
-          alerted: true,
-          alertUpdatedAtMs: nowMs,
-          summarisedAtMs: nowMs,
-        })
+        storms.set(alert.deviceId, newStorm(alert.deviceId as DeviceId, alert.personId, raisedAtMs, nowMs, true))
       }
     },
 

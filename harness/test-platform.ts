@@ -1,3 +1,5 @@
+import type { Logger } from 'pino'
+import { Writable } from 'node:stream'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -65,7 +67,7 @@ export interface TestPlatform {
 }
 
 /** Starts the whole platform in this process on free loopback ports with a real data dir. */
-export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string> = {}, clock?: Clock): Promise<TestPlatform> {
+export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string> = {}, clock?: Clock, logger?: Logger): Promise<TestPlatform> {
   const config = loadConfig({
     ...env,
     HEARTH_DATA_DIR: dataDir,
@@ -74,11 +76,22 @@ export async function startTestPlatform(dataDir = tempDir(), env: Record<string,
     HEARTH_MQTT_PORT: '0',
     HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
   })
-  const platform = await startPlatform(config, createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'), clock)
+  const platform = await startPlatform(config, logger ?? createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'), clock)
   const httpUrl = `http://127.0.0.1:${platform.httpPort}`
   const api = new TestApi(httpUrl)
   await api.login()
   return { platform, dataDir, httpUrl, mqttUrl: `mqtt://127.0.0.1:${platform.mqttPort}`, api, close: () => platform.close() }
+}
+
+/** The platform as startTestPlatform starts it, its log lines (level info and up) parsed into `lines` as they are written. */
+export function startLoggedPlatform(lines: Array<Record<string, unknown>>): Promise<TestPlatform> {
+  const capture = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    },
+  })
+  return startTestPlatform(tempDir(), {}, undefined, createLogger('info', capture))
 }
 
 export function removeDir(dir: string): void {

@@ -1,9 +1,6 @@
-import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../platform/config.js'
-import { createLogger } from '../../platform/logger.js'
-import { startPlatform, type RunningPlatform } from '../../platform/start-platform.js'
-import { ADMIN_PASSWORD, TestApi, connectDevice, eventually, removeDir, tempDir } from '../../harness/test-platform.js'
+import type { RunningPlatform } from '../../platform/start-platform.js'
+import { TestApi, connectDevice, eventually, removeDir, startLoggedPlatform } from '../../harness/test-platform.js'
 
 /** The platform as `npm start` runs it: ingest in its own thread, its logs, metrics and health the platform's. */
 describe('ingest in its own thread', () => {
@@ -14,18 +11,7 @@ describe('ingest in its own thread', () => {
   const lines: Array<Record<string, unknown>> = []
 
   beforeAll(async () => {
-    dir = tempDir()
-    const capture = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>)
-        done()
-      },
-    })
-    const config = loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_HOST: '127.0.0.1', HEARTH_HTTP_PORT: '0', HEARTH_MQTT_PORT: '0', HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD })
-    platform = await startPlatform(config, createLogger('info', capture))
-    api = new TestApi(`http://127.0.0.1:${platform.httpPort}`)
-    await api.login()
-    mqttUrl = `mqtt://127.0.0.1:${platform.mqttPort}`
+    ;({ dataDir: dir, platform, api, mqttUrl } = await startLoggedPlatform(lines))
   })
 
   afterAll(async () => {
