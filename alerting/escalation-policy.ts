@@ -1,12 +1,9 @@
-import { ANSWER_TARGET_SECONDS, type Priority } from '../contract/index.js'
+import { ESCALATION_DEADLINES, PRIORITIES, type Priority } from '../contract/index.js'
 
 /**
- * How long an alert may wait for a person, by priority. The emergency acknowledgement deadline
- * is the industry target (TEC Services Association: 97.5% of alarm calls answered within 60 s,
- * 99% within 180 s); urgent alerts get the 180 s bound. After a deadline passes, the alert
- * escalates again every `repeatMs` until someone acknowledges it. An acknowledged alert that is
- * not resolved within `resolveDeadlineMs` goes back to the queue: the responder may have been
- * pulled away.
+ * How long an alert may wait for a person, by priority, in the milliseconds the alert desk counts
+ * in: the deadlines of contract/rule-defaults.ts (`ESCALATION_DEADLINES`, where they come from and
+ * what each means).
  */
 export interface EscalationTimes {
   ackDeadlineMs: number
@@ -14,13 +11,9 @@ export interface EscalationTimes {
   resolveDeadlineMs: number
 }
 
-const S = 1000
-const MIN = 60 * S
-const H = 60 * MIN
-
-export const ESCALATION_POLICY: Record<Priority, EscalationTimes> = {
-  emergency: { ackDeadlineMs: ANSWER_TARGET_SECONDS * S, repeatMs: 30 * S, resolveDeadlineMs: 30 * MIN },
-  urgent: { ackDeadlineMs: 180 * S, repeatMs: 2 * MIN, resolveDeadlineMs: 1 * H },
-  warning: { ackDeadlineMs: 15 * MIN, repeatMs: 10 * MIN, resolveDeadlineMs: 4 * H },
-  technical: { ackDeadlineMs: 1 * H, repeatMs: 1 * H, resolveDeadlineMs: 24 * H },
-}
+export const ESCALATION_POLICY: Readonly<Record<Priority, EscalationTimes>> = Object.fromEntries(
+  PRIORITIES.map((priority) => {
+    const { ackDeadlineSeconds, repeatSeconds, resolveDeadlineSeconds } = ESCALATION_DEADLINES[priority]
+    return [priority, { ackDeadlineMs: ackDeadlineSeconds * 1000, repeatMs: repeatSeconds * 1000, resolveDeadlineMs: resolveDeadlineSeconds * 1000 }]
+  }),
+) as Record<Priority, EscalationTimes>

@@ -1,16 +1,13 @@
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
-import type { Alert, Clock, DeviceErrorMessage, DeviceEvent, DeviceId, EventVerdict } from '../contract/index.js'
-import * as lifecycle from './alert-lifecycle.js'
-import { commit, type EventEffect } from './apply-device-event.js'
-import { describeDuration } from './describe-duration.js'
-import { CANCELS, EVENT_ALERT_PRIORITY, summariseEvent } from './event-alert-rules.js'
+import { DEVICE_EVENT_LIMITS, type Alert, type Clock, type DeviceErrorMessage, type DeviceEvent, type DeviceId, type EventVerdict } from '../contract/index.js'
+import { CANCELS, EVENT_ALERT_PRIORITY } from './event-alert-rules.js'
+import { EVENT_FLOOD_KIND, closeFloodAlert, updateFloodAlert } from './flood-alert.js'
 import type { AbsenceCalendar, AlertStore, DeviceOwners, EventInbox } from './ports.js'
 import { silencedByAbsence } from './rules/planned-absence.js'
-import { foldKeyOf } from './rules/rule-finding.js'
-
-/** The technical alert for a device sending events beyond its limits (one per device, like `device.offline`). */
-export const EVENT_FLOOD_KIND = 'device.event-flood'
+import { answerDevice } from './storm-answers.js'
+import { writeRepeats } from './storm-repeats.js'
+import { INVALID, newStorm, type Storm, type Tally } from './storm-state.js'
 
 export interface EventStormsConfig {
   /** How often folded repeats are written in aggregate, and refusals answered. */
@@ -23,7 +20,7 @@ export interface EventStormsConfig {
   logEveryMs: number
 }
 
-export const DEFAULT_EVENT_STORMS: EventStormsConfig = { writeIntervalMs: 1000, quietMs: 10 * 60_000, updateEveryMs: 60_000, logEveryMs: 10_000 }
+export const DEFAULT_EVENT_STORMS: EventStormsConfig = { writeIntervalMs: 1000, quietMs: DEVICE_EVENT_LIMITS.quietSeconds * 1000, updateEveryMs: 60_000, logEveryMs: 10_000 }
 
 export interface EventStormsDeps {
   logger: Logger
@@ -41,82 +38,13 @@ export interface EventStormsDeps {
   onEvent(personId: string, deviceId: string, event: DeviceEvent, atMs: number): void
 }
 
-/** Repeats of one kind from one device, counted since the last write. */
-interface Repeats {
-  count: number
-  firstId: string
-  lastId: string
-  firstAtMs: number
-  lastAtMs: number
-  /** The latest, for the alert's summary (a fall's confidence). */
-  event: DeviceEvent
-  /** Releases each repeat's in-flight slot once written. */
-  written: Array<() => void>
-}
-
-interface Refusals {
-  count: number
-  firstId: string | undefined
-  lastId: string | undefined
-}
-
-interface Tally {
-  folded: number
-  refused: number
-  kept: number
-}
-
-/** A device over its limits, from its first limited event until it has been quiet for `quietMs`. */
-interface Storm {
-  deviceId: DeviceId
-  personId: string | undefined
-  startedAtMs: number
-  lastLimitedAtMs: number
-  /** Kinds with an open alert for the person, as last seen (dropped when such an alert is resolved). */
-  open: Set<string>
-  repeats: Map<string, Repeats>
-  refused: Map<string, Refusals>
-  /** Folded repeats written since the last answer to the device, by kind, with the alert they went to. */
-  foldedAnswers: Map<string, { count: number; alertId: string; firstId: string; lastId: string }>
-  sinceSummary: Tally
-  total: Tally
-  /** The technical alert was raised (or found open after a restart) in this storm. */
-  alerted: boolean
-  alertUpdatedAtMs: number
-  summarisedAtMs: number
-}
-
-const INVALID = '(invalid)'
-const count = (n: number): string => n.toLocaleString('en-GB')
-const idRange = (first: string | undefined, last: string | undefined): string =>
-  first === undefined ? '' : first === last ? ` (${first})` : ` (${first} to ${last ?? first})`
-
 /**
  * Alerting's side of a device's event limits (broker/event-limits.ts): what to do with an event
  * beyond them, decided at once and without a disk write; the aggregate written about once a
- * second, in one transaction per device; the device told on its errors topic; and one technical
- * alert (`device.event-flood`) for the faulty device, which Hearth closes once the device has kept
- * within its limits for `quietMs`.
+ * second, in one transaction per device (storm-repeats.ts); the device told on its errors topic
+ * (storm-answers.ts); and one technical alert (`device.event-flood`, flood-alert.ts) for the faulty
+ * device, which Hearth closes once the device has kept within its limits for `quietMs`.
  */
-/** A storm begun at `startedAtMs`, last limited at `nowMs`; `alerted` when its technical alert is already open. */
-function newStorm(deviceId: DeviceId, personId: string | undefined, startedAtMs: number, nowMs: number, alerted: boolean): Storm {
-  return {
-    deviceId,
-    personId,
-    startedAtMs,
-    lastLimitedAtMs: nowMs,
-    open: new Set(),
-    repeats: new Map(),
-    refused: new Map(),
-    foldedAnswers: new Map(),
-    sinceSummary: { folded: 0, refused: 0, kept: 0 },
-    total: { folded: 0, refused: 0, kept: 0 },
-    alerted,
-    alertUpdatedAtMs: nowMs,
-    summarisedAtMs: nowMs,
-  }
-}
-
 export function createEventStorms(config: EventStormsConfig, deps: EventStormsDeps) {
   const log = deps.logger
   const storms = new Map<string, Storm>()
@@ -159,157 +87,12 @@ export function createEventStorms(config: EventStormsConfig, deps: EventStormsDe
     return true
   }
 
-  /** Repeats folded into the person's open alert of their kind, or, if it was closed meanwhile, a new one. */
-  const applyRepeats = (storm: Storm, personId: string, kind: string, repeats: Repeats): EventEffect => {
-    const priority = EVENT_ALERT_PRIORITY[repeats.event.type]
-    if (!priority) return { kind: 'none' }
-    const trigger: lifecycle.Trigger = {
-      personId,
-      deviceId: storm.deviceId,
-      kind,
-      priority,
-      atMs: repeats.lastAtMs,
-      summary: summariseEvent(repeats.event),
-      detail: `${count(repeats.count)} repeats from ${storm.deviceId} over its event limits, folded${idRange(repeats.firstId, repeats.lastId)}`,
-      repeats: repeats.count,
-    }
-    const open = deps.alerts.findOpen(personId, kind)
-    if (open) return commit(deps.alerts, lifecycle.fold(open, trigger))
-    const fresh = lifecycle.raise(trigger)
-    const alert = deps.alerts.insert(fresh.alert)
-    deps.alerts.addHistory(alert.id, fresh.entry)
-    return { kind: 'raised', alert }
-  }
-
-  /** One transaction for the device: an aggregate journal entry and one alert change per kind. */
-  const writeRepeats = (storm: Storm, nowMs: number): void => {
-    const batch = [...storm.repeats]
-    storm.repeats = new Map()
-    const personId = storm.personId
-    if (batch.length === 0 || personId === undefined) return
-    let effects: Array<{ kind: string; repeats: Repeats; effect: EventEffect }> = []
-    try {
-      effects = deps.alerts.transaction(() =>
-        batch.map(([kind, repeats]) => {
-          const aggregate: DeviceEvent = {
-            id: `${repeats.firstId}~${repeats.count}-repeats-${repeats.lastAtMs}`,
-            type: repeats.event.type,
-            data: { repeats: repeats.count, firstId: repeats.firstId, lastId: repeats.lastId, from: new Date(repeats.firstAtMs).toISOString() },
-          }
-          deps.inbox.record(storm.deviceId, aggregate, repeats.lastAtMs)
-          deps.inbox.markProcessed(storm.deviceId, aggregate.id, nowMs)
-          return { kind, repeats, effect: applyRepeats(storm, personId, kind, repeats) }
-        }),
-      )
-    } catch (error) {
-      const lost = batch.reduce((n, [, r]) => n + r.count, 0)
-      log.error({ err: error, deviceId: storm.deviceId, lost }, 'folded repeats could not be written; their alert keeps what it had')
-    } finally {
-      for (const [, repeats] of batch) for (const release of repeats.written) release()
-    }
-    for (const { kind, repeats, effect } of effects) {
-      if (effect.kind === 'none') continue
-      storm.open.add(kind)
-      const answered = storm.foldedAnswers.get(kind)
-      storm.foldedAnswers.set(kind, {
-        count: (answered?.count ?? 0) + repeats.count,
-        alertId: effect.alert.id,
-        firstId: answered?.firstId ?? repeats.firstId,
-        lastId: repeats.lastId,
-      })
-      deps.announce(effect.alert, effect.kind)
-      try {
-        deps.onEvent(personId, storm.deviceId, repeats.event, repeats.lastAtMs)
-      } catch (error) {
-        log.error({ err: error, deviceId: storm.deviceId }, 'rules failed on folded repeats')
-      }
-    }
-  }
-
-  /** One message on the device's errors topic for everything limited since the last. */
-  const answer = (storm: Storm): void => {
-    const refused: DeviceErrorMessage['refused'] = []
-    for (const [kind, folded] of storm.foldedAnswers) {
-      refused.push({
-        code: 'rate_limited',
-        name: kind,
-        message: `${count(folded.count)} ${kind} over the device's event limits folded into alert ${folded.alertId} as repeats${idRange(folded.firstId, folded.lastId)}`,
-      })
-    }
-    for (const [type, entry] of storm.refused) {
-      const what = `${type === INVALID ? 'invalid' : type} ${entry.count === 1 ? 'event' : 'events'}`
-      refused.push({ code: 'rate_limited', name: type, message: `${count(entry.count)} ${what} over the device's event limits refused, not recorded${idRange(entry.firstId, entry.lastId)}` })
-    }
-    storm.foldedAnswers.clear()
-    storm.refused.clear()
-    if (refused.length > 0) deps.tell(storm.deviceId, { topic: 'events', receivedAt: new Date(storm.lastLimitedAtMs).toISOString(), refused })
-  }
-
-  const floodSummary = (storm: Storm, nowMs: number): string => {
-    const { folded, refused, kept } = storm.total
-    const over = folded + refused + kept
-    return (
-      `${storm.deviceId} is sending events faster than its limits: ${count(over)} over them in ${describeDuration(Math.max(nowMs - storm.startedAtMs, 1000))} ` +
-      `(${count(folded)} folded into its open alert, ${count(refused)} refused); the device may be faulty`
-    )
-  }
-
-  /** The faulty device's technical alert: raised once per storm, brought up to date while it lasts. */
-  const floodAlert = (storm: Storm, nowMs: number): void => {
-    const personId = storm.personId
-    if (personId === undefined) return
-    const due = !storm.alerted || nowMs - storm.alertUpdatedAtMs >= config.updateEveryMs
-    if (!due || storm.total.folded + storm.total.refused + storm.total.kept === 0) return
-    const finding = { kind: EVENT_FLOOD_KIND, deviceId: storm.deviceId, perDevice: true }
-    const trigger: lifecycle.Trigger = {
-      personId,
-      deviceId: storm.deviceId,
-      kind: EVENT_FLOOD_KIND,
-      priority: 'technical',
-      atMs: nowMs,
-      summary: floodSummary(storm, nowMs),
-      foldKey: foldKeyOf(finding),
-    }
-    const first = !storm.alerted
-    storm.alerted = true
-    storm.alertUpdatedAtMs = nowMs
-    try {
-      const effect = deps.alerts.transaction((): EventEffect => {
-        const open = deps.alerts.findOpen(personId, foldKeyOf(finding))
-        // Taken in hand by a responder (resolved) while the storm lasts: not raised again until the next one.
-        if (!open && !first) return { kind: 'none' }
-        if (open) return commit(deps.alerts, lifecycle.fold(open, trigger))
-        const fresh = lifecycle.raise(trigger)
-        const alert = deps.alerts.insert(fresh.alert)
-        deps.alerts.addHistory(alert.id, fresh.entry)
-        return { kind: 'raised', alert }
-      })
-      if (effect.kind === 'none') return
-      log.info({ alertId: effect.alert.id, kind: EVENT_FLOOD_KIND, deviceId: storm.deviceId }, `alert ${effect.kind} by device event limits`)
-      deps.announce(effect.alert, effect.kind)
-    } catch (error) {
-      log.error({ err: error, deviceId: storm.deviceId }, 'event flood alert failed; will retry')
-      storm.alerted = !first
-    }
-  }
-
   /** Quiet for long enough: the storm is over and its technical alert, if still open, closes itself. */
   const end = (storm: Storm, nowMs: number): void => {
     storms.delete(storm.deviceId)
     const { folded, refused, kept } = storm.total
-    const note = `${storm.deviceId} within its event limits again after ${describeDuration(storm.lastLimitedAtMs - storm.startedAtMs)} over them; ${count(folded + refused + kept)} events over its limits in all`
     log.info({ deviceId: storm.deviceId, folded, refused, kept }, `device ${storm.deviceId} back within its event limits`)
-    const personId = storm.personId
-    if (personId === undefined || !storm.alerted) return
-    try {
-      const effect = deps.alerts.transaction(() => {
-        const open = deps.alerts.findOpen(personId, foldKeyOf({ kind: EVENT_FLOOD_KIND, deviceId: storm.deviceId, perDevice: true }))
-        return open ? commit(deps.alerts, lifecycle.resolveBySystem(open, nowMs, note)) : ({ kind: 'none' } as const)
-      })
-      if (effect.kind !== 'none') deps.announce(effect.alert, effect.kind)
-    } catch (error) {
-      log.error({ err: error, deviceId: storm.deviceId }, 'event flood alert could not be closed')
-    }
+    closeFloodAlert(deps, storm, nowMs)
   }
 
   const summarise = (storm: Storm, nowMs: number): void => {
@@ -367,9 +150,9 @@ export function createEventStorms(config: EventStormsConfig, deps: EventStormsDe
     write(): void {
       const nowMs = deps.clock.now()
       for (const storm of [...storms.values()]) {
-        writeRepeats(storm, nowMs)
-        answer(storm)
-        floodAlert(storm, nowMs)
+        writeRepeats(deps, storm, nowMs)
+        answerDevice(deps, storm)
+        updateFloodAlert(deps, config, storm, nowMs)
         summarise(storm, nowMs)
         if (nowMs - storm.lastLimitedAtMs >= config.quietMs) end(storm, nowMs)
       }
@@ -395,5 +178,3 @@ export function createEventStorms(config: EventStormsConfig, deps: EventStormsDe
     flooding: (): string[] => [...storms.keys()],
   }
 }
-
-

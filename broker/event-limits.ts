@@ -1,4 +1,4 @@
-import type { Clock, DeviceId, EventVerdict } from '../contract/index.js'
+import { DEVICE_EVENT_LIMITS, type Clock, type DeviceId, type EventVerdict } from '../contract/index.js'
 
 /**
  * Per-device limits on events (PROTOCOL §1 events; Hearth's choice where the protocol is silent,
@@ -23,8 +23,8 @@ export interface EventLimitsConfig {
   maxInFlight: number
 }
 
-/** A person pressing as fast as they can stays well inside; a stuck button or a firmware loop does not. */
-export const DEFAULT_EVENT_LIMITS: EventLimitsConfig = { burst: 20, ratePerSecond: 5, maxInFlight: 100 }
+/** A person pressing as fast as they can stays well inside; a stuck button or a firmware loop does not (contract/rule-defaults.ts). */
+export const DEFAULT_EVENT_LIMITS: EventLimitsConfig = { burst: DEVICE_EVENT_LIMITS.burst, ratePerSecond: DEVICE_EVENT_LIMITS.ratePerSecond, maxInFlight: 100 }
 
 export type Admission = 'within' | 'over-rate' | 'over-in-flight'
 

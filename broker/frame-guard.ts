@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream'
-import type { Refusal } from './packet-rules.js'
+import type { Refusal } from './packet-refusal.js'
 
 /** Checks each whole packet before it goes on (broker/packet-rules.ts). */
 export interface PacketCheck {

@@ -1,4 +1,5 @@
-import { FAULTS, type Fault } from './faults.js'
+import type { Fault } from './faults/fault.js'
+import { FAULTS } from './faults/index.js'
 import type { ChaosOptions } from './options.js'
 import type { ChaosReport } from './report.js'
 import { runScenario } from './scenario.js'

@@ -30,7 +30,7 @@ interface LoggedReadings {
   payload: Buffer
 }
 
-/** The readings log as ingest reads it (stores/readings-log.ts). */
+/** The readings log as ingest reads it (stores/readings-log-reader.ts). */
 export interface ReadingsLogSource {
   /** Where the oldest record still kept begins. */
   start(): number

@@ -1,5 +1,8 @@
 import { connect, type IPublishPacket, type MqttClient } from 'mqtt'
 
+/** The platform's own MQTT identities: the colon keeps them apart from every possible device id. */
+export const SERVICE_USERS = { ingest: 'hearth:ingest', alerting: 'hearth:alerting' } as const
+
 /** What ingest and alerting take to open their connections (each port declares this shape). */
 type ServiceConnector = (onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void) => Promise<MqttClient>
 

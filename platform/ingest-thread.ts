@@ -9,7 +9,8 @@ import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { serviceConnector } from './connect-service-client.js'
 import { createLogger } from './logger.js'
-import { READINGS_LOG_FOLDER, ReadingsLogReader } from '../stores/readings-log.js'
+import { READINGS_LOG_FOLDER } from '../stores/readings-log.js'
+import { ReadingsLogReader } from '../stores/readings-log-reader.js'
 import { openReadingsStore, type ReadingsStoreConfig } from './readings-store-factory.js'
 
 /**

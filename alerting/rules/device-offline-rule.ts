@@ -1,4 +1,4 @@
-import { ALERT_KIND, DEVICE_CHECK_IN_SECONDS, type DeviceType } from '../../contract/index.js'
+import { ALERT_KIND, DEVICE_CHECK_IN_SECONDS, offlineAfterSeconds, type DeviceType } from '../../contract/index.js'
 import type { KnownDevice } from '../device-watch.js'
 import { describeDuration } from '../describe-duration.js'
 import { step, type DeviceRule, type RuleStep } from './rule.js'
@@ -20,10 +20,9 @@ export interface DeviceWatch {
   offlineSinceMs?: number
 }
 
-/** The check-in interval plus grace: a fifth of the interval, at least a minute. */
+/** The check-in interval plus grace (contract/rule-defaults.ts `OFFLINE_GRACE`). */
 export function offlineAfterMs(device: Pick<DeviceWatch, 'type' | 'checkInSeconds'>): number {
-  const intervalMs = (device.checkInSeconds ?? DEVICE_CHECK_IN_SECONDS[device.type]) * 1000
-  return intervalMs + Math.max(60_000, intervalMs / 5)
+  return offlineAfterSeconds(device.checkInSeconds ?? DEVICE_CHECK_IN_SECONDS[device.type]) * 1000
 }
 
 const name = (d: DeviceWatch): string => `${d.type} ${d.deviceId}`

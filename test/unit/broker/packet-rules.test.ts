@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MqttFrameScanner } from '../../../broker/frame-guard.js'
-import { MqttPacketRules, stringProblem, topicFilterProblem, topicNameProblem } from '../../../broker/packet-rules.js'
+import { stringProblem, topicFilterProblem, topicNameProblem } from '../../../broker/mqtt-strings.js'
+import { MqttPacketRules } from '../../../broker/packet-rules.js'
 import { encodeConnect, encodePublish, PINGREQ } from '../../helpers/mqtt-packets.js'
 
 const bytes = (hex: string): Buffer => Buffer.from(hex.replace(/\s+/g, ''), 'hex')

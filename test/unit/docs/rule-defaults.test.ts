@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CARE_SETTINGS, defaultThresholds } from '../../../contract/index.js'
-import { RULES_PAGE, RULE_DEFAULTS_END, RULE_DEFAULTS_START, ruleDefaultsIn, ruleDefaultsMarkdown, withRuleDefaults } from '../../../platform/docs-rule-defaults.js'
+import { DEFAULT_CARE_SETTINGS, DEVICE_EVENT_LIMITS, ESCALATION_DEADLINES, LOW_BATTERY, PRIORITIES, defaultThresholds } from '../../../contract/index.js'
+import { GENERATED, RULES_PAGE, generatedIn, markers, withGenerated } from '../../../platform/docs-rule-defaults.js'
 
-describe('the rule defaults in docs/rules.md', () => {
-  it('are exactly what platform/docs-rule-defaults.ts generates from the code (run it with --write after changing a default)', () => {
-    const table = ruleDefaultsIn(readFileSync(RULES_PAGE, 'utf8'))
-    expect(table, `docs/rules.md has no ${RULE_DEFAULTS_START} … ${RULE_DEFAULTS_END} markers`).toBeDefined()
-    expect(table).toBe(ruleDefaultsMarkdown())
+const page = readFileSync(RULES_PAGE, 'utf8')
+const generated = (part: string): string => (GENERATED[part] ?? (() => ''))()
+
+describe('the generated parts of docs/rules.md', () => {
+  it.each(Object.keys(GENERATED))('%s is exactly what platform/docs-rule-defaults.ts generates from the code (run it with --write after changing a default)', (part) => {
+    const text = generatedIn(page, part)
+    expect(text, `docs/rules.md has no ${markers(part).start} … ${markers(part).end} markers`).toBeDefined()
+    expect(text).toBe(generated(part))
   })
 
-  it('name every default threshold and care setting', () => {
-    const table = ruleDefaultsMarkdown()
+  it('name every default threshold and care setting, the battery levels and the event limits', () => {
+    const table = generated('rule-defaults')
     for (const scale of [1, 2] as const) {
       for (const t of defaultThresholds(scale)) {
         expect(table).toContain(`\`${t.metric}\``)
@@ -23,13 +26,27 @@ describe('the rule defaults in docs/rules.md', () => {
       expect(table).toContain(`\`${key}\``)
       if (typeof value === 'number') expect(table).toContain(`\`${value}\``)
     }
+    expect(table).toContain(`below ${LOW_BATTERY.below.toFixed(2)}`)
+    expect(table).toContain(`${LOW_BATTERY.clearAt.toFixed(2)} or more`)
+    expect(table).toContain(`a burst of ${DEVICE_EVENT_LIMITS.burst} events, then ${DEVICE_EVENT_LIMITS.ratePerSecond} a second`)
+    expect(table).toContain('a wearable checking in every 15 min is offline after 18 min')
   })
 
-  it('are written between the markers, leaving the rest of the page as it was', () => {
-    const page = `# Rules\n\nbefore\n\n${RULE_DEFAULTS_START}\nan old table\n${RULE_DEFAULTS_END}\n\nafter\n`
-    const written = withRuleDefaults(page, '| new | table |')
-    expect(written).toBe(`# Rules\n\nbefore\n\n${RULE_DEFAULTS_START}\n| new | table |\n${RULE_DEFAULTS_END}\n\nafter\n`)
-    expect(ruleDefaultsIn(written)).toBe('| new | table |')
-    expect(() => withRuleDefaults('# no markers\n')).toThrow(/markers/)
+  it("give each priority's deadlines", () => {
+    const rows = generated('escalation').split('\n').filter((line) => PRIORITIES.some((p) => line.startsWith(`| ${p} |`)))
+    expect(rows).toHaveLength(PRIORITIES.length)
+    expect(rows[0]).toBe('| emergency | 1 min (TSA target: 97.5% of alarm calls answered in 60 s) | 30 s | 30 min |')
+    expect(rows[3]).toBe('| technical | 1 h | 1 h | 24 h |')
+    expect(ESCALATION_DEADLINES.urgent.ackDeadlineSeconds).toBe(180)
+  })
+
+  it('are written between their markers, leaving the rest of the page as it was', () => {
+    const { start, end } = markers('rule-defaults')
+    const before = `# Rules\n\nbefore\n\n${start}\nan old table\n${end}\n\nafter\n`
+    const written = withGenerated(before, 'rule-defaults', '| new | table |')
+    expect(written).toBe(`# Rules\n\nbefore\n\n${start}\n| new | table |\n${end}\n\nafter\n`)
+    expect(generatedIn(written, 'rule-defaults')).toBe('| new | table |')
+    expect(generatedIn(written, 'escalation')).toBeUndefined()
+    expect(() => withGenerated('# no markers\n', 'escalation', 'x')).toThrow(/markers/)
   })
 })

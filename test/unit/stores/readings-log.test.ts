@@ -1,7 +1,8 @@
 import { appendFileSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ReadingsLogReader, ReadingsLogWriter } from '../../../stores/readings-log.js'
+import { ReadingsLogWriter } from '../../../stores/readings-log.js'
+import { ReadingsLogReader } from '../../../stores/readings-log-reader.js'
 import { removeDir, tempDir } from '../../../harness/test-platform.js'
 
 const appended = (writer: ReadingsLogWriter, deviceId: string, at: number, payload: string): Promise<void> =>

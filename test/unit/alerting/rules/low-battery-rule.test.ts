@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { LOW_BATTERY_BELOW, LOW_BATTERY_CLEAR_AT, LOW_BATTERY_KIND, evaluateBattery } from '../../../../alerting/rules/low-battery-rule.js'
+import { LOW_BATTERY_KIND, evaluateBattery } from '../../../../alerting/rules/low-battery-rule.js'
+import { LOW_BATTERY } from '../../../../contract/index.js'
 
 describe('low battery rule', () => {
   it('has its limits at 20% and 30%', () => {
-    expect([LOW_BATTERY_BELOW, LOW_BATTERY_CLEAR_AT]).toEqual([0.2, 0.3])
+    expect(LOW_BATTERY).toEqual({ below: 0.2, clearAt: 0.3 })
   })
 
   it('fires at 19% but not at 20%', () => {

@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { createAbsenceRepository } from '../stores/absence-repository.js'
+import { createAlertRepository } from '../stores/alert-repository.js'
+import { createAuditLog } from '../stores/audit-log.js'
+import { createBreakGlassRepository } from '../stores/break-glass-repository.js'
+import { createCircleRepository } from '../stores/circle-repository.js'
+import { createOrganisationRepository } from '../stores/organisation-repository.js'
+import { createPersonNoteRepository } from '../stores/person-note-repository.js'
+import { createCareSettingsRepository } from '../stores/care-settings-repository.js'
+import { createDeviceRepository } from '../stores/device-repository.js'
+import { createEventJournal } from '../stores/event-journal.js'
+import { openDatabase } from '../stores/open-database.js'
+import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
+import { createPersonRepository } from '../stores/person-repository.js'
+import { createUserRepository } from '../stores/user-repository.js'
+import type { Config } from './config.js'
+import { openReadingsStore } from './readings-store-factory.js'
+
+/**
+ * The platform's stores: the operational database (`hearth.db`, migrated on open) by its three
+ * connections, the repositories on it, and the readings store the platform reads. `close` closes
+ * them all; the readings store is started by the caller.
+ */
+export function openStores(config: Config, logger: Logger, metrics: Registry) {
+  const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
+  // Devices' last seen and status, a second connection that does not wait for the disk on each
+  // commit (an alarm's transaction on `db` does): on this thread too, so never a second writer at once.
+  const telemetryDb = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
+  // The audit log's own connection: entries are written on the dashboard's path, never waiting for the disk that alarms wait for.
+  const auditDb = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
+  // The platform reads readings (charts, latest values) and applies retention; the ingest thread writes them.
+  const readingsStore = openReadingsStore(config, 'reader', logger, metrics)
+  return {
+    db,
+    telemetryDb,
+    readingsStore,
+    users: createUserRepository(db),
+    people: createPersonRepository(db),
+    devices: createDeviceRepository(db),
+    journal: createEventJournal(db),
+    alerts: createAlertRepository(db),
+    careSettings: createCareSettingsRepository(db),
+    absences: createAbsenceRepository(db),
+    organisations: createOrganisationRepository(db),
+    circles: createCircleRepository(db),
+    breakGlass: createBreakGlassRepository(db),
+    notes: createPersonNoteRepository(db),
+    audit: createAuditLog(auditDb),
+    /** Closes the readings store, then the database's connections. */
+    async close(): Promise<void> {
+      await readingsStore.close()
+      telemetryDb.close()
+      auditDb.close()
+      db.close()
+    },
+  }
+}
