@@ -59,6 +59,8 @@ export interface Broker extends Service {
   /** Serves MQTT over WebSocket on an HTTP upgrade the root routes here (path /mqtt). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   health(): HealthReport
+  /** Ends the connection of this client id now, if it has one; true when it had. */
+  disconnect(clientId: string): boolean
 }
 
 export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
@@ -164,6 +166,14 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       })
     },
     health: () => ({ component: 'broker', ok: aedes !== undefined && !aedes.closed }),
+    disconnect(clientId) {
+      // aedes keeps its connected clients by id (it closes the old one on a take-over), untyped.
+      const client = (aedes as unknown as { clients?: Record<string, Client | undefined> } | undefined)?.clients?.[clientId]
+      if (!client) return false
+      log.info({ clientId }, 'connection ended by Hearth')
+      client.close()
+      return true
+    },
     close() {
       closing ??= (async () => {
         const serversClosed = Promise.all([tcp, tls].flatMap((server) => (server ? [closeServer(server)] : [])))

@@ -38,13 +38,16 @@ import { primaryRole, type RouteContext } from './routes/context.js'
 import { deviceRoutes } from './routes/device-routes.js'
 import { figuresRoutes } from './routes/figures-routes.js'
 import { personRoutes } from './routes/person-routes.js'
+import { sameOriginOnly } from './same-origin.js'
 
 export interface DashboardConfig {
   sessionTtlMs: number
   /** Mark cookies Secure (set when served over HTTPS, directly or behind a proxy). */
   secureCookies: boolean
-  /** Trust X-Forwarded-* from a reverse proxy (for client IPs in sign-in throttling). */
+  /** Trust X-Forwarded-* from a reverse proxy (for client IPs in sign-in throttling, and the scheme browsers used). */
   trustProxy: boolean
+  /** Origins Hearth is reached at besides the one each request names (same-origin.ts). */
+  publicOrigins: readonly string[]
 }
 
 export interface DashboardDeps {
@@ -59,6 +62,8 @@ export interface DashboardDeps {
   devices: Devices
   /** Makes the secret of each device provisioned. */
   issueDeviceSecret: DeviceSecretIssuer
+  /** Ends a device's MQTT connection now (once it is deprovisioned). */
+  disconnectDevice: (deviceId: string) => void
   alerts: AlertQueries
   events: EventQueries
   desk: AlertDesk
@@ -141,7 +146,15 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         res.send(deps.extraMetrics ? `${own}\n${await deps.extraMetrics().catch(() => '')}` : own)
       })
 
+      const originPolicy = { publicOrigins: config.publicOrigins, trustProxy: config.trustProxy }
       const api = express.Router()
+      api.use((_req, res, next) => {
+        // Health data: no browser or proxy keeps a copy.
+        res.setHeader('Cache-Control', 'no-store')
+        next()
+      })
+      // Before anything else reads it: a request forged by another page is not even parsed.
+      api.use(sameOriginOnly(originPolicy))
       api.use(express.json({ limit: '64kb', strict: true }))
       api.use(authenticate(deps.users, deps.clock))
       api.use('/auth', authRoutes(ctx))
@@ -161,7 +174,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       app.use(createErrorHandler(deps.logger, errors))
       // The app must be the server's request listener before socket.io wraps it for its own path.
       deps.server.on('request', app)
-      live = attachLiveAlerts(deps.server, { ...deps, guard })
+      live = attachLiveAlerts(deps.server, { ...deps, guard, originPolicy })
       deps.logger.info('dashboard ready')
       return Promise.resolve()
     },

@@ -15,6 +15,7 @@ import {
 import { alertFor } from './alert-view.js'
 import { identify, type Identified } from './authenticate.js'
 import type { PersonGuard } from './person-guard.js'
+import { foreignOrigin, type OriginPolicy } from './same-origin.js'
 import type { AlertDesk, Users } from './ports.js'
 
 type LiveServer = SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, Identified>
@@ -26,13 +27,23 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
  * covers that person at the moment it is sent. Browsers send nothing over the socket: actions go
  * through the HTTP API.
  */
-export function attachLiveAlerts(server: HttpServer, deps: { logger: Logger; metrics: Registry; clock: Clock; users: Users; desk: AlertDesk; guard: PersonGuard }) {
+export function attachLiveAlerts(
+  server: HttpServer,
+  deps: { logger: Logger; metrics: Registry; clock: Clock; users: Users; desk: AlertDesk; guard: PersonGuard; originPolicy: OriginPolicy },
+) {
   const io: LiveServer = new SocketServer(server, {
     path: SOCKET_PATH,
     serveClient: true,
     // Other upgrades on this port (MQTT over WebSocket at /mqtt) belong to someone else.
     destroyUpgrade: false,
     maxHttpBufferSize: 16 * 1024,
+    // The live feed goes to Hearth's own pages only: a page elsewhere that opens it with the
+    // browser's cookie would read every alert its user may see (same-origin.ts).
+    allowRequest: (req, answer) => {
+      const why = foreignOrigin(req, deps.originPolicy)
+      if (why !== undefined) deps.logger.warn({ origin: req.headers.origin, site: req.headers['sec-fetch-site'] }, `live connection refused: ${why}`)
+      answer(why === undefined ? null : 'cross-origin live connection refused', why === undefined)
+    },
   })
   new Gauge({
     name: 'hearth_dashboard_live_connections',

@@ -174,11 +174,17 @@ export interface DeviceView {
   lastSeenAt: string | null
   online: boolean | null
   battery: number | null
+  /** Set once deprovisioned: out of service for good. */
+  deprovisionedAt: string | null
 }
 
 export interface Devices {
   provision(device: { id?: string; type: DeviceType; personId: string; secretHash: string; checkInSeconds?: number; label?: string }, nowMs: number): string
+  /** Whether the id was ever issued: ids are never issued twice. */
   exists(id: string): boolean
+  /** Takes a device out of service for good (its secret stops working); false when it was not in service. */
+  deprovision(id: string, by: string, nowMs: number): boolean
+  /** A device's record, deprovisioned or not; `list` and `listForPerson` hold those in service. */
   get(id: string): DeviceView | undefined
   list(): DeviceView[]
   listForPerson(personId: string): DeviceView[]

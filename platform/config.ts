@@ -23,6 +23,25 @@ const EnvSchema = z.object({
   HEARTH_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
   HEARTH_SECURE_COOKIES: flag.default(false),
   HEARTH_TRUST_PROXY: flag.default(false),
+  /** Comma-separated origins people reach Hearth at, when a proxy's `Host` differs (https://care.example.org). */
+  HEARTH_PUBLIC_ORIGIN: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const origins = text.split(',').map((o) => o.trim()).filter((o) => o !== '')
+      for (const origin of origins) {
+        let url: URL | undefined
+        try {
+          url = new URL(origin)
+        } catch {
+          url = undefined
+        }
+        if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+          ctx.addIssue({ code: 'custom', message: `${origin} is not an origin such as https://care.example.org (a scheme and a host, no path or trailing slash)` })
+        }
+      }
+      return origins
+    }),
   HEARTH_RAW_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(90),
   HEARTH_ROLLUP_RETENTION_DAYS: z.coerce.number().min(1).max(36500).default(730),
   HEARTH_INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -46,6 +65,8 @@ export interface Config {
   sessionTtlMs: number
   secureCookies: boolean
   trustProxy: boolean
+  /** Origins Hearth is reached at besides the one each request names (HEARTH_PUBLIC_ORIGIN). */
+  publicOrigins: string[]
   /** Raw readings are kept this long, then rolled up into hours kept for the rollup period. */
   retention: { rawRetentionMs: number; rollupRetentionMs: number }
   /** Set when readings go to InfluxDB instead of the embedded store. */
@@ -100,6 +121,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     sessionTtlMs: env.HEARTH_SESSION_HOURS * 3_600_000,
     secureCookies: env.HEARTH_SECURE_COOKIES,
     trustProxy: env.HEARTH_TRUST_PROXY,
+    publicOrigins: env.HEARTH_PUBLIC_ORIGIN,
     retention: { rawRetentionMs: env.HEARTH_RAW_RETENTION_DAYS * 86_400_000, rollupRetentionMs: env.HEARTH_ROLLUP_RETENTION_DAYS * 86_400_000 },
     ...(env.HEARTH_INFLUX_URL
       ? {

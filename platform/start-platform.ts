@@ -127,7 +127,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     services.started(ingest)
 
     const dashboard = createDashboard(
-      { sessionTtlMs: config.sessionTtlMs, secureCookies: config.secureCookies, trustProxy: config.trustProxy },
+      { sessionTtlMs: config.sessionTtlMs, secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicOrigins: config.publicOrigins },
       {
         server,
         logger: logger.child({ component: 'dashboard' }),
@@ -137,6 +137,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         people: stores.people,
         devices,
         issueDeviceSecret,
+        disconnectDevice: (deviceId) => void broker.disconnect(deviceId),
         alerts: stores.alerts,
         events: journal,
         desk: alerting,

@@ -14,6 +14,8 @@ export interface DeviceRecord {
   battery: number | null
   signal: number | null
   firmware: string | null
+  /** Set once the device is deprovisioned: its secret no longer works and it is out of the lists. */
+  deprovisionedAt: string | null
 }
 
 interface Row {
@@ -28,6 +30,7 @@ interface Row {
   battery: number | null
   signal: number | null
   firmware: string | null
+  deprovisioned_at: number | null
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -45,6 +48,7 @@ function toRecord(row: Row): DeviceRecord {
     battery: row.battery,
     signal: row.signal,
     firmware: row.firmware,
+    deprovisionedAt: iso(row.deprovisioned_at),
   }
 }
 
@@ -57,20 +61,26 @@ export interface NewDevice {
   label?: string
 }
 
-const COLUMNS = 'id, type, person_id, label, check_in_seconds, created_at, last_seen_at, online, battery, signal, firmware'
+const COLUMNS = 'id, type, person_id, label, check_in_seconds, created_at, last_seen_at, online, battery, signal, firmware, deprovisioned_at'
+/** Devices in service: not deprovisioned. */
+const IN_SERVICE = 'deprovisioned_at IS NULL'
 
 export function createDeviceRepository(db: SqliteDatabase) {
   const insert = db.prepare(
     'INSERT INTO devices (id, type, person_id, secret_hash, check_in_seconds, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
-  const secretOf = db.prepare<[string], { secret_hash: string }>('SELECT secret_hash FROM devices WHERE id = ?')
+  const known = db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE id = ?')
+  const secretOf = db.prepare<[string], { secret_hash: string }>(`SELECT secret_hash FROM devices WHERE id = ? AND ${IN_SERVICE}`)
+  // Deprovisioned or not: what a device sent while in service is still that person's.
   const personOf = db.prepare<[string], { person_id: string }>('SELECT person_id FROM devices WHERE id = ?')
   const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE id = ?`)
-  const all = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM devices ORDER BY id`)
+  const all = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM devices WHERE ${IN_SERVICE} ORDER BY id`)
   const watched = db.prepare<[], { id: string; type: DeviceType; personId: string; checkInSeconds: number | null; lastSeenMs: number }>(
-    'SELECT id, type, person_id AS personId, check_in_seconds AS checkInSeconds, COALESCE(last_seen_at, created_at) AS lastSeenMs FROM devices',
+    `SELECT id, type, person_id AS personId, check_in_seconds AS checkInSeconds, COALESCE(last_seen_at, created_at) AS lastSeenMs FROM devices WHERE ${IN_SERVICE}`,
   )
-  const byPerson = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE person_id = ? ORDER BY id`)
+  const byPerson = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE person_id = ? AND ${IN_SERVICE} ORDER BY id`)
+  // The secret goes with it: no hash is left that a secret could match.
+  const retire = db.prepare(`UPDATE devices SET deprovisioned_at = ?, deprovisioned_by = ?, secret_hash = '' WHERE id = ? AND ${IN_SERVICE}`)
   const status = db.prepare(
     `UPDATE devices SET online = ?, battery = COALESCE(?, battery), signal = COALESCE(?, signal),
        firmware = COALESCE(?, firmware), status_at = ?, last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?`,
@@ -84,8 +94,13 @@ export function createDeviceRepository(db: SqliteDatabase) {
       insert.run(id, device.type, device.personId, device.secretHash, device.checkInSeconds ?? null, device.label ?? null, nowMs)
       return id
     },
+    /** Whether the id was ever issued, deprovisioned or not: ids are never issued twice. */
     exists(id: string): boolean {
-      return secretOf.get(id) !== undefined
+      return known.get(id) !== undefined
+    },
+    /** Takes the device out of service for good; false when it was not in service. */
+    deprovision(id: string, by: string, nowMs: number): boolean {
+      return retire.run(nowMs, by, id).changes === 1
     },
     secretHashOf(deviceId: DeviceId): string | undefined {
       return secretOf.get(deviceId)?.secret_hash
@@ -93,6 +108,7 @@ export function createDeviceRepository(db: SqliteDatabase) {
     personOf(deviceId: DeviceId): string | undefined {
       return personOf.get(deviceId)?.person_id
     },
+    /** The device's record, deprovisioned or not. */
     get(id: string): DeviceRecord | undefined {
       const row = byId.get(id)
       return row ? toRecord(row) : undefined

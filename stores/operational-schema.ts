@@ -272,4 +272,13 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- A deprovisioned device keeps its record (its id is never issued again), loses its secret,
+      -- and leaves the lists and the rules' watch.
+      ALTER TABLE devices ADD COLUMN deprovisioned_at INTEGER;
+      ALTER TABLE devices ADD COLUMN deprovisioned_by TEXT;
+    `,
+  },
 ]

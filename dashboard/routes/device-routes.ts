@@ -61,5 +61,20 @@ export function deviceRoutes(ctx: RouteContext): Router {
     res.json(device)
   })
 
+  /** PROTOCOL §2b: deprovisions the device: its connection drops and its secret never works again. */
+  router.delete('/:id', requires('devices:provision'), (req, res) => {
+    const id = req.params.id as string
+    const device = ctx.devices.get(id)
+    // Outside the person's circle the device does not exist, as the person does not.
+    const access = device ? ctx.guard.check(req, device.personId, 'provision-devices') : undefined
+    if (!device || !access) throw new HearthError('not_found', `no device ${id}`)
+    const by = req.principal?.username ?? 'unknown'
+    if (!ctx.devices.deprovision(id, by, ctx.clock.now())) throw new HearthError('conflict', `device ${id} was deprovisioned at ${device.deprovisionedAt ?? 'an earlier time'}`)
+    ctx.disconnectDevice(id)
+    ctx.guard.recordFor(req, access, 'device.deprovisioned', device.personId, { target: id })
+    ctx.logger.info({ deviceId: id, personId: device.personId, by }, 'device deprovisioned')
+    res.json(ctx.devices.get(id))
+  })
+
   return router
 }

@@ -114,6 +114,35 @@ function deviceRepositoryContract(name: string, setup: () => DeviceRepositoryFix
       })
     })
 
+    describe('deprovision', () => {
+      beforeEach(() => {
+        devices.provision({ id: 'pendant-1', type: 'pendant', personId: ada, secretHash: 'ada-pendant' }, T0)
+        devices.provision({ id: 'door-1', type: 'door-sensor', personId: ada, secretHash: 'ada-door' }, T0)
+      })
+
+      it('takes the device out of service: no secret, out of the lists and the watch, its record kept', () => {
+        expect(devices.deprovision('pendant-1', 'admin', T0 + MINUTE)).toBe(true)
+        expect(devices.secretHashOf(id('pendant-1'))).toBeUndefined()
+        expect(devices.list().map((d) => d.id)).toEqual(['door-1'])
+        expect(devices.listForPerson(ada).map((d) => d.id)).toEqual(['door-1'])
+        expect(devices.watched().map((d) => d.id)).toEqual(['door-1'])
+        expect(devices.get('pendant-1')).toMatchObject({ id: 'pendant-1', personId: ada, deprovisionedAt: iso(T0 + MINUTE) })
+        expect(devices.get('door-1')).toMatchObject({ deprovisionedAt: null })
+        // What it sent while in service is still the person's.
+        expect(devices.personOf(id('pendant-1'))).toBe(ada)
+      })
+
+      it('never issues its id again, and deprovisions it once', () => {
+        devices.deprovision('pendant-1', 'admin', T0 + MINUTE)
+        expect(devices.exists('pendant-1')).toBe(true)
+        expect(() => devices.provision({ id: 'pendant-1', type: 'pendant', personId: bob, secretHash: 'new' }, T0 + 2 * MINUTE)).toThrow()
+        expect(devices.secretHashOf(id('pendant-1'))).toBeUndefined()
+        expect(devices.deprovision('pendant-1', 'admin', T0 + 3 * MINUTE)).toBe(false)
+        expect(devices.get('pendant-1')?.deprovisionedAt).toBe(iso(T0 + MINUTE))
+        expect(devices.deprovision('nothing-1', 'admin', T0)).toBe(false)
+      })
+    })
+
     describe('check-ins', () => {
       beforeEach(() => {
         devices.provision({ id: 'pendant-1', type: 'pendant', personId: ada, secretHash: 'h', checkInSeconds: 300 }, T0)

@@ -25,4 +25,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEARTH_MQTTS_PORT: '8883' })).toThrow(/HEARTH_TLS_KEY_FILE/)
     expect(loadConfig({ HEARTH_MQTT_PROT: '1' }).unknownVariables).toEqual(['HEARTH_MQTT_PROT'])
   })
+
+  it('takes public origins as a comma-separated list of origins, and refuses what is not one', () => {
+    expect(loadConfig({}).publicOrigins).toEqual([])
+    expect(loadConfig({ HEARTH_PUBLIC_ORIGIN: 'https://care.example.org, http://10.0.0.5:8080' }).publicOrigins).toEqual(['https://care.example.org', 'http://10.0.0.5:8080'])
+    for (const bad of ['https://care.example.org/', 'https://care.example.org/hearth', 'care.example.org', 'ftp://care.example.org']) {
+      expect(() => loadConfig({ HEARTH_PUBLIC_ORIGIN: bad }), bad).toThrow(/HEARTH_PUBLIC_ORIGIN.*not an origin/)
+    }
+  })
 })
