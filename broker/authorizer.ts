@@ -1,17 +1,14 @@
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes'
-import type { Logger } from 'pino'
 import {
   isDeviceId,
   parseDeviceEvent,
-  type Clock,
   type DeviceId,
   type EventVerdict,
   type TakenEvent,
 } from '../contract/index.js'
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
 import { sameSecret, verifyDeviceSecret } from './device-secret.js'
-import type { EventGate } from './event-limits.js'
-import type { DeviceCredentials, EventJournal, EventSink, ReadingsLog } from './ports.js'
+import type { BrokerDeps } from './create-broker.js'
 
 export interface ServiceAccount {
   username: string
@@ -19,18 +16,8 @@ export interface ServiceAccount {
   role: ServiceRole
 }
 
-interface AuthorizerDeps {
-  logger: Logger
-  clock: Clock
-  credentials: DeviceCredentials
-  services: readonly ServiceAccount[]
-  journal: EventJournal
-  /** Where readings are kept before the device is told they are delivered. */
-  readingsLog: ReadingsLog
-  /** Where accepted events go once journalled (alerting); without it, only to MQTT subscribers. */
-  events?: EventSink
-  /** Per-device event limits (event-limits.ts); without it every event takes the full path. */
-  eventGate?: EventGate
+/** What the hooks need of the broker's own dependencies, and how a refusal is counted. */
+type AuthorizerDeps = Pick<BrokerDeps, 'logger' | 'clock' | 'credentials' | 'services' | 'journal' | 'readingsLog' | 'events' | 'eventGate'> & {
   refuse: (reason: string, detail: Record<string, unknown>) => void
 }
 

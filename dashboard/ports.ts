@@ -31,6 +31,7 @@ export interface UserView {
   roles: Role[]
   organisationId: string
   organisationName: string
+  /** For role `person`: the person this account is, or is the proxy of. */
   personId: string | null
   disabled: boolean
   createdAt: string
@@ -174,6 +175,8 @@ export interface DeviceView {
   lastSeenAt: string | null
   online: boolean | null
   battery: number | null
+  signal: number | null
+  firmware: string | null
   /** Set once deprovisioned: out of service for good. */
   deprovisionedAt: string | null
 }

@@ -1,4 +1,5 @@
 import type { Alert, AlertHistoryEntry, AlertStatus, Outcome, Priority } from '../contract/index.js'
+import type { AnsweredAlarm } from '../dashboard/answer-times.js'
 import type { SqliteDatabase } from './open-database.js'
 
 interface Row {
@@ -81,15 +82,8 @@ interface AnswerRow {
   answered_by: string | null
 }
 
-export interface AlertAnswer {
-  alertId: string
-  personId: string
-  personName: string
-  kind: string
-  raisedAtMs: number
-  answeredAtMs: number | null
-  answeredBy: string | null
-}
+/** An alarm and when it was first taken, as the answer-time figures read it. */
+export type AlertAnswer = AnsweredAlarm
 
 export type NewAlert = Omit<Alert, 'id' | 'personName'> & { foldKey: string }
 

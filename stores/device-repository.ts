@@ -1,22 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { DeviceId, DeviceStatus, DeviceType } from '../contract/index.js'
+import type { DeviceView } from '../dashboard/ports.js'
 import type { SqliteDatabase } from './open-database.js'
 
-export interface DeviceRecord {
-  id: string
-  type: DeviceType
-  personId: string
-  label: string | null
-  checkInSeconds: number | null
-  createdAt: string
-  lastSeenAt: string | null
-  online: boolean | null
-  battery: number | null
-  signal: number | null
-  firmware: string | null
-  /** Set once the device is deprovisioned: its secret no longer works and it is out of the lists. */
-  deprovisionedAt: string | null
-}
+/** A device as the dashboard's devices port shows it (never its secret hash). */
+export type DeviceRecord = DeviceView
 
 interface Row {
   id: string

@@ -1,14 +1,8 @@
 import type { MetricName, SeriesPoint } from '../contract/index.js'
+import type { IngestReading } from '../ingest/ports.js'
 
-/** One accepted reading as the stores keep it. */
-export interface StoredReading {
-  personId: string
-  deviceId: string
-  metric: MetricName
-  value: number
-  atMs: number
-  receivedAtMs: number
-}
+/** One accepted reading as the stores keep it: what ingest hands over. */
+export type StoredReading = IngestReading
 
 export interface SeriesQuery {
   personId: string

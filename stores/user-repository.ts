@@ -1,20 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Role } from '../contract/index.js'
-import type { TokenView } from '../dashboard/ports.js'
+import type { TokenView, UserView } from '../dashboard/ports.js'
 import type { SqliteDatabase } from './open-database.js'
 
-export interface UserRecord {
-  id: string
-  username: string
-  displayName: string
-  roles: Role[]
-  organisationId: string
-  organisationName: string
-  /** For role `person`: whose account this is. */
-  personId: string | null
-  disabled: boolean
-  createdAt: string
-}
+/** A user as the dashboard's users port shows it (never the password hash). */
+export type UserRecord = UserView
 
 interface UserRow {
   id: string

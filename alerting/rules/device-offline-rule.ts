@@ -27,36 +27,23 @@ export function offlineAfterMs(device: Pick<DeviceWatch, 'type' | 'checkInSecond
 
 const name = (d: DeviceWatch): string => `${d.type} ${d.deviceId}`
 
+function wentOffline(device: DeviceWatch, sinceMs: number, summary: string): { device: DeviceWatch; finding: RuleFinding } {
+  return {
+    device: { ...device, offlineSinceMs: sinceMs },
+    finding: { action: 'fire', kind: DEVICE_OFFLINE_KIND, priority: ALERT_KIND[DEVICE_OFFLINE_KIND].priority, deviceId: device.deviceId, perDevice: true, summary },
+  }
+}
+
 export function tickDeviceOffline(device: DeviceWatch, nowMs: number): { device: DeviceWatch; finding?: RuleFinding } {
   if (device.offlineSinceMs !== undefined || nowMs - device.lastSeenMs < offlineAfterMs(device)) return { device }
   const interval = describeDuration((device.checkInSeconds ?? DEVICE_CHECK_IN_SECONDS[device.type]) * 1000)
-  return {
-    device: { ...device, offlineSinceMs: device.lastSeenMs },
-    finding: {
-      action: 'fire',
-      kind: DEVICE_OFFLINE_KIND,
-      priority: ALERT_KIND[DEVICE_OFFLINE_KIND].priority,
-      deviceId: device.deviceId,
-      perDevice: true,
-      summary: `${name(device)} silent for ${describeDuration(nowMs - device.lastSeenMs)} (expected every ${interval})`,
-    },
-  }
+  return wentOffline(device, device.lastSeenMs, `${name(device)} silent for ${describeDuration(nowMs - device.lastSeenMs)} (expected every ${interval})`)
 }
 
 /** Its last will (`{"online":false}`): offline now, without waiting for the interval. */
 export function onDeviceWill(device: DeviceWatch, atMs: number): { device: DeviceWatch; finding?: RuleFinding } {
   if (device.offlineSinceMs !== undefined) return { device }
-  return {
-    device: { ...device, offlineSinceMs: atMs },
-    finding: {
-      action: 'fire',
-      kind: DEVICE_OFFLINE_KIND,
-      priority: ALERT_KIND[DEVICE_OFFLINE_KIND].priority,
-      deviceId: device.deviceId,
-      perDevice: true,
-      summary: `${name(device)} went offline: its connection dropped`,
-    },
-  }
+  return wentOffline(device, atMs, `${name(device)} went offline: its connection dropped`)
 }
 
 /** Any message is a check-in; one from an offline device brings it back. */

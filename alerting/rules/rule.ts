@@ -128,7 +128,7 @@ export interface FindingFilter {
   filter(findings: readonly RuleFinding[], absent: () => boolean): readonly RuleFinding[]
 }
 
-/** Events that show someone is up and about at home: they feed `Home.lastActivityMs`. */
+/** Events that show someone is up and about at home: they feed `Home.lastActivityMs`. A chosen subset of the event types of contract/events.ts, so it repeats some of their names on purpose. */
 export const ACTIVITY_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'motion',
   'door.opened',

@@ -1,17 +1,9 @@
 import type { Role } from '../../../contract/circle-values.js'
 import { POLICY, type Action } from '../../access-policy.js'
+import type { UserView } from '../../ports.js'
 
 /** The signed-in user, as GET /api/auth/me and POST /api/auth/login answer. */
-export interface SessionUser {
-  id: string
-  username: string
-  displayName: string
-  roles: Role[]
-  organisationId: string
-  organisationName: string
-  /** For role `person`: the person this account is, or is the proxy of. */
-  personId: string | null
-}
+export type SessionUser = Omit<UserView, 'disabled' | 'createdAt'>
 
 /** Mirrors the server's policy to decide what to show; the server still decides what is allowed. */
 export function can(user: SessionUser, action: Action): boolean {

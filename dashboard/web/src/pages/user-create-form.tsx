@@ -38,6 +38,7 @@ export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUs
         ...(isPerson ? { personId: personId.trim() } : {}),
       }
       await api('/api/users', { method: 'POST', body })
+      // Each form empties its own fields after a success, as circle-add-form.tsx does.
       setDone(`User ${username.trim()} created.`)
       setUsername('')
       setPassword('')

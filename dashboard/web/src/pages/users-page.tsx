@@ -27,6 +27,7 @@ export function UsersPage({ user }: { user: SessionUser }) {
         <div class="table-wrap" role="region" aria-label="Table of users" tabIndex={0}>
           <table class="users">
             <thead>
+              {/* Written out, as every table's header is: markup reads better than a helper here. */}
               <tr>
                 <th scope="col">Username</th>
                 <th scope="col">Display name</th>

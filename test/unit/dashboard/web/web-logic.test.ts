@@ -10,7 +10,7 @@ import type { DeviceView } from '../../../../dashboard/ports.js'
 
 const NOW = Date.parse('2026-01-01T12:00:00.000Z')
 function device(change: Partial<DeviceView>): DeviceView {
-  return { id: 'd', type: 'pendant', personId: 'p-1', label: null, checkInSeconds: null, createdAt: '2026-01-01T00:00:00.000Z', lastSeenAt: '2026-01-01T11:59:00.000Z', online: true, battery: 0.9, deprovisionedAt: null, ...change }
+  return { id: 'd', type: 'pendant', personId: 'p-1', label: null, checkInSeconds: null, createdAt: '2026-01-01T00:00:00.000Z', lastSeenAt: '2026-01-01T11:59:00.000Z', online: true, battery: 0.9, signal: null, firmware: null, deprovisionedAt: null, ...change }
 }
 
 describe('web app logic', () => {
