@@ -15,7 +15,8 @@ export default defineConfig({
     outDir,
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps in what is served: the dev server (npx vite) has its own.
+    sourcemap: false,
     chunkSizeWarningLimit: 300,
   },
   server: {

@@ -19,19 +19,22 @@ export interface PlatformStartParams {
 }
 
 const api = {
-  async start(params: PlatformStartParams): Promise<{ httpPort: number; mqttPort: number }> {
+  async start(params: PlatformStartParams): Promise<{ httpPort: number; mqttPort: number; metricsPort: number }> {
     const config = loadConfig({
       HEARTH_DATA_DIR: params.dataDir,
       HEARTH_HOST: '127.0.0.1',
       HEARTH_HTTP_PORT: '0',
       HEARTH_MQTT_PORT: '0',
+      // Read as Prometheus reads it: on a loopback port of its own.
+      HEARTH_METRICS_PORT: '0',
       HEARTH_ADMIN_PASSWORD: params.adminPassword,
       HEARTH_LOG_LEVEL: 'error',
     })
     // Errors only: the probe's unanswered alarms escalate every 30 s, and each escalation logs a warning.
     platform = await startPlatform(config, createLogger(process.env.HEARTH_BENCH_LOG ?? 'error'), undefined, { ingest: params.ingest })
     sample()
-    return { httpPort: platform.httpPort, mqttPort: platform.mqttPort }
+    if (platform.metricsPort === undefined) throw new Error('the platform serves no metrics port')
+    return { httpPort: platform.httpPort, mqttPort: platform.mqttPort, metricsPort: platform.metricsPort }
   },
   stats: () => sample(),
   async close(): Promise<void> {

@@ -98,7 +98,7 @@ async function startRig(options: PlatformLoadOptions, dataDir: string, fleet: Cr
       ingest: options.ingest,
     })
     const httpUrl = `http://127.0.0.1:${ports.httpPort}`
-    rig.metricsUrl = `${httpUrl}/metrics`
+    rig.metricsUrl = `http://127.0.0.1:${ports.metricsPort}/metrics`
     await probe.call('start', { httpUrl, mqttPort: ports.mqttPort, adminPassword: ADMIN_PASSWORD, pendants })
     await Promise.all(
       workers.map((w, i) =>

@@ -56,7 +56,7 @@ async function endToEnd(kind: 'embedded' | 'influxdb', influxd: Influxd | undefi
     }
     const counter = kind === 'embedded' ? 'hearth_readings_written_total' : 'hearth_readings_store_points_written_total'
     const stored = async (): Promise<number> => {
-      const metrics = (await t.api.request('GET', '/metrics')).body as string
+      const metrics = (await t.api.metrics()).body as string
       return Number(new RegExp(`^${counter} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0)
     }
     const perPack = 100

@@ -8,6 +8,7 @@ import {
 } from '../contract/index.js'
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
 import { sameSecret, verifyDeviceSecret } from './device-secret.js'
+import type { ConnectGuard } from './connect-refusals.js'
 import type { BrokerDeps } from './create-broker.js'
 
 export interface ServiceAccount {
@@ -16,12 +17,22 @@ export interface ServiceAccount {
   role: ServiceRole
 }
 
-/** What the hooks need of the broker's own dependencies, and how a refusal is counted. */
+/** What the hooks need of the broker's own dependencies, how a refusal is counted, and how CONNECTs are limited. */
 type AuthorizerDeps = Pick<BrokerDeps, 'logger' | 'clock' | 'credentials' | 'services' | 'journal' | 'readingsLog' | 'events' | 'eventGate'> & {
   refuse: (reason: string, detail: Record<string, unknown>) => void
+  connects: ConnectGuard
 }
 
 const CONNACK_IDENTIFIER_REJECTED = 2
+/**
+ * When the credentials cannot be looked up, and for a CONNECT held back by the limits on failures
+ * (connect-limits.ts). Device stacks take 3 ("server unavailable") as passing and try again after
+ * their back-off; many take 4 ("bad user name or password") as a wrong secret that only new
+ * provisioning mends, and stop trying or report a fault. A device whose id someone else is
+ * guessing, or who shares its network, must keep trying: it carries a person's alarms. A guesser
+ * learns only that it is held back, never whether a secret was right (none is checked).
+ */
+const CONNACK_SERVER_UNAVAILABLE = 3
 const CONNACK_BAD_USERNAME_OR_PASSWORD = 4
 
 function authError(message: string, returnCode: number): AuthenticateError {
@@ -50,19 +61,31 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
 
   return {
     authenticate(client, username, password, done) {
+      const { limits } = deps.connects
+      const address = deps.connects.addressOf(client)
+      // Held back: refused before any lookup or hash, so that guessing costs next to nothing.
+      const hold = limits.held(address, username)
+      if (hold) {
+        const retryAfterS = Math.ceil((hold.untilMs - deps.clock.now()) / 1000)
+        deps.connects.refuse(address, 'connect_rate_limited', { clientId: client.id, username, heldBy: hold.by, retryAfterS })
+        return done(authError('connect rate limited', CONNACK_SERVER_UNAVAILABLE), false)
+      }
       let outcome: Principal | string
       try {
         outcome = identify(client, username, password?.toString('utf8'))
       } catch (error) {
         deps.logger.error({ err: error, clientId: client.id }, 'credential lookup failed')
-        deps.refuse('auth_lookup_failed', { clientId: client.id })
-        return done(authError('server unavailable', 3), false)
+        deps.connects.refuse(address, 'auth_lookup_failed', { clientId: client.id })
+        return done(authError('server unavailable', CONNACK_SERVER_UNAVAILABLE), false)
       }
       if (typeof outcome === 'string') {
-        deps.refuse(outcome, { clientId: client.id, username })
+        // The id counts only where its secret was checked: a known device's or service's.
+        limits.failed(address, outcome === 'bad_password' ? username : undefined)
+        deps.connects.refuse(address, outcome, { clientId: client.id, username })
         const code = outcome === 'client_id_mismatch' ? CONNACK_IDENTIFIER_REJECTED : CONNACK_BAD_USERNAME_OR_PASSWORD
         return done(authError(outcome, code), false)
       }
+      limits.succeeded(address, outcome.kind === 'device' ? outcome.deviceId : outcome.username)
       principals.set(client, outcome)
       done(null, true)
     },

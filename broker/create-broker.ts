@@ -8,6 +8,9 @@ import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { Clock, HealthReport, Service } from '../contract/index.js'
 import { createAuthorizer, type ServiceAccount } from './authorizer.js'
+import { addressKey, webSocketClientAddress } from './client-address.js'
+import { DEFAULT_CONNECT_LIMITS, createConnectLimits, type ConnectLimitsConfig } from './connect-limits.js'
+import { CONNECT_LOG_SAMPLING, sampleConnectRefusals } from './connect-refusals.js'
 import type { EventGate } from './event-limits.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
 import { MqttPacketRules } from './packet-rules.js'
@@ -22,6 +25,10 @@ export interface BrokerConfig {
   tls?: { port: number; key: Buffer; cert: Buffer }
   maxPacketBytes: number
   connectTimeoutMs: number
+  /** Limits on failed CONNECTs per address and per id (connect-limits.ts); `DEFAULT_CONNECT_LIMITS` unless set. */
+  connectLimits?: ConnectLimitsConfig
+  /** MQTT over WebSocket comes through Hearth's reverse proxy: a client's address is the proxy's last `X-Forwarded-For` entry. */
+  trustProxy?: boolean
 }
 
 export interface BrokerDeps {
@@ -90,10 +97,22 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
     log.warn({ reason, ...detail }, 'mqtt refusal')
   }
 
-  const accept = (conn: Duplex, req?: IncomingMessage): void => {
+  // Failed CONNECTs are limited per address and per id, and their refusals logged sampled by address.
+  const connectRefusals = sampleConnectRefusals(CONNECT_LOG_SAMPLING, { logger: log, clock: deps.clock, count: (reason) => refusals.inc({ reason }) })
+  let connectLogFlush: NodeJS.Timeout | undefined
+  /** Each connection's remote address, by the stream aedes keeps as `client.conn`. */
+  const addresses = new WeakMap<object, string>()
+  const connects = {
+    limits: createConnectLimits(config.connectLimits ?? DEFAULT_CONNECT_LIMITS, deps.clock),
+    addressOf: (client: Client): string => addresses.get(client.conn) ?? 'unknown',
+    refuse: connectRefusals.refuse,
+  }
+
+  const accept = (conn: Duplex, address: string, req?: IncomingMessage): void => {
     // Every packet is checked against MQTT 3.1.1 (packet-rules.ts) before aedes parses it.
     const scanner = new MqttFrameScanner(config.maxPacketBytes, new MqttPacketRules())
     const guarded = new GuardedConnection(conn, scanner, ({ reason, why, clientId }) => refuse(reason, { why, clientId }))
+    addresses.set(guarded, address)
     aedes?.handle(guarded, req)
   }
 
@@ -101,12 +120,13 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
     // Neither aedes nor Node sets TCP_NODELAY; without it small alarm packets wait on Nagle.
     socket.setNoDelay(true)
     socket.on('error', () => socket.destroy())
-    accept(socket)
+    accept(socket, addressKey(socket.remoteAddress))
   }
 
   return {
     async start() {
-      const authorizer = deps.authorizer ? deps.authorizer(refuse) : createAuthorizer({ ...deps, refuse })
+      const authorizer = deps.authorizer ? deps.authorizer(refuse) : createAuthorizer({ ...deps, refuse, connects })
+      connectLogFlush = setInterval(connectRefusals.flush, CONNECT_LOG_SAMPLING.windowMs).unref()
       const sessions = new SessionStore()
       const options: AedesOptions = {
         connectTimeout: config.connectTimeoutMs,
@@ -162,7 +182,7 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       wss.handleUpgrade(req, socket, head, (ws) => {
         const stream = createWebSocketStream(ws)
         stream.on('error', () => stream.destroy())
-        accept(stream, req)
+        accept(stream, webSocketClientAddress(req, config.trustProxy ?? false), req)
       })
     },
     health: () => ({ component: 'broker', ok: aedes !== undefined && !aedes.closed }),
@@ -176,6 +196,8 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
     },
     close() {
       closing ??= (async () => {
+        clearInterval(connectLogFlush)
+        connectRefusals.flush()
         const serversClosed = Promise.all([tcp, tls].flatMap((server) => (server ? [closeServer(server)] : [])))
         wss?.close()
         const broker = aedes

@@ -1,4 +1,5 @@
 import { killed, spawnPlatform, type PlatformProcess } from '../harness/platform-process.js'
+import { METRICS_AUTHORIZATION } from '../harness/test-platform.js'
 import { atInterrupt } from './interrupt.js'
 
 const LOG_TAIL_LINES = 60
@@ -96,7 +97,7 @@ export class PlatformRunner {
   /** A counter or gauge from /metrics (summed over labels), or undefined if the platform did not answer. */
   async metrics(names: readonly string[]): Promise<Map<string, number> | undefined> {
     try {
-      const response = await fetch(`${this.httpUrl}/metrics`, { signal: AbortSignal.timeout(5000) })
+      const response = await fetch(`${this.httpUrl}/metrics`, { headers: METRICS_AUTHORIZATION, signal: AbortSignal.timeout(5000) })
       if (!response.ok) return undefined
       const text = await response.text()
       const values = new Map<string, number>(names.map((n) => [n, 0]))

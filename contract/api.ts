@@ -13,11 +13,25 @@ export const LoginBodySchema = z.strictObject({
   password: z.string().min(1).max(1024),
 })
 
+/** What a new password must be: long enough to be hard to guess (NCSC: length over complexity). */
+const NewPasswordSchema = z.string().min(12, 'at least 12 characters').max(1024)
+
+/** A signed-in user changes their own password, giving the one they have. */
+export const ChangePasswordBodySchema = z
+  .strictObject({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: NewPasswordSchema,
+  })
+  .refine((b) => b.newPassword !== b.currentPassword, { message: 'must differ from the current password', path: ['newPassword'] })
+
+/** An admin resets a user's password: the user chooses their own at the next sign-in. */
+export const ResetPasswordBodySchema = z.strictObject({ password: NewPasswordSchema })
+
 /** PROTOCOL §2b: every user belongs to one organisation (the caller's when not named). */
 export const CreateUserBodySchema = z
   .strictObject({
     username: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lower-case letters, digits, . _ - (2 to 64)'),
-    password: z.string().min(12, 'at least 12 characters').max(1024),
+    password: NewPasswordSchema,
     displayName: z.string().min(1).max(128).optional(),
     roles: z.array(RoleSchema).min(1),
     organisationId: z.string().min(1).max(64).optional(),
@@ -77,6 +91,8 @@ export const ResolveBodySchema = z.strictObject({
 export const CreateTokenBodySchema = z.strictObject({
   name: z.string().min(1).max(128),
   roles: z.array(RoleSchema).min(1),
+  /** Days until the token is refused: 90 unless given, at most a year. */
+  expiresInDays: z.number().int('whole days').min(1, 'at least 1').max(365, 'at most 365').default(90),
 })
 
 const DURATION = /^(\d+)(s|m|h|d)$/

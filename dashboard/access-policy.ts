@@ -36,6 +36,8 @@ export interface Principal {
   personId: string | null
   /** An integration's API token rather than a person signed in. */
   viaToken?: boolean
+  /** Signed in on a password someone else chose: nothing but choosing their own until they do. */
+  mustChangePassword?: boolean
 }
 
 export function can(principal: Principal | undefined, action: Action): boolean {

@@ -45,6 +45,20 @@ export function authenticate(users: Users, clock: Clock): RequestHandler {
   }
 }
 
+/** What a user who must choose a new password may still do: see who they are, choose it, sign out. */
+const WHILE_PASSWORD_PENDING = new Set(['/auth/me', '/auth/password', '/auth/logout', '/auth/login'])
+
+/**
+ * A session on a password someone else chose (an admin's reset, the generated first one) may do
+ * nothing but choose the user's own: whoever learnt that password on the way cannot use it for more.
+ */
+export function passwordChosenFirst(): RequestHandler {
+  return (req, _res, next) => {
+    if (req.principal?.mustChangePassword !== true || WHILE_PASSWORD_PENDING.has(req.path)) return next()
+    next(new HearthError('forbidden', 'choose a new password first (POST /api/auth/password), then try again'))
+  }
+}
+
 /** Deny by default: a route names the action it performs. */
 export function requires(action: Action): RequestHandler {
   return (req, _res, next) => {

@@ -4,9 +4,10 @@ import express from 'express'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
 import type { Clock, Service } from '../contract/index.js'
-import { authenticate } from './authenticate.js'
+import { authenticate, passwordChosenFirst } from './authenticate.js'
 import { createErrorHandler, notFound } from './error-handler.js'
 import { attachLiveAlerts } from './live-alerts.js'
+import { metricsRoute, renderMetrics } from './metrics-endpoint.js'
 import { createPersonGuard } from './person-guard.js'
 import type {
   AbsencesAdmin,
@@ -48,6 +49,8 @@ export interface DashboardConfig {
   trustProxy: boolean
   /** Origins Hearth is reached at besides the one each request names (same-origin.ts). */
   publicOrigins: readonly string[]
+  /** `/metrics` answers only this bearer token; without one it is not served here (metrics-endpoint.ts). */
+  metricsToken?: string | undefined
 }
 
 export interface DashboardDeps {
@@ -120,6 +123,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         secureCookies: config.secureCookies,
         onSignOut: (secret) => live?.dropSession(secret),
         onUserChanged: (userId) => live?.dropUser(userId),
+        onOtherSessionsEnded: (userId, keptSession) => live?.dropUser(userId, keptSession),
         onPersonNote: (personId, item) => live?.personNote(personId, item),
         onBreakGlass: (grant) => live?.breakGlass(grant),
         authorOf: (username) => {
@@ -140,11 +144,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
           ...(degraded.length > 0 ? { degraded } : {}),
         })
       })
-      app.get('/metrics', async (_req, res) => {
-        res.setHeader('Content-Type', deps.metrics.contentType)
-        const own = await deps.metrics.metrics()
-        res.send(deps.extraMetrics ? `${own}\n${await deps.extraMetrics().catch(() => '')}` : own)
-      })
+      app.get('/metrics', metricsRoute(config.metricsToken, () => renderMetrics(deps.metrics, deps.extraMetrics), deps.metrics.contentType))
 
       const originPolicy = { publicOrigins: config.publicOrigins, trustProxy: config.trustProxy }
       const api = express.Router()
@@ -157,6 +157,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       api.use(sameOriginOnly(originPolicy))
       api.use(express.json({ limit: '64kb', strict: true }))
       api.use(authenticate(deps.users, deps.clock))
+      api.use(passwordChosenFirst())
       api.use('/auth', authRoutes(ctx))
       api.use('/persons', personRoutes(ctx))
       api.use('/persons', careSettingsRoutes(ctx))

@@ -58,6 +58,8 @@ export function attachLiveAlerts(
     const auth = socket.handshake.auth as { token?: unknown }
     const who = identify(socket.request, deps.users, deps.clock, typeof auth.token === 'string' ? auth.token : undefined)
     if (!who) return next(new Error('unauthorized'))
+    // A password someone else chose opens nothing until the user has chosen their own.
+    if (who.principal.mustChangePassword) return next(new Error('choose a new password first'))
     socket.data = who
     next()
   })
@@ -111,9 +113,10 @@ export function attachLiveAlerts(
       sendAbout(grant.personId, (a) => a.circleAdmin || a.basis === 'self', (socket) => socket.emit('break-glass', grant))
     },
     /** A user whose roles changed reconnects under the new roles; a disabled user is gone. */
-    dropUser(userId: string): void {
+    /** Ends the user's live connections (all but those of `keptSession`, when given). */
+    dropUser(userId: string, keptSession?: string): void {
       for (const socket of io.sockets.sockets.values()) {
-        if (socket.data.principal.id === userId) socket.disconnect(true)
+        if (socket.data.principal.id === userId && (keptSession === undefined || socket.data.sessionSecret !== keptSession)) socket.disconnect(true)
       }
     },
     /** Sign-out also drops the live connections opened with that session. */

@@ -34,6 +34,8 @@ export interface UserView {
   /** For role `person`: the person this account is, or is the proxy of. */
   personId: string | null
   disabled: boolean
+  /** Someone else chose the password (an admin's reset, the generated first one): the user chooses their own before anything else. */
+  mustChangePassword: boolean
   createdAt: string
 }
 
@@ -46,6 +48,8 @@ export interface TokenView {
   createdAt: string
   lastUsedAt: string | null
   revokedAt: string | null
+  /** After it the token is refused (90 days after it was made unless made for less or more). */
+  expiresAt: string | null
 }
 
 export interface Users {
@@ -61,11 +65,13 @@ export interface Users {
   listOfOrganisation(organisationId: string): UserView[]
   update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined }): UserView | undefined
   setDisabled(id: string, disabled: boolean, nowMs: number): UserView | undefined
+  /** A new password; `mustChange` when someone else chose it. Ends every session of the user but `keepSession`. */
+  setPassword(id: string, passwordHash: string, mustChange: boolean, keepSession?: string): void
   openSession(userId: string, nowMs: number, ttlMs: number): string
   userOfSession(secret: string, nowMs: number): UserView | undefined
   sessionExpiresAt(secret: string): number | undefined
   closeSession(secret: string): void
-  createApiToken(name: string, roles: Role[], createdBy: string, organisationId: string, nowMs: number): { id: string; token: string }
+  createApiToken(name: string, roles: Role[], createdBy: string, organisationId: string, nowMs: number, expiresAtMs: number): { id: string; token: string }
   principalOfToken(secret: string, nowMs: number): UserView | undefined
   listTokens(): TokenView[]
   revokeToken(id: string, nowMs: number): boolean

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { ADMIN_PASSWORD } from './test-platform.js'
+import { ADMIN_PASSWORD, METRICS_TOKEN } from './test-platform.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -15,8 +15,8 @@ export interface SpawnOptions {
   /** Fixed ports, so that a platform started again listens where its devices reconnect; 0 (the default) picks free ones. */
   httpPort?: number
   mqttPort?: number
-  /** More environment over the defaults: HEARTH_ settings, or a preloaded library. */
-  env?: Record<string, string>
+  /** More environment over the defaults: HEARTH_ settings, or a preloaded library; `undefined` takes a default away. */
+  env?: Record<string, string | undefined>
   /** Runs build/platform/main.js with plain node, as npm start does (test/global-setup.ts compiles it), instead of the sources under tsx. */
   compiled?: boolean
 }
@@ -33,6 +33,7 @@ export function spawnPlatform(dataDir: string, options: SpawnOptions = {}): Prom
       HEARTH_HTTP_PORT: String(options.httpPort ?? 0),
       HEARTH_MQTT_PORT: String(options.mqttPort ?? 0),
       HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      HEARTH_METRICS_TOKEN: METRICS_TOKEN,
       HEARTH_LOG_LEVEL: 'warn',
       ...options.env,
     },

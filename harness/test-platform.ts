@@ -11,6 +11,10 @@ import { createLogger } from '../platform/logger.js'
 import { startPlatform, type RunningPlatform } from '../platform/start-platform.js'
 
 export const ADMIN_PASSWORD = 'test-admin-password-1'
+/** HEARTH_METRICS_TOKEN of the platforms the harness starts: /metrics on the HTTP port answers it only. */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789'
+/** The header that reads /metrics on a platform the harness started. */
+export const METRICS_AUTHORIZATION = { authorization: `Bearer ${METRICS_TOKEN}` }
 
 export function tempDir(prefix = 'hearth-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -37,6 +41,11 @@ export class TestApi {
       // not JSON (metrics, static files): keep the text
     }
     return { status: response.status, body: parsed }
+  }
+
+  /** The platform's metrics (Prometheus text), read with the harness's metrics token. */
+  metrics(): Promise<{ status: number; body: any }> {
+    return this.request('GET', '/metrics', undefined, METRICS_AUTHORIZATION)
   }
 
   async login(username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
@@ -66,9 +75,13 @@ export interface TestPlatform {
   close(): Promise<void>
 }
 
-/** Starts the whole platform in this process on free loopback ports with a real data dir. */
-export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string> = {}, clock?: Clock, logger?: Logger): Promise<TestPlatform> {
+/**
+ * Starts the whole platform in this process on free loopback ports with a real data dir; `env`
+ * goes over the defaults, and `undefined` takes one away (HEARTH_METRICS_TOKEN).
+ */
+export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string | undefined> = {}, clock?: Clock, logger?: Logger): Promise<TestPlatform> {
   const config = loadConfig({
+    HEARTH_METRICS_TOKEN: METRICS_TOKEN,
     ...env,
     HEARTH_DATA_DIR: dataDir,
     HEARTH_HOST: '127.0.0.1',

@@ -21,6 +21,13 @@ const EnvSchema = z.object({
   HEARTH_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   HEARTH_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
   HEARTH_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  /** /metrics on a port of its own, on loopback only (127.0.0.1), with no token. */
+  HEARTH_METRICS_PORT: port.optional(),
+  /** /metrics on the HTTP port answers only with `Authorization: Bearer <token>`; without one it is not there (404). */
+  HEARTH_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{24,512}$/, '24 to 512 characters, printable ASCII without spaces')
+    .optional(),
   HEARTH_SECURE_COOKIES: flag.default(false),
   HEARTH_TRUST_PROXY: flag.default(false),
   /** Comma-separated origins people reach Hearth at, when a proxy's `Host` differs (https://care.example.org). */
@@ -65,6 +72,8 @@ export interface Config {
   sessionTtlMs: number
   secureCookies: boolean
   trustProxy: boolean
+  /** Where /metrics is served: on a loopback port of its own, and on the HTTP port with a bearer token. */
+  metrics: { port?: number; token?: string }
   /** Origins Hearth is reached at besides the one each request names (HEARTH_PUBLIC_ORIGIN). */
   publicOrigins: string[]
   /** Raw readings are kept this long, then rolled up into hours kept for the rollup period. */
@@ -100,6 +109,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const env = parsed.data
   const problems: Problem[] = []
   const tls = readTls(env, problems)
+  const metricsPort = env.HEARTH_METRICS_PORT
+  if (metricsPort !== undefined && metricsPort !== 0 && [env.HEARTH_HTTP_PORT, env.HEARTH_MQTT_PORT, tls?.port].includes(metricsPort)) {
+    problems.push({ field: 'HEARTH_METRICS_PORT', message: `${metricsPort} is already the HTTP or an MQTT port: give /metrics a port of its own` })
+  }
   if (env.HEARTH_ROLLUP_RETENTION_DAYS < env.HEARTH_RAW_RETENTION_DAYS) {
     problems.push({ field: 'HEARTH_ROLLUP_RETENTION_DAYS', message: 'must be at least HEARTH_RAW_RETENTION_DAYS' })
   }
@@ -121,6 +134,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     sessionTtlMs: env.HEARTH_SESSION_HOURS * 3_600_000,
     secureCookies: env.HEARTH_SECURE_COOKIES,
     trustProxy: env.HEARTH_TRUST_PROXY,
+    metrics: {
+      ...(metricsPort === undefined ? {} : { port: metricsPort }),
+      ...(env.HEARTH_METRICS_TOKEN ? { token: env.HEARTH_METRICS_TOKEN } : {}),
+    },
     publicOrigins: env.HEARTH_PUBLIC_ORIGIN,
     retention: { rawRetentionMs: env.HEARTH_RAW_RETENTION_DAYS * 86_400_000, rollupRetentionMs: env.HEARTH_ROLLUP_RETENTION_DAYS * 86_400_000 },
     ...(env.HEARTH_INFLUX_URL

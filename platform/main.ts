@@ -14,6 +14,9 @@ ${CONFIG_HELP.map((name) => `  ${name}`).join('\n')}
 See docs/configuration.md for what each one does and its default.`
 
 async function main(): Promise<void> {
+  // Whatever this process writes is its owner's alone (0600 files, 0700 folders), besides the
+  // modes the stores give the data folder's files themselves: it holds health data.
+  process.umask(0o077)
   const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true })
   if (values.help) {
     console.log(HELP)
@@ -25,8 +28,9 @@ async function main(): Promise<void> {
   const platform = await startPlatform(config, logger)
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host
   console.log(`\nHearth is running.\n  Dashboard: http://${host}:${platform.httpPort}/\n  MQTT:      mqtt://${host}:${platform.mqttPort} (and ws://${host}:${platform.httpPort}/mqtt)`)
-  if (platform.generatedAdminPassword) {
-    console.log(`  Sign in as admin with password ${platform.generatedAdminPassword}\n  (shown once; set HEARTH_ADMIN_PASSWORD on a fresh data dir to choose it)`)
+  if (platform.metricsPort !== undefined) console.log(`  Metrics:   http://127.0.0.1:${platform.metricsPort}/metrics`)
+  if (platform.adminPasswordFile) {
+    console.log(`  Sign in as admin with the password in ${platform.adminPasswordFile}\n  (readable by this user only: delete it once signed in; set HEARTH_ADMIN_PASSWORD on a fresh data dir to choose it)`)
   }
   let stopping = false
   const stop = (signal: string): void => {

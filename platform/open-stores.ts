@@ -16,14 +16,16 @@ import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { createPersonRepository } from '../stores/person-repository.js'
 import { createUserRepository } from '../stores/user-repository.js'
 import type { Config } from './config.js'
+import { prepareDataFolder } from './data-folder.js'
 import { openReadingsStore } from './readings-store-factory.js'
 
 /**
  * The platform's stores: the operational database (`hearth.db`, migrated on open) by its three
- * connections, the repositories on it, and the readings store the platform reads. `close` closes
- * them all; the readings store is started by the caller.
+ * connections, the repositories on it, and the readings store the platform reads, in a data
+ * folder made owner-only first. `close` closes them all; the readings store is started by the caller.
  */
 export function openStores(config: Config, logger: Logger, metrics: Registry) {
+  prepareDataFolder(config.dataDir, logger)
   const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
   // Devices' last seen and status, a second connection that does not wait for the disk on each
   // commit (an alarm's transaction on `db` does): on this thread too, so never a second writer at once.

@@ -22,7 +22,16 @@ export function createPlatformBroker(
     storms: { limited: (deviceId, verdict, receivedAtMs, over, written) => handOff.storms?.limited(deviceId, verdict, receivedAtMs, over, written) ?? 'process' },
   })
   const broker = createBroker(
-    { host: config.host, port: config.mqttPort, ...(config.tls ? { tls: config.tls } : {}), maxPacketBytes: config.maxPacketBytes, connectTimeoutMs: config.connectTimeoutMs },
+    {
+      host: config.host,
+      port: config.mqttPort,
+      ...(config.tls ? { tls: config.tls } : {}),
+      maxPacketBytes: config.maxPacketBytes,
+      connectTimeoutMs: config.connectTimeoutMs,
+      // Failed CONNECTs are limited by the broker's defaults (broker/connect-limits.ts), per client
+      // address: behind the reverse proxy MQTT over WebSocket takes it from X-Forwarded-For.
+      trustProxy: config.trustProxy,
+    },
     {
       logger: deps.logger,
       metrics: deps.metrics,

@@ -53,7 +53,15 @@ async function main(): Promise<void> {
   if (!Number.isFinite(speed) || speed < 0 || speed > 1_000_000) throw new Error('--speed must be a number from 0 to 1000000')
 
   const password = process.env.HEARTH_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url')
-  const config = loadConfig({ HEARTH_LOG_LEVEL: 'error', ...process.env, HEARTH_DATA_DIR: './scenario-data', HEARTH_ADMIN_PASSWORD: password })
+  // The scenario reads /metrics to know when the rules have judged each message.
+  const metricsToken = process.env.HEARTH_METRICS_TOKEN ?? randomBytes(24).toString('base64url')
+  const config = loadConfig({
+    HEARTH_LOG_LEVEL: 'error',
+    ...process.env,
+    HEARTH_DATA_DIR: './scenario-data',
+    HEARTH_ADMIN_PASSWORD: password,
+    HEARTH_METRICS_TOKEN: metricsToken,
+  })
   rmSync(config.dataDir, { recursive: true, force: true })
   const start = Date.parse(scenario.start)
   const clock = new PacedClock(start)
@@ -61,7 +69,7 @@ async function main(): Promise<void> {
   console.log(`${scenario.title} (${scenario.name}), from ${scenario.start} in ${scenario.timeZone}`)
   console.log(`Watch at http://localhost:${platform.httpPort}/ as admin / ${password}\n`)
   try {
-    const api = new ApiClient(`http://127.0.0.1:${platform.httpPort}`)
+    const api = new ApiClient(`http://127.0.0.1:${platform.httpPort}`, { metricsToken })
     await api.login('admin', password)
     let lastOffset = 0
     const result = await runScenario(scenario, {

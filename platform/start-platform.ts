@@ -6,6 +6,7 @@ import { createAlerting } from '../alerting/create-alerting.js'
 import { issueDeviceSecret } from '../broker/device-secret.js'
 import type { Clock, Service } from '../contract/index.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
+import { renderMetrics } from '../dashboard/metrics-endpoint.js'
 import { createCommandOutbox } from '../stores/command-outbox.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../stores/readings-log.js'
@@ -15,6 +16,7 @@ import type { Config } from './config.js'
 import { SERVICE_USERS, serviceConnector } from './connect-service-client.js'
 import { createHttpServer, listen, routeUpgrades, stopHttp } from './http-server.js'
 import { createIngestInProcess, createIngestThread } from './ingest-thread-host.js'
+import { startMetricsServer } from './metrics-server.js'
 import { openStores } from './open-stores.js'
 import { createPlatformBroker } from './platform-broker.js'
 import { scheduleRetention } from './readings-retention.js'
@@ -26,8 +28,12 @@ export interface RunningPlatform {
   mqttPort: number
   /** The MQTT over TLS port, when TLS is configured. */
   mqttsPort?: number
-  /** Set only when this start created the admin user with a generated password. */
+  /** `/metrics` on 127.0.0.1, when HEARTH_METRICS_PORT is set. */
+  metricsPort?: number
+  /** Set only when this start created the admin user with a generated password (for callers in this process). */
   generatedAdminPassword?: string
+  /** The owner-only file in the data folder that holds that password. */
+  adminPasswordFile?: string
   /** Checks alert deadlines and the silence rules now, as the platform does every second. */
   tick(): void
   close(): Promise<void>
@@ -51,7 +57,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const stores = openStores(config, logger, metrics)
   const { db, telemetryDb, readingsStore, devices, journal } = stores
 
-  const generatedAdminPassword = await bootstrapAdmin(config, stores.users, clock, logger)
+  const generatedAdmin = await bootstrapAdmin(config, stores.users, clock, logger)
   const servicePassword = config.servicePassword ?? randomBytes(24).toString('base64url')
   const services = createServiceStack(logger)
   const server = createHttpServer()
@@ -127,7 +133,13 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     services.started(ingest)
 
     const dashboard = createDashboard(
-      { sessionTtlMs: config.sessionTtlMs, secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicOrigins: config.publicOrigins },
+      {
+        sessionTtlMs: config.sessionTtlMs,
+        secureCookies: config.secureCookies,
+        trustProxy: config.trustProxy,
+        publicOrigins: config.publicOrigins,
+        metricsToken: config.metrics.token,
+      },
       {
         server,
         logger: logger.child({ component: 'dashboard' }),
@@ -159,13 +171,20 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     services.started(dashboard)
 
     const httpPort = await listen(server, config.httpPort, config.host, logger)
+    let metricsPort: number | undefined
+    if (config.metrics.port !== undefined) {
+      const served = await startMetricsServer(config.metrics.port, () => renderMetrics(metrics, () => ingest.metricsText()), metrics.contentType, logger)
+      services.started(served.service)
+      metricsPort = served.port
+    }
     services.started(scheduleRetention(readingsStore, config, clock, logger))
-    logger.info({ httpPort, mqttPort: broker.port(), dataDir: config.dataDir, readingsStore: readingsStore.kind }, 'hearth is up')
+    logger.info({ httpPort, mqttPort: broker.port(), metricsPort, dataDir: config.dataDir, readingsStore: readingsStore.kind }, 'hearth is up')
     return {
       httpPort,
       mqttPort: broker.port(),
       ...(broker.tlsPort() === undefined ? {} : { mqttsPort: broker.tlsPort() }),
-      ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
+      ...(metricsPort === undefined ? {} : { metricsPort }),
+      ...(generatedAdmin ? { generatedAdminPassword: generatedAdmin.password, adminPasswordFile: generatedAdmin.file } : {}),
       tick: () => alerting.tick(),
       close: closeAll,
     }

@@ -4,7 +4,11 @@ import type { Alert, DeviceType, ThresholdInput } from '../contract/index.js'
 export class ApiClient {
   private cookie = ''
 
-  constructor(private readonly baseUrl: string) {}
+  /** `metricsToken`: the platform's HEARTH_METRICS_TOKEN, for `metric`. */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly options: { metricsToken?: string } = {},
+  ) {}
 
   /** Any call of the platform's API, as the signed-in user; an error answer throws with its message. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -60,9 +64,11 @@ export class ApiClient {
     return alert.history
   }
 
-  /** A counter's value from the Prometheus endpoint (0 when it has not been counted yet). */
+  /** A counter's value from the Prometheus endpoint, read with the metrics token (0 when it has not been counted yet). */
   async metric(series: string): Promise<number> {
-    const response = await fetch(new URL('/metrics', this.baseUrl))
+    const token = this.options.metricsToken
+    const response = await fetch(new URL('/metrics', this.baseUrl), token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } })
+    if (!response.ok) throw new Error(`GET /metrics failed (${response.status}): ${token === undefined ? 'no metrics token given' : 'is it the platform\'s HEARTH_METRICS_TOKEN?'}`)
     const text = await response.text()
     const line = text.split('\n').find((l) => l.startsWith(`${series} `))
     return line ? Number(line.slice(series.length + 1)) : 0

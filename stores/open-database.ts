@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensurePrivateFile, makePrivateFolder } from './private-files.js'
 
 export type SqliteDatabase = Database.Database
 
@@ -14,9 +14,13 @@ export interface OpenOptions {
   synchronous: 'FULL' | 'NORMAL'
 }
 
-/** Opens (creating if needed) a SQLite file in WAL mode and brings its schema up to date. */
+/**
+ * Opens (creating if needed, owner-only with its WAL files) a SQLite file in WAL mode and brings
+ * its schema up to date.
+ */
 export function openDatabase(path: string, migrations: readonly Migration[], options: OpenOptions): SqliteDatabase {
-  mkdirSync(dirname(path), { recursive: true })
+  makePrivateFolder(dirname(path))
+  ensurePrivateFile(path)
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous}`)

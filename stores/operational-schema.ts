@@ -281,4 +281,16 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN deprovisioned_by TEXT;
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- API tokens expire (90 days unless made for less or more); those made before expire 90 days
+      -- after they were made.
+      ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+      UPDATE api_tokens SET expires_at = created_at + 90 * 86400000;
+      -- A password someone else chose (an admin's reset, the generated first one) is changed at the
+      -- next sign-in before anything else.
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ]

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { makePrivateFolder } from './private-files.js'
 import { HEADER_BYTES, MAX_RECORD_BYTES, decode, listSegments, segmentName, type LogRecord } from './readings-log-records.js'
 
 /** Ingest's side of the readings log (readings-log.ts): reads records in order and removes what the store has taken in. */
@@ -9,7 +10,7 @@ export class ReadingsLogReader {
   private buffer = Buffer.allocUnsafe(256 * 1024)
 
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true })
+    makePrivateFolder(dir)
   }
 
   /** Where the oldest segment still kept begins. */

@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statSync } from 'node:fs'
+import { closeSync, fsyncSync, ftruncateSync, openSync, statSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
+import { PRIVATE_FILE_MODE, makePrivateFolder } from './private-files.js'
 import { encode, listSegments, segmentName, validLength } from './readings-log-records.js'
 
 /**
@@ -66,7 +67,7 @@ export class ReadingsLogWriter {
 
   /** Opens the log in `dir` (creating it), cutting off a record left half-written by a stop. */
   static async open(dir: string, options: ReadingsLogWriterOptions = {}): Promise<ReadingsLogWriter> {
-    mkdirSync(dir, { recursive: true })
+    makePrivateFolder(dir)
     const segments = listSegments(dir)
     const base = segments.at(-1) ?? 0
     const path = join(dir, segmentName(base))
@@ -84,7 +85,7 @@ export class ReadingsLogWriter {
       }
     }
     const writer = new ReadingsLogWriter(dir, base, size, options)
-    writer.file = await open(path, 'a')
+    writer.file = await open(path, 'a', PRIVATE_FILE_MODE)
     if (segments.length === 0) fsyncDir(dir)
     return writer
   }
@@ -153,7 +154,7 @@ export class ReadingsLogWriter {
     await this.file?.close()
     this.base += this.size
     this.size = 0
-    this.file = await open(join(this.dir, segmentName(this.base)), 'a')
+    this.file = await open(join(this.dir, segmentName(this.base)), 'a', PRIVATE_FILE_MODE)
     fsyncDir(this.dir)
   }
 

@@ -16,6 +16,7 @@ interface UserRow {
   organisation_name: string | null
   person_id: string | null
   disabled_at: number | null
+  must_change_password: number
   created_at: number
 }
 
@@ -31,6 +32,7 @@ interface TokenRow {
   created_at: number
   last_used_at: number | null
   revoked_at: number | null
+  expires_at: number | null
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -43,6 +45,7 @@ function toUser(row: UserRow): UserRecord {
     organisationName: row.organisation_name ?? row.organisation_id,
     personId: row.person_id,
     disabled: row.disabled_at !== null,
+    mustChangePassword: row.must_change_password === 1,
     createdAt: new Date(row.created_at).toISOString(),
   }
 }
@@ -56,6 +59,7 @@ const toToken = (row: TokenRow): TokenRecord => ({
   createdAt: new Date(row.created_at).toISOString(),
   lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
   revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+  expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
 })
 
 const USERS = 'SELECT users.*, organisations.name AS organisation_name FROM users LEFT JOIN organisations ON organisations.id = users.organisation_id'
@@ -70,7 +74,7 @@ function hashToken(token: string): string {
 
 export function createUserRepository(db: SqliteDatabase) {
   const insertUser = db.prepare(
-    'INSERT INTO users (id, username, display_name, password_hash, roles, organisation_id, person_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO users (id, username, display_name, password_hash, roles, organisation_id, person_id, must_change_password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   const byUsername = db.prepare<[string], UserRow>(`${USERS} WHERE username = ?`)
   const byId = db.prepare<[string], UserRow>(`${USERS} WHERE users.id = ?`)
@@ -91,9 +95,11 @@ export function createUserRepository(db: SqliteDatabase) {
   const expiry = db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM sessions WHERE token_hash = ?')
   const purgeSessions = db.prepare('DELETE FROM sessions WHERE expires_at <= ?')
   const insertToken = db.prepare(
-    'INSERT INTO api_tokens (token_hash, id, name, roles, created_by, organisation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO api_tokens (token_hash, id, name, roles, created_by, organisation_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
-  const token = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
+  const token = db.prepare<[string, number], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)')
+  const setPassword = db.prepare('UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?')
+  const deleteOtherSessions = db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?')
   const tokens = db.prepare<[], TokenRow>('SELECT * FROM api_tokens ORDER BY created_at')
   const revokeToken = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
   const touchToken = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?')
@@ -101,11 +107,11 @@ export function createUserRepository(db: SqliteDatabase) {
   return {
     count: (): number => count.get()?.n ?? 0,
     create(
-      user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined },
+      user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined; mustChangePassword?: boolean },
       nowMs: number,
     ): UserRecord {
       const id = `u-${randomBytes(6).toString('hex')}`
-      insertUser.run(id, user.username, user.displayName, user.passwordHash, JSON.stringify(user.roles), user.organisationId, user.personId ?? null, nowMs)
+      insertUser.run(id, user.username, user.displayName, user.passwordHash, JSON.stringify(user.roles), user.organisationId, user.personId ?? null, user.mustChangePassword === true ? 1 : 0, nowMs)
       return toUser(byId.get(id) as UserRow)
     },
     get(id: string): UserRecord | undefined {
@@ -160,15 +166,15 @@ export function createUserRepository(db: SqliteDatabase) {
     closeSession(secret: string): void {
       deleteSession.run(hashToken(secret))
     },
-    createApiToken(name: string, roles: Role[], createdBy: string, organisationId: string, nowMs: number): { id: string; token: string } {
+    createApiToken(name: string, roles: Role[], createdBy: string, organisationId: string, nowMs: number, expiresAtMs: number): { id: string; token: string } {
       const id = `t-${randomBytes(6).toString('hex')}`
       const secret = `hearth_${randomBytes(32).toString('base64url')}`
-      insertToken.run(hashToken(secret), id, name, JSON.stringify(roles), createdBy, organisationId, nowMs)
+      insertToken.run(hashToken(secret), id, name, JSON.stringify(roles), createdBy, organisationId, nowMs, expiresAtMs)
       return { id, token: secret }
     },
-    /** An integration acting with a token: its roles, within the organisation it was made for. Revoked tokens are no one. */
+    /** An integration acting with a token: its roles, within the organisation it was made for. Revoked and expired tokens are no one. */
     principalOfToken(secret: string, nowMs: number = Date.now()): UserRecord | undefined {
-      const row = token.get(hashToken(secret))
+      const row = token.get(hashToken(secret), nowMs)
       if (!row) return undefined
       if (row.last_used_at === null || nowMs - row.last_used_at >= TOKEN_TOUCH_MS) touchToken.run(nowMs, row.id)
       return {
@@ -180,8 +186,21 @@ export function createUserRepository(db: SqliteDatabase) {
         organisationName: row.organisation_id,
         personId: null,
         disabled: false,
+        mustChangePassword: false,
         createdAt: new Date(row.created_at).toISOString(),
       }
+    },
+    /**
+     * A new password. `mustChange`: someone else chose it (an admin's reset), so the user chooses
+     * their own at the next sign-in. Every session of the user ends but `keepSession` (the one that
+     * changed it, when the user did it themselves).
+     */
+    setPassword(id: string, passwordHash: string, mustChange: boolean, keepSession?: string): void {
+      db.transaction(() => {
+        setPassword.run(passwordHash, mustChange ? 1 : 0, id)
+        if (keepSession === undefined) deleteSessionsOf.run(id)
+        else deleteOtherSessions.run(id, hashToken(keepSession))
+      })()
     },
     listTokens: (): TokenRecord[] => tokens.all().map(toToken),
     /** Revokes a token: refused from the next request on. False when there is no such token in force. */

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express'
-import { CreateTokenBodySchema, CreateUserBodySchema, HearthError, UpdateUserBodySchema, type Role } from '../../contract/index.js'
+import { CreateTokenBodySchema, CreateUserBodySchema, HearthError, ResetPasswordBodySchema, UpdateUserBodySchema, type Role } from '../../contract/index.js'
 import type { Principal } from '../access-policy.js'
 import { requires } from '../authenticate.js'
 import type { UserView } from '../ports.js'
@@ -94,14 +94,34 @@ export function adminRoutes(ctx: RouteContext): Router {
     res.json(user)
   })
 
+  /**
+   * An admin sets a user's password (they forgot theirs): the user's sessions and live connections
+   * end, and at the next sign-in they choose their own before anything else.
+   */
+  router.post('/users/:id/password', requires('users:manage'), async (req, res) => {
+    const body = validate(ResetPasswordBodySchema, req.body, 'password reset')
+    const principal = principalOf(req)
+    const user = userOr404(req)
+    assertMayManage(principal, user.organisationId, undefined)
+    if (user.roles.includes('admin') && !isPlatformAdmin(principal)) throw new HearthError('forbidden', 'only the platform admin resets a platform admin')
+    if (user.id === principal.id) throw new HearthError('conflict', 'change your own password with POST /api/auth/password, giving the current one')
+    ctx.users.setPassword(user.id, await hashPassword(body.password), true)
+    ctx.onUserChanged(user.id)
+    ctx.guard.record(req, 'user.password-reset', null, { target: user.id })
+    ctx.logger.info({ username: user.username, by: principal.username }, 'password reset; the user chooses a new one at the next sign-in')
+    res.status(204).end()
+  })
+
   /** Bearer tokens for integrations, within the caller's organisation; the token is shown only in this response. */
   router.post('/tokens', requires('tokens:manage'), (req, res) => {
     const body = validate(CreateTokenBodySchema, req.body, 'token')
     const principal = principalOf(req)
-    const created = ctx.users.createApiToken(body.name, body.roles, principal.username, principal.organisationId, ctx.clock.now())
+    const now = ctx.clock.now()
+    const expiresAtMs = now + body.expiresInDays * 86_400_000
+    const created = ctx.users.createApiToken(body.name, body.roles, principal.username, principal.organisationId, now, expiresAtMs)
     ctx.guard.record(req, 'token.created', null, { target: created.id })
-    ctx.logger.info({ tokenId: created.id, name: body.name, roles: body.roles, by: principal.username }, 'api token created')
-    res.status(201).json({ ...created, name: body.name, roles: body.roles, organisationId: principal.organisationId })
+    ctx.logger.info({ tokenId: created.id, name: body.name, roles: body.roles, expiresInDays: body.expiresInDays, by: principal.username }, 'api token created')
+    res.status(201).json({ ...created, name: body.name, roles: body.roles, organisationId: principal.organisationId, expiresAt: new Date(expiresAtMs).toISOString() })
   })
 
   return router

@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { HearthError, LoginBodySchema } from '../../contract/index.js'
+import { ChangePasswordBodySchema, HearthError, LoginBodySchema } from '../../contract/index.js'
 import { LoginThrottle } from '../login-throttle.js'
 import { hashPassword, verifyPassword } from '../password-hash.js'
 import { sessionCookie } from '../session-cookie.js'
@@ -52,6 +52,38 @@ export function authRoutes(ctx: RouteContext): Router {
       ctx.onSignOut(req.sessionSecret)
     }
     res.setHeader('Set-Cookie', sessionCookie('', 0, ctx.secureCookies))
+    res.status(204).end()
+  })
+
+  /**
+   * The signed-in user changes their own password, giving the current one (so a session left
+   * open is not enough to take the account). Their other sessions end; this one goes on. A wrong
+   * current password counts as a failed sign-in.
+   */
+  router.post('/password', async (req, res) => {
+    const principal = req.principal
+    if (!principal || principal.viaToken || !req.sessionSecret) throw new HearthError('unauthorized', 'sign in first: a password is changed by its user')
+    const body = validate(ChangePasswordBodySchema, req.body, 'password change')
+    const key = `${principal.username}|${req.ip ?? ''}`
+    const now = ctx.clock.now()
+    const wait = throttle.retryAfterMs(key, now)
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)))
+      throw new HearthError('too_many_requests', `too many wrong passwords; try again in ${Math.ceil(wait / 60_000)} min`)
+    }
+    const found = ctx.users.credentialsOf(principal.username)
+    if (!found || !(await verifyPassword(body.currentPassword, found.passwordHash))) {
+      throttle.fail(key, now)
+      ctx.guard.record(req, 'password-change.failed', null)
+      throw new HearthError('validation_failed', 'invalid password change: currentPassword: not your current password', {
+        problems: [{ field: 'currentPassword', message: 'not your current password' }],
+      })
+    }
+    throttle.succeed(key)
+    ctx.users.setPassword(found.user.id, await hashPassword(body.newPassword), false, req.sessionSecret)
+    ctx.onOtherSessionsEnded(found.user.id, req.sessionSecret)
+    ctx.guard.record(req, 'password.changed', null)
+    ctx.logger.info({ username: found.user.username }, 'password changed; other sessions ended')
     res.status(204).end()
   })
 

@@ -14,6 +14,8 @@ export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   onSignOut: (sessionSecret: string) => void
   /** Called when a user's roles change, so their live connections start again under the new roles. */
   onUserChanged: (userId: string) => void
+  /** After a password change: the user's live connections end, but those of the session that changed it. */
+  onOtherSessionsEnded: (userId: string, keptSession: string) => void
   /** Every question about one person: circle of care, scopes and the audit log. */
   guard: PersonGuard
   /** A note reaches every member of the person's circle who follows the timeline, live. */

@@ -22,6 +22,7 @@ const T0 = Date.parse('2026-11-20T08:00:00Z')
 const SECOND = 1000
 const MINUTE = 60 * SECOND
 const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 /** One suite, run against every implementation of the users port. */
@@ -55,6 +56,7 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
           organisationName: 'Riverside Telecare',
           personId: null,
           disabled: false,
+          mustChangePassword: false,
           createdAt: iso(T0),
         })
         expect(users.get(sue.id)).toEqual(sue)
@@ -160,6 +162,32 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
         expect(users.userOfSession(phone, T0)?.id).toBe(sue.id)
       })
 
+      it('takes a new password the user chose, ending every other session of theirs', () => {
+        const sue = create('sue')
+        const bob = create('bob')
+        const laptop = users.openSession(sue.id, T0, HOUR)
+        const phone = users.openSession(sue.id, T0, HOUR)
+        const his = users.openSession(bob.id, T0, HOUR)
+        users.setPassword(sue.id, 'hash-of-new', false, laptop)
+        expect(users.credentialsOf('sue')).toMatchObject({ passwordHash: 'hash-of-new', user: { mustChangePassword: false } })
+        expect(users.userOfSession(laptop, T0)?.id).toBe(sue.id)
+        expect(users.userOfSession(phone, T0)).toBeUndefined()
+        expect(users.userOfSession(his, T0)?.id).toBe(bob.id)
+        expect(users.credentialsOf('bob')?.passwordHash).toBe('hash-of-bob')
+      })
+
+      it('takes a password someone else chose: every session ends and the user must choose their own', () => {
+        const sue = create('sue')
+        const laptop = users.openSession(sue.id, T0, HOUR)
+        users.setPassword(sue.id, 'hash-of-reset', true)
+        expect(users.userOfSession(laptop, T0)).toBeUndefined()
+        expect(users.get(sue.id)?.mustChangePassword).toBe(true)
+        const next = users.openSession(sue.id, T0, HOUR)
+        expect(users.userOfSession(next, T0)?.mustChangePassword).toBe(true)
+        users.setPassword(sue.id, 'hash-of-own', false, next)
+        expect(users.userOfSession(next, T0)?.mustChangePassword).toBe(false)
+      })
+
       it('shows a changed name and roles through a session already open', () => {
         const sue = create('sue', ['responder'])
         const secret = users.openSession(sue.id, T0, HOUR)
@@ -187,8 +215,8 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
       it('revokes the API tokens a disabled user created, and no one else’s, for good', () => {
         const sue = create('sue', ['admin'])
         const bob = create('bob', ['admin'])
-        const hers = users.createApiToken('sue export', ['responder'], 'sue', service, T0)
-        const his = users.createApiToken('bob export', ['responder'], 'bob', service, T0)
+        const hers = users.createApiToken('sue export', ['responder'], 'sue', service, T0, T0 + 90 * DAY)
+        const his = users.createApiToken('bob export', ['responder'], 'bob', service, T0, T0 + 90 * DAY)
         users.setDisabled(sue.id, true, T0 + MINUTE)
         expect(users.principalOfToken(hers.token, T0 + 2 * MINUTE)).toBeUndefined()
         expect(users.principalOfToken(his.token, T0 + 2 * MINUTE)?.id).toBe(his.id)
@@ -202,7 +230,7 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
     describe('API tokens', () => {
       it('acts with its roles in the organisation it was made for, under its name', () => {
         create('sue', ['admin'])
-        const { id, token } = users.createApiToken('nightly export', ['responder'], 'sue', nursing, T0)
+        const { id, token } = users.createApiToken('nightly export', ['responder'], 'sue', nursing, T0, T0 + 90 * DAY)
         expect(users.principalOfToken(token, T0 + MINUTE)).toMatchObject({
           id,
           username: 'token:nightly export',
@@ -215,24 +243,24 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
       })
 
       it('knows no token by any other secret', () => {
-        const { token } = users.createApiToken('export', ['responder'], 'sue', service, T0)
+        const { token } = users.createApiToken('export', ['responder'], 'sue', service, T0, T0 + 90 * DAY)
         expect(users.principalOfToken(`${token}x`, T0)).toBeUndefined()
         expect(users.principalOfToken('', T0)).toBeUndefined()
       })
 
       it('lists tokens oldest first with who made them and when, never their secrets', () => {
-        const later = users.createApiToken('later', ['responder'], 'bob', nursing, T0 + HOUR)
-        const first = users.createApiToken('first', ['supervisor', 'responder'], 'sue', service, T0)
+        const later = users.createApiToken('later', ['responder'], 'bob', nursing, T0 + HOUR, T0 + HOUR + 90 * DAY)
+        const first = users.createApiToken('first', ['supervisor', 'responder'], 'sue', service, T0, T0 + 90 * DAY)
         expect(users.listTokens()).toEqual([
-          { id: first.id, name: 'first', roles: ['supervisor', 'responder'], organisationId: service, createdBy: 'sue', createdAt: iso(T0), lastUsedAt: null, revokedAt: null },
-          { id: later.id, name: 'later', roles: ['responder'], organisationId: nursing, createdBy: 'bob', createdAt: iso(T0 + HOUR), lastUsedAt: null, revokedAt: null },
+          { id: first.id, name: 'first', roles: ['supervisor', 'responder'], organisationId: service, createdBy: 'sue', createdAt: iso(T0), lastUsedAt: null, revokedAt: null, expiresAt: iso(T0 + 90 * DAY) },
+          { id: later.id, name: 'later', roles: ['responder'], organisationId: nursing, createdBy: 'bob', createdAt: iso(T0 + HOUR), lastUsedAt: null, revokedAt: null, expiresAt: iso(T0 + HOUR + 90 * DAY) },
         ])
         expect(JSON.stringify(users.listTokens())).not.toContain(first.token)
         expect(first.id).not.toBe(later.id)
       })
 
       it('keeps when a token was last used, never more than a minute behind its latest use', () => {
-        const { id, token } = users.createApiToken('export', ['responder'], 'sue', service, T0)
+        const { id, token } = users.createApiToken('export', ['responder'], 'sue', service, T0, T0 + 90 * DAY)
         const lastUsed = (): number => Date.parse(users.listTokens().find((t) => t.id === id)?.lastUsedAt ?? 'never')
         for (const at of [T0 + MINUTE, T0 + MINUTE + 30 * SECOND, T0 + 3 * MINUTE, T0 + 3 * MINUTE + 59 * SECOND, T0 + HOUR]) {
           users.principalOfToken(token, at)
@@ -241,9 +269,16 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
         }
       })
 
+      it('refuses a token from the moment it expires', () => {
+        const { id, token } = users.createApiToken('export', ['responder'], 'sue', service, T0, T0 + DAY)
+        expect(users.principalOfToken(token, T0 + DAY - 1)?.id).toBe(id)
+        expect(users.principalOfToken(token, T0 + DAY)).toBeUndefined()
+        expect(users.listTokens().find((t) => t.id === id)?.expiresAt).toBe(iso(T0 + DAY))
+      })
+
       it('refuses a revoked token from then on, and revokes only a token in force', () => {
-        const { id, token } = users.createApiToken('export', ['responder'], 'sue', service, T0)
-        const other = users.createApiToken('other', ['responder'], 'sue', service, T0)
+        const { id, token } = users.createApiToken('export', ['responder'], 'sue', service, T0, T0 + 90 * DAY)
+        const other = users.createApiToken('other', ['responder'], 'sue', service, T0, T0 + 90 * DAY)
         expect(users.revokeToken(id, T0 + MINUTE)).toBe(true)
         expect(users.principalOfToken(token, T0 + 2 * MINUTE)).toBeUndefined()
         expect(users.principalOfToken(other.token, T0 + 2 * MINUTE)?.id).toBe(other.id)

@@ -93,7 +93,7 @@ describe('a pendant flooding alarm presses', () => {
     // Far fewer answers than presses: one a second, each covering everything since the last.
     expect(answers.length).toBeLessThan(sent / 50)
 
-    const metrics = (await api.request('GET', '/metrics')).body as string
+    const metrics = (await api.metrics()).body as string
     expect(metrics).toMatch(/^hearth_device_events_limited_total\{action="folded",over="rate"\} [1-9]\d*$/m)
     expect(metrics).toMatch(/^hearth_device_events_limited_total\{action="refused",over="in_flight"\} [1-9]\d*$/m)
 

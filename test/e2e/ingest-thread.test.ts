@@ -50,7 +50,7 @@ describe('ingest in its own thread', () => {
     }, 'an alert from the low SpO2')
     expect(alerts).toEqual([expect.objectContaining({ kind: 'news2', summary: expect.stringMatching(/SpO2 \(scale 1\) 3/) as string })])
 
-    const metrics = (await api.request('GET', '/metrics')).body as string
+    const metrics = (await api.metrics()).body as string
     expect(metrics).toMatch(/^hearth_readings_written_total 2$/m)
     expect(metrics).toMatch(/^hearth_readings_refused_total\{code="[a-z_]+"\} 1$/m)
     expect(lines).toContainEqual(expect.objectContaining({ component: 'ingest', msg: 'readings refused', deviceId: 'wrist-thread', refused: 1, accepted: 2 }))

@@ -69,7 +69,7 @@ describe('readings while InfluxDB is away', () => {
       await pendantClient.endAsync()
 
       const spooled = await eventually(async () => {
-        const metrics = (await t.api.request('GET', '/metrics')).body as string
+        const metrics = (await t.api.metrics()).body as string
         const depth = Number(/^hearth_readings_spool_depth (\d+)/m.exec(metrics)?.[1] ?? 0)
         return depth > 0 ? depth : undefined
       }, 'readings to be spooled')

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiClient } from '../../simulators/api-client.js'
 import { runScenario } from '../../simulators/run-scenario.js'
 import { SCENARIOS } from '../../simulators/scenarios/index.js'
-import { ADMIN_PASSWORD, ManualClock, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { ADMIN_PASSWORD, METRICS_TOKEN, ManualClock, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 /**
  * Each named scenario through the real broker, ingest, rules and alerting, on a platform clock
@@ -25,7 +25,7 @@ describe('rule scenarios, end to end', () => {
       dataDir = tempDir()
       t = await startTestPlatform(dataDir, {}, clock)
       const platform = t.platform
-      const api = new ApiClient(t.httpUrl)
+      const api = new ApiClient(t.httpUrl, { metricsToken: METRICS_TOKEN })
       await api.login('admin', ADMIN_PASSWORD)
       const result = await runScenario(scenario, {
         api,

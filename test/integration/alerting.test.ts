@@ -137,7 +137,7 @@ describe('commands to devices', () => {
 async function waitForMetric(t: TestPlatform, line: string): Promise<{ body: string }> {
   const deadline = Date.now() + 10_000
   for (;;) {
-    const { body } = await t.api.request('GET', '/metrics')
+    const { body } = await t.api.metrics()
     if (typeof body === 'string' && body.split('\n').includes(line)) return { body }
     if (Date.now() > deadline) throw new Error(`metric line never appeared: ${line}`)
     await new Promise((resolve) => setTimeout(resolve, 25))

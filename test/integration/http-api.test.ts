@@ -19,7 +19,7 @@ describe('HTTP API', () => {
 
   it('reports health and Prometheus metrics', async () => {
     expect(await t.api.request('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } })
-    const metrics = await t.api.request('GET', '/metrics')
+    const metrics = await t.api.metrics()
     expect(metrics.body).toContain('# TYPE hearth_mqtt_refusals_total counter')
     // The platform's own connections: alerting and ingest (the rules read what ingest checked).
     expect(metrics.body).toContain('hearth_mqtt_clients_connected 2')

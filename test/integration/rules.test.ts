@@ -93,7 +93,7 @@ describe('rules through the real pipeline', () => {
     await dispenser.event('medication.missed', { dose: 'morning' })
     await pendant.event('alarm.pressed')
     await waitForAlert(t, personId, (a) => a.kind === 'alarm.pressed', 'the alarm')
-    const metrics = await t.api.request('GET', '/metrics')
+    const metrics = await t.api.metrics()
     expect(metrics.body).toContain('hearth_device_events_total{type="medication.missed"} 1')
     expect((await alertsOf(t, personId)).map((a) => a.kind)).toEqual(['alarm.pressed'])
   })
@@ -114,7 +114,7 @@ describe('rules through the real pipeline', () => {
     const motion = await device(first, 'motion-sensor', personId, 'motion-1')
     clock.set(morning + 30 * 60_000)
     await motion.event('motion', { room: 'kitchen' })
-    await eventually(async () => ((await first.api.request('GET', '/metrics')).body.includes('hearth_rule_inputs_total{input="events"} 1') ? true : undefined), 'the motion judged')
+    await eventually(async () => ((await first.api.metrics()).body.includes('hearth_rule_inputs_total{input="events"} 1') ? true : undefined), 'the motion judged')
     clock.set(morning + 4 * 3_600_000) // 10:00: three quiet hours since the day began at 07:00
     first.platform.tick()
     const quiet = await waitForAlert(first, personId, (a) => a.kind === 'inactivity', 'the inactivity alert')
@@ -141,7 +141,7 @@ describe('rules through the real pipeline', () => {
 
   /** Waits until the rules have judged this many messages of a kind (`readings`, `events`). */
   const judged = (platform: TestPlatform, input: 'readings' | 'events', count: number): Promise<true> =>
-    eventually(async () => ((await platform.api.request('GET', '/metrics')).body.includes(`hearth_rule_inputs_total{input="${input}"} ${count}`) ? true : undefined), `${count} ${input} judged`)
+    eventually(async () => ((await platform.api.metrics()).body.includes(`hearth_rule_inputs_total{input="${input}"} ${count}`) ? true : undefined), `${count} ${input} judged`)
 
   it('raises a threshold whose `for` time was pending across a restart when it would have without one', async () => {
     const { t: first, personId, clock } = await start()

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { SessionUser } from './access.js'
 import { api, ApiError, setSessionExpiredHandler } from './api.js'
 import { Shell } from './shell.js'
+import { ChoosePassword } from './components/choose-password.js'
 import { SignIn } from './components/sign-in.js'
 
 interface MeAnswer {
@@ -12,6 +13,7 @@ interface MeAnswer {
 export function App() {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined)
   const [notice, setNotice] = useState<string>('')
+  const [changingPassword, setChangingPassword] = useState(false)
 
   const sessionEnded = () => {
     setUser(null)
@@ -42,6 +44,24 @@ export function App() {
       />
     )
   }
+  if (user.mustChangePassword || changingPassword) {
+    return (
+      <ChoosePassword
+        user={user}
+        onChosen={() => {
+          setChangingPassword(false)
+          setUser({ ...user, mustChangePassword: false })
+        }}
+        {...(user.mustChangePassword ? {} : { onCancel: () => setChangingPassword(false) })}
+        onSignOut={() => {
+          void api('/api/auth/logout', { method: 'POST' }).finally(() => {
+            setNotice('You have signed out.')
+            setUser(null)
+          })
+        }}
+      />
+    )
+  }
   return (
     <Shell
       user={user}
@@ -50,6 +70,7 @@ export function App() {
         setUser(null)
       }}
       onSessionEnded={sessionEnded}
+      onChangePassword={() => setChangingPassword(true)}
     />
   )
 }

@@ -27,6 +27,7 @@ interface Props {
   onSignedOut: () => void
   /** The server no longer knows the session (expired, or signed out elsewhere). */
   onSessionEnded: () => void
+  onChangePassword: () => void
 }
 
 interface PageProps {
@@ -89,7 +90,7 @@ function NoSuchPage() {
 }
 
 /** The signed-in layout: header and navigation, the live banners, and the page of the current route. */
-export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
+export function Shell({ user, onSignedOut, onSessionEnded, onChangePassword }: Props) {
   const route = useRoute()
   const hub = useMemo(() => new LiveHub(), [])
   const live = useLiveQueue(can(user, 'alerts:read'), hub, onSessionEnded)
@@ -151,7 +152,7 @@ export function Shell({ user, onSignedOut, onSessionEnded }: Props) {
       >
         Skip to main content
       </a>
-      <SiteHeader user={user} route={route} live={live} onSignOut={() => void signOut()} />
+      <SiteHeader user={user} route={route} live={live} onSignOut={() => void signOut()} onChangePassword={onChangePassword} />
       <div class="banners" ref={banners}>
         {signOutError && (
           <p class="banner banner-lost" role="alert" data-testid="sign-out-error">

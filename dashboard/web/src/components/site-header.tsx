@@ -10,6 +10,7 @@ interface Props {
   route: Route
   live: LiveQueue
   onSignOut: () => void
+  onChangePassword: () => void
 }
 
 const LIVE_TEXT = { connecting: 'Connecting…', updating: 'Updating…', live: 'Live', lost: 'Not live' } as const
@@ -51,7 +52,7 @@ function SoundControls() {
   )
 }
 
-export function SiteHeader({ user, route, live, onSignOut }: Props) {
+export function SiteHeader({ user, route, live, onSignOut, onChangePassword }: Props) {
   const current = route.page === 'person' ? 'people' : route.page
   const pages = PAGES.filter((page) => page.allowed(user))
   const open = live.queueEnabled ? live.queue.sorted().length : 0
@@ -86,6 +87,9 @@ export function SiteHeader({ user, route, live, onSignOut }: Props) {
             </span>
           )}
         </span>
+        <button type="button" class="link-button" onClick={onChangePassword}>
+          Change password
+        </button>
         <button type="button" onClick={onSignOut}>
           Sign out
         </button>

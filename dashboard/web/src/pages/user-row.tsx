@@ -3,6 +3,7 @@ import type { Role } from '../../../../contract/circle-values.js'
 import { api, messageOf } from '../api.js'
 import { RolesPicker } from '../components/roles-picker.js'
 import type { UserView } from '../types.js'
+import { PasswordResetControl } from './password-reset-control.js'
 
 interface Message {
   text: string
@@ -49,7 +50,7 @@ function DisableControl({ user, isMe, onDone }: { user: UserView; isMe: boolean;
   )
 }
 
-/** PATCH /api/users/{id}: display name, roles, and disabled; the username, password and organisation stay. */
+/** PATCH /api/users/{id}: display name, roles, and disabled; a password reset beside them; the username and organisation stay. */
 export function UserRow({ user, isMe, onSaved }: { user: UserView; isMe: boolean; onSaved: () => void }) {
   const [displayName, setDisplayName] = useState(user.displayName)
   const [roles, setRoles] = useState<Role[]>(user.roles)
@@ -82,6 +83,7 @@ export function UserRow({ user, isMe, onSaved }: { user: UserView; isMe: boolean
       <th scope="row">
         {user.username}
         {user.disabled && <span class="tag tag-off">Disabled</span>}
+        {user.mustChangePassword && <span class="tag">New password due</span>}
         {user.personId && <span class="muted block sub">Person {user.personId}</span>}
       </th>
       <td>
@@ -101,6 +103,15 @@ export function UserRow({ user, isMe, onSaved }: { user: UserView; isMe: boolean
               Save<span class="visually-hidden"> {user.username}</span>
             </button>
           </form>
+          {!isMe && (
+            <PasswordResetControl
+              user={user}
+              onDone={(m) => {
+                setMessage(m)
+                if (!m.isError) onSaved()
+              }}
+            />
+          )}
           <DisableControl
             user={user}
             isMe={isMe}
