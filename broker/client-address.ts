@@ -1,15 +1,25 @@
 import type { IncomingMessage } from 'node:http'
 import { isIPv6 } from 'node:net'
 
+/** Whether the peer at `address`, `hop` proxies away (0: the socket's own peer), is one of Hearth's reverse proxies. */
+export type ProxyTrust = (address: string, hop: number) => boolean
+
 /**
  * The address an MQTT-over-WebSocket client's failed CONNECTs are counted against
- * (connect-limits.ts): the socket's peer, or with `trustProxy` the last `X-Forwarded-For` entry,
- * the one Hearth's own reverse proxy added (any before it are whatever the client sent).
+ * (connect-limits.ts), as express finds a request's: from the socket's peer back along
+ * `X-Forwarded-For` (its last entry first) while the address is one of Hearth's proxies; the
+ * first that is not is the client. Entries before it are whatever the client wrote.
  */
-export function webSocketClientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined
-  const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').at(-1)?.trim()
-  return addressKey(last || req.socket.remoteAddress)
+export function webSocketClientAddress(req: IncomingMessage, trusts: ProxyTrust = () => false): string {
+  const forwarded = req.headers['x-forwarded-for']
+  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .reverse()
+  let address = req.socket.remoteAddress
+  for (let hop = 0; hop < hops.length && address !== undefined && trusts(address, hop); hop++) address = hops[hop]
+  return addressKey(address)
 }
 
 /**

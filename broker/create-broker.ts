@@ -8,7 +8,7 @@ import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { Clock, HealthReport, Service } from '../contract/index.js'
 import { createAuthorizer, type ServiceAccount } from './authorizer.js'
-import { addressKey, webSocketClientAddress } from './client-address.js'
+import { addressKey, webSocketClientAddress, type ProxyTrust } from './client-address.js'
 import { DEFAULT_CONNECT_LIMITS, createConnectLimits, type ConnectLimitsConfig } from './connect-limits.js'
 import { CONNECT_LOG_SAMPLING, sampleConnectRefusals } from './connect-refusals.js'
 import type { EventGate } from './event-limits.js'
@@ -27,8 +27,8 @@ export interface BrokerConfig {
   connectTimeoutMs: number
   /** Limits on failed CONNECTs per address and per id (connect-limits.ts); `DEFAULT_CONNECT_LIMITS` unless set. */
   connectLimits?: ConnectLimitsConfig
-  /** MQTT over WebSocket comes through Hearth's reverse proxy: a client's address is the proxy's last `X-Forwarded-For` entry. */
-  trustProxy?: boolean
+  /** Hearth's reverse proxies, for MQTT over WebSocket: a client's address is the one they forwarded (client-address.ts). */
+  trustProxy?: ProxyTrust
 }
 
 export interface BrokerDeps {
@@ -182,7 +182,7 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       wss.handleUpgrade(req, socket, head, (ws) => {
         const stream = createWebSocketStream(ws)
         stream.on('error', () => stream.destroy())
-        accept(stream, webSocketClientAddress(req, config.trustProxy ?? false), req)
+        accept(stream, webSocketClientAddress(req, config.trustProxy), req)
       })
     },
     health: () => ({ component: 'broker', ok: aedes !== undefined && !aedes.closed }),

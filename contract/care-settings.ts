@@ -112,6 +112,12 @@ export const PatchCareSettingsBodySchema = CareSettingsSchema.partial()
   .extend({ reason: z.string().trim().min(1, 'say why').max(500) })
   .refine((b) => Object.keys(b).some((k) => k !== 'reason'), { message: 'change at least one setting', path: ['(root)'] })
 
+/**
+ * A planned absence silences welfare monitoring: longer than this it is planned by a supervisor
+ * (or an admin), who answers for the person being unwatched that long.
+ */
+export const ABSENCE_DAYS_WITHOUT_SUPERVISOR = 90
+
 export const AbsenceBodySchema = z
   .strictObject({
     from: z.iso.datetime({ offset: true }),
@@ -132,6 +138,23 @@ export interface Absence {
   createdAt: string
   endedAt: string | null
   endedBy: string | null
+}
+
+/**
+ * A planned absence in force, as the responders' queue shows it: welfare monitoring of this person
+ * is silenced until `to`. `reason` only for those who may read the person's absences (scope
+ * `care-settings` or `absences:write`): "in hospital" is health information.
+ */
+export interface SilencedNotice {
+  absenceId: string
+  personId: string
+  personName: string
+  from: string
+  to: string
+  reason: string | null
+  createdBy: string
+  /** Set when it was ended early: the notice goes. */
+  endedAt: string | null
 }
 
 /** One field of one version change, as the audit shows it. */

@@ -1,5 +1,6 @@
 import type { Alert } from './alert.js'
 import type { TimelineItem } from './api.js'
+import type { SilencedNotice } from './care-settings.js'
 import type { BreakGlassGrant } from './circle-values.js'
 
 /** PROTOCOL §2: the live dashboard receives `alert` on every change to an alert the user may see. */
@@ -11,6 +12,8 @@ export interface ServerToClientEvents {
   'person.note': (note: { personId: string; item: TimelineItem }) => void
   /** Emergency access to a person's record, to their circle admins and their own account. */
   'break-glass': (grant: BreakGlassGrant) => void
+  /** An absence planned or ended: welfare monitoring silenced, to those who follow the person's alerts. */
+  silenced: (notice: SilencedNotice) => void
 }
 
 /** The dashboard accepts no messages from browsers over the socket; actions go through the HTTP API. */

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express'
 import { HearthError, type Clock } from '../contract/index.js'
 import { can, type Action, type Principal } from './access-policy.js'
 import type { Users } from './ports.js'
-import { SESSION_COOKIE, readCookie } from './session-cookie.js'
+import { sessionSecretOf } from './session-cookie.js'
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -28,7 +28,7 @@ export function identify(req: IncomingMessage, users: Users, clock: Clock, beare
     const viaSession = users.userOfSession(token, clock.now())
     return viaSession ? { principal: viaSession, sessionSecret: token } : undefined
   }
-  const secret = readCookie(req.headers.cookie, SESSION_COOKIE)
+  const secret = sessionSecretOf(req.headers.cookie)
   if (!secret) return undefined
   const user = users.userOfSession(secret, clock.now())
   return user ? { principal: user, sessionSecret: secret } : undefined

@@ -26,6 +26,7 @@ import type {
   People,
   PersonNotes,
   ReadingsQueries,
+  SignInLimits,
   Users,
 } from './ports.js'
 import { auditRoutes } from './routes/audit-routes.js'
@@ -34,6 +35,7 @@ import { organisationRoutes } from './routes/organisation-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
+import { absenceRoutes } from './routes/absence-routes.js'
 import { careSettingsRoutes } from './routes/care-settings-routes.js'
 import { primaryRole, type RouteContext } from './routes/context.js'
 import { deviceRoutes } from './routes/device-routes.js'
@@ -45,8 +47,11 @@ export interface DashboardConfig {
   sessionTtlMs: number
   /** Mark cookies Secure (set when served over HTTPS, directly or behind a proxy). */
   secureCookies: boolean
-  /** Trust X-Forwarded-* from a reverse proxy (for client IPs in sign-in throttling, and the scheme browsers used). */
-  trustProxy: boolean
+  /**
+   * Which peers are Hearth's reverse proxies (express's `trust proxy`): their X-Forwarded-For gives
+   * the client's address (sign-in limits, the audit log) and X-Forwarded-Proto the scheme browsers used.
+   */
+  trustProxy: (address: string, hop: number) => boolean
   /** Origins Hearth is reached at besides the one each request names (same-origin.ts). */
   publicOrigins: readonly string[]
   /** `/metrics` answers only this bearer token; without one it is not served here (metrics-endpoint.ts). */
@@ -78,6 +83,10 @@ export interface DashboardDeps {
   breakGlass: BreakGlassGrants
   notes: PersonNotes
   audit: AuditTrail
+  /** Failed sign-ins per account and per address, kept across restarts. */
+  signInLimits: SignInLimits
+  /** The key a client address is counted under by the sign-in limits and password checks (IPv6 by its /64). */
+  addressKey: (address: string | undefined) => string
   verifyAudit: AuditVerifier
   /** Runs writes to several repositories (one database) as one transaction. */
   transaction: <T>(fn: () => T) => T
@@ -106,11 +115,13 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
     start() {
       const app = express()
       app.disable('x-powered-by')
-      app.use((_req, res, next) => {
+      app.use((req, res, next) => {
         // Health data on screen: only this origin's own code, no framing, no referrers leaving.
         res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
         res.setHeader('X-Content-Type-Options', 'nosniff')
         res.setHeader('Referrer-Policy', 'no-referrer')
+        // Once over HTTPS (here, or at a trusted proxy), the browser never asks over plain HTTP again.
+        if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
         next()
       })
       app.set('trust proxy', config.trustProxy)
@@ -126,6 +137,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         onOtherSessionsEnded: (userId, keptSession) => live?.dropUser(userId, keptSession),
         onPersonNote: (personId, item) => live?.personNote(personId, item),
         onBreakGlass: (grant) => live?.breakGlass(grant),
+        onAbsenceChanged: (absence) => live?.absenceChanged(absence, deps.people.get(absence.personId)?.name ?? absence.personId),
         authorOf: (username) => {
           const user = deps.users.byUsername(username)
           return user ? { name: user.displayName, organisation: user.organisationName, role: primaryRole(user.roles) } : undefined
@@ -165,6 +177,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       api.use('/organisations', organisationRoutes(ctx))
       api.use('/', auditRoutes(ctx))
       api.use('/devices', deviceRoutes(ctx))
+      api.use('/absences', absenceRoutes(ctx))
       api.use('/alerts', alertRoutes(ctx))
       api.use('/figures', figuresRoutes(ctx))
       api.use('/', adminRoutes(ctx))

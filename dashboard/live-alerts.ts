@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { Gauge, type Registry } from 'prom-client'
 import {
   SOCKET_PATH,
+  type Absence,
   type Alert,
   type BreakGlassGrant,
   type Clock,
@@ -15,6 +16,7 @@ import {
 import { alertFor } from './alert-view.js'
 import { identify, type Identified } from './authenticate.js'
 import type { PersonGuard } from './person-guard.js'
+import { followsAlerts, silencedNotice } from './silenced-notices.js'
 import { foreignOrigin, type OriginPolicy } from './same-origin.js'
 import type { AlertDesk, Users } from './ports.js'
 
@@ -112,8 +114,14 @@ export function attachLiveAlerts(
     breakGlass(grant: BreakGlassGrant): void {
       sendAbout(grant.personId, (a) => a.circleAdmin || a.basis === 'self', (socket) => socket.emit('break-glass', grant))
     },
-    /** A user whose roles changed reconnects under the new roles; a disabled user is gone. */
-    /** Ends the user's live connections (all but those of `keptSession`, when given). */
+    /** An absence planned or ended, to those who follow the person's alerts; why, to those who may read it. */
+    absenceChanged(absence: Absence, personName: string): void {
+      sendAbout(absence.personId, followsAlerts, (socket, access) => socket.emit('silenced', silencedNotice(absence, personName, access)))
+    },
+    /**
+     * Ends the user's live connections (all but those of `keptSession`, when given): a user whose
+     * roles changed reconnects under the new roles; a disabled user is gone.
+     */
     dropUser(userId: string, keptSession?: string): void {
       for (const socket of io.sockets.sockets.values()) {
         if (socket.data.principal.id === userId && (keptSession === undefined || socket.data.sessionSecret !== keptSession)) socket.disconnect(true)

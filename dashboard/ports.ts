@@ -77,6 +77,23 @@ export interface Users {
   revokeToken(id: string, nowMs: number): boolean
 }
 
+/**
+ * Failed sign-ins, counted per account and per address and kept across restarts (ASVS 6.3.1).
+ * `address` is as `addressKey` gives it. Usernames are taken as typed: one that does not exist is
+ * counted like one that does, so the answers never tell them apart.
+ */
+export interface SignInLimits {
+  /** Milliseconds before `username` may try again from `address`, or 0; counts nothing. */
+  retryAfterMs(username: string, address: string): Promise<number>
+  /**
+   * Counts an attempt before its password is checked, so that attempts made at once cannot pass
+   * a limit: 0 when it may go on, or the milliseconds before another may.
+   */
+  count(username: string, address: string): Promise<number>
+  /** The password was right: the attempt is handed back, and the account's count from this address cleared. */
+  succeeded(username: string, address: string): Promise<void>
+}
+
 export interface Organisations {
   create(org: { name: string; kind: OrganisationKind }, nowMs: number): Organisation
   get(id: string): Organisation | undefined
@@ -250,6 +267,8 @@ export interface AbsencesAdmin {
   add(personId: string, absence: { fromMs: number; toMs: number; reason: string }, by: string, nowMs: number): Absence
   list(personId: string): Absence[]
   end(personId: string, absenceId: string, by: string, nowMs: number): Absence
+  /** Every absence in force at `atMs`, the soonest to end first. */
+  inForceAt(atMs: number): Absence[]
 }
 
 export type HealthProbe = () => HealthReport[] | Promise<HealthReport[]>

@@ -19,8 +19,12 @@ export interface OriginPolicy {
    * behind a reverse proxy that rewrites `Host`, the address people type.
    */
   publicOrigins: readonly string[]
-  /** Whether `X-Forwarded-Proto` from a proxy says the scheme the browser used. */
-  trustProxy: boolean
+  /**
+   * Whether the peer at `address`, `hop` proxies away (0: the socket's own), is one of Hearth's
+   * reverse proxies: `X-Forwarded-Proto` says the scheme the browser used only when the socket's
+   * peer is one (as express's `req.protocol` has it).
+   */
+  trustProxy: (address: string, hop: number) => boolean
 }
 
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value)
@@ -29,7 +33,8 @@ const single = (value: string | string[] | undefined): string | undefined => (Ar
 function ownOrigin(req: IncomingMessage, policy: OriginPolicy): string | undefined {
   const host = single(req.headers.host)
   if (host === undefined) return undefined
-  const forwarded = policy.trustProxy ? single(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim() : undefined
+  const fromProxy = policy.trustProxy(req.socket.remoteAddress ?? '', 0)
+  const forwarded = fromProxy ? single(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim() : undefined
   const scheme = forwarded ?? ((req.socket as Partial<TLSSocket>).encrypted === true ? 'https' : 'http')
   return `${scheme}://${host.toLowerCase()}`
 }

@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client'
 import type { Alert, Clock, DeviceType, ServerToClientEvents } from '../contract/index.js'
 import { loadConfig } from '../platform/config.js'
 import { createLogger } from '../platform/logger.js'
-import { startPlatform, type RunningPlatform } from '../platform/start-platform.js'
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '../platform/start-platform.js'
 
 export const ADMIN_PASSWORD = 'test-admin-password-1'
 /** HEARTH_METRICS_TOKEN of the platforms the harness starts: /metrics on the HTTP port answers it only. */
@@ -77,9 +77,16 @@ export interface TestPlatform {
 
 /**
  * Starts the whole platform in this process on free loopback ports with a real data dir; `env`
- * goes over the defaults, and `undefined` takes one away (HEARTH_METRICS_TOKEN).
+ * goes over the defaults, and `undefined` takes one away (HEARTH_METRICS_TOKEN). `options` as
+ * startPlatform takes them (shorter sign-in limits).
  */
-export async function startTestPlatform(dataDir = tempDir(), env: Record<string, string | undefined> = {}, clock?: Clock, logger?: Logger): Promise<TestPlatform> {
+export async function startTestPlatform(
+  dataDir = tempDir(),
+  env: Record<string, string | undefined> = {},
+  clock?: Clock,
+  logger?: Logger,
+  options: PlatformOptions = {},
+): Promise<TestPlatform> {
   const config = loadConfig({
     HEARTH_METRICS_TOKEN: METRICS_TOKEN,
     ...env,
@@ -89,7 +96,7 @@ export async function startTestPlatform(dataDir = tempDir(), env: Record<string,
     HEARTH_MQTT_PORT: '0',
     HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
   })
-  const platform = await startPlatform(config, logger ?? createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'), clock)
+  const platform = await startPlatform(config, logger ?? createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'), clock, options)
   const httpUrl = `http://127.0.0.1:${platform.httpPort}`
   const api = new TestApi(httpUrl)
   await api.login()

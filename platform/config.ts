@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { HearthError, describeProblems, problemsFromZod, type Problem } from '../contract/index.js'
+import { parseTrustProxy, type TrustProxySetting } from './trusted-proxies.js'
 
 /** Every HEARTH_ variable, its default and its check, in one place (PROTOCOL §3). */
 const port = z.coerce.number().int().min(0).max(65535)
@@ -29,7 +30,16 @@ const EnvSchema = z.object({
     .regex(/^[\x21-\x7e]{24,512}$/, '24 to 512 characters, printable ASCII without spaces')
     .optional(),
   HEARTH_SECURE_COOKIES: flag.default(false),
-  HEARTH_TRUST_PROXY: flag.default(false),
+  /** `false`/`0`, a hop count, or proxy addresses and networks; never "every peer" (trusted-proxies.ts). */
+  HEARTH_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((text, ctx) => {
+      const read = parseTrustProxy(text)
+      if ('setting' in read) return read.setting
+      ctx.addIssue({ code: 'custom', message: read.problem })
+      return z.NEVER
+    }),
   /** Comma-separated origins people reach Hearth at, when a proxy's `Host` differs (https://care.example.org). */
   HEARTH_PUBLIC_ORIGIN: z
     .string()
@@ -71,7 +81,8 @@ export interface Config {
   connectTimeoutMs: number
   sessionTtlMs: number
   secureCookies: boolean
-  trustProxy: boolean
+  /** Which peers are Hearth's own reverse proxies, whose X-Forwarded-For and X-Forwarded-Proto are taken. */
+  trustProxy: TrustProxySetting
   /** Where /metrics is served: on a loopback port of its own, and on the HTTP port with a bearer token. */
   metrics: { port?: number; token?: string }
   /** Origins Hearth is reached at besides the one each request names (HEARTH_PUBLIC_ORIGIN). */

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { HearthError } from '../contract/index.js'
 import { CONFIG_HELP, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
+import { OPEN_IN_CLEAR, openInClear } from './open-in-clear.js'
 import { startPlatform } from './start-platform.js'
 
 const HELP = `Usage: npm start [-- --help]
@@ -29,8 +30,12 @@ async function main(): Promise<void> {
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host
   console.log(`\nHearth is running.\n  Dashboard: http://${host}:${platform.httpPort}/\n  MQTT:      mqtt://${host}:${platform.mqttPort} (and ws://${host}:${platform.httpPort}/mqtt)`)
   if (platform.metricsPort !== undefined) console.log(`  Metrics:   http://127.0.0.1:${platform.metricsPort}/metrics`)
-  if (platform.adminPasswordFile) {
-    console.log(`  Sign in as admin with the password in ${platform.adminPasswordFile}\n  (readable by this user only: delete it once signed in; set HEARTH_ADMIN_PASSWORD on a fresh data dir to choose it)`)
+  if (openInClear(config)) console.log(`\n  ${OPEN_IN_CLEAR}\n`)
+  if (platform.generatedAdminPassword && platform.adminPasswordFile) {
+    // PROTOCOL §3: printed once, here on the console and never in the log lines; also kept in an owner-only file.
+    console.log(
+      `  Sign in as admin with password ${platform.generatedAdminPassword}, then choose your own.\n  (shown once, also in ${platform.adminPasswordFile}, readable by this user only: delete it once signed in;\n  set HEARTH_ADMIN_PASSWORD on a fresh data dir to choose it)`,
+    )
   }
   let stopping = false
   const stop = (signal: string): void => {

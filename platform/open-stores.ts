@@ -14,6 +14,7 @@ import { createEventJournal } from '../stores/event-journal.js'
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { createPersonRepository } from '../stores/person-repository.js'
+import { SIGN_IN_LIMITS, SIGN_IN_LIMITS_FILE, SIGN_IN_LIMIT_MIGRATIONS, createSignInLimits, type SignInLimitSettings } from '../stores/sign-in-limits.js'
 import { createUserRepository } from '../stores/user-repository.js'
 import type { Config } from './config.js'
 import { prepareDataFolder } from './data-folder.js'
@@ -21,10 +22,11 @@ import { openReadingsStore } from './readings-store-factory.js'
 
 /**
  * The platform's stores: the operational database (`hearth.db`, migrated on open) by its three
- * connections, the repositories on it, and the readings store the platform reads, in a data
- * folder made owner-only first. `close` closes them all; the readings store is started by the caller.
+ * connections, the repositories on it, the sign-in limits (`sign-in-limits.db`) and the readings
+ * store the platform reads, in a data folder made owner-only first. `close` closes them all; the
+ * readings store is started by the caller.
  */
-export function openStores(config: Config, logger: Logger, metrics: Registry) {
+export function openStores(config: Config, logger: Logger, metrics: Registry, signInLimits: SignInLimitSettings = SIGN_IN_LIMITS) {
   prepareDataFolder(config.dataDir, logger)
   const db = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'FULL' })
   // Devices' last seen and status, a second connection that does not wait for the disk on each
@@ -32,6 +34,8 @@ export function openStores(config: Config, logger: Logger, metrics: Registry) {
   const telemetryDb = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
   // The audit log's own connection: entries are written on the dashboard's path, never waiting for the disk that alarms wait for.
   const auditDb = openDatabase(join(config.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
+  // Failed sign-ins are counted in a file of their own: a flood of them never takes the lock alarms wait for.
+  const signInDb = openDatabase(join(config.dataDir, SIGN_IN_LIMITS_FILE), SIGN_IN_LIMIT_MIGRATIONS, { synchronous: 'NORMAL' })
   // The platform reads readings (charts, latest values) and applies retention; the ingest thread writes them.
   const readingsStore = openReadingsStore(config, 'reader', logger, metrics)
   return {
@@ -50,11 +54,13 @@ export function openStores(config: Config, logger: Logger, metrics: Registry) {
     breakGlass: createBreakGlassRepository(db),
     notes: createPersonNoteRepository(db),
     audit: createAuditLog(auditDb),
+    signInLimits: createSignInLimits(signInDb, signInLimits),
     /** Closes the readings store, then the database's connections. */
     async close(): Promise<void> {
       await readingsStore.close()
       telemetryDb.close()
       auditDb.close()
+      signInDb.close()
       db.close()
     },
   }

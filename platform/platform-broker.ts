@@ -4,6 +4,7 @@ import { DEFAULT_EVENT_LIMITS, createEventGate } from '../broker/event-limits.js
 import type { EventSink } from '../broker/ports.js'
 import type { Config } from './config.js'
 import { SERVICE_USERS } from './connect-service-client.js'
+import { proxyTrust } from './trusted-proxies.js'
 
 /**
  * The MQTT broker as the platform runs it: devices sign in with their credentials, ingest and
@@ -30,7 +31,7 @@ export function createPlatformBroker(
       connectTimeoutMs: config.connectTimeoutMs,
       // Failed CONNECTs are limited by the broker's defaults (broker/connect-limits.ts), per client
       // address: behind the reverse proxy MQTT over WebSocket takes it from X-Forwarded-For.
-      trustProxy: config.trustProxy,
+      trustProxy: proxyTrust(config.trustProxy),
     },
     {
       logger: deps.logger,

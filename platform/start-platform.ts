@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting } from '../alerting/create-alerting.js'
+import { addressKey } from '../broker/client-address.js'
 import { issueDeviceSecret } from '../broker/device-secret.js'
 import type { Clock, Service } from '../contract/index.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
@@ -10,6 +11,7 @@ import { renderMetrics } from '../dashboard/metrics-endpoint.js'
 import { createCommandOutbox } from '../stores/command-outbox.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../stores/readings-log.js'
+import type { SignInLimitSettings } from '../stores/sign-in-limits.js'
 import { createRuleStateRepository } from '../stores/rule-state-repository.js'
 import { bootstrapAdmin } from './bootstrap-admin.js'
 import type { Config } from './config.js'
@@ -17,9 +19,11 @@ import { SERVICE_USERS, serviceConnector } from './connect-service-client.js'
 import { createHttpServer, listen, routeUpgrades, stopHttp } from './http-server.js'
 import { createIngestInProcess, createIngestThread } from './ingest-thread-host.js'
 import { startMetricsServer } from './metrics-server.js'
+import { OPEN_IN_CLEAR, openInClear } from './open-in-clear.js'
 import { openStores } from './open-stores.js'
 import { createPlatformBroker } from './platform-broker.js'
 import { scheduleRetention } from './readings-retention.js'
+import { proxyTrust } from './trusted-proxies.js'
 import { createServiceStack } from './service-stack.js'
 import { verifyAuditInThread } from './verify-audit-in-thread.js'
 
@@ -48,13 +52,18 @@ export interface PlatformOptions {
    * cannot cross into a thread; the load bench also uses it to show the difference).
    */
   ingest?: 'thread' | 'loop'
+  /**
+   * Sign-in limits other than `SIGN_IN_LIMITS`: short windows and holds for tests, since the
+   * limits' store keeps time by the system clock, not the platform's.
+   */
+  signInLimits?: SignInLimitSettings
 }
 
 /** The composition root: opens the stores, starts every service, and closes them in reverse. */
 export async function startPlatform(config: Config, logger: Logger, clock: Clock = systemClock, options: PlatformOptions = {}): Promise<RunningPlatform> {
   const metrics = new Registry()
   collectDefaultMetrics({ register: metrics, prefix: 'hearth_process_' })
-  const stores = openStores(config, logger, metrics)
+  const stores = openStores(config, logger, metrics, options.signInLimits)
   const { db, telemetryDb, readingsStore, devices, journal } = stores
 
   const generatedAdmin = await bootstrapAdmin(config, stores.users, clock, logger)
@@ -136,7 +145,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       {
         sessionTtlMs: config.sessionTtlMs,
         secureCookies: config.secureCookies,
-        trustProxy: config.trustProxy,
+        trustProxy: proxyTrust(config.trustProxy),
         publicOrigins: config.publicOrigins,
         metricsToken: config.metrics.token,
       },
@@ -161,6 +170,9 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         breakGlass: stores.breakGlass,
         notes: stores.notes,
         audit: stores.audit,
+        signInLimits: stores.signInLimits,
+        // Sign-in limits and password checks count addresses as MQTT's limits do: IPv6 by its /64.
+        addressKey,
         verifyAudit: () => verifyAuditInThread(join(config.dataDir, 'hearth.db')),
         transaction: (fn) => db.transaction(fn)(),
         health: async () => [broker.health(), ...(await ingest.health()), alerting.health(), { component: 'dashboard', ok: server.listening }],
@@ -179,6 +191,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     }
     services.started(scheduleRetention(readingsStore, config, clock, logger))
     logger.info({ httpPort, mqttPort: broker.port(), metricsPort, dataDir: config.dataDir, readingsStore: readingsStore.kind }, 'hearth is up')
+    if (openInClear(config)) logger.warn({ host: config.host }, OPEN_IN_CLEAR)
     return {
       httpPort,
       mqttPort: broker.port(),

@@ -62,6 +62,9 @@ export function createAbsenceRepository(db: SqliteDatabase, options: AbsenceRepo
   const byPerson = db.prepare<[string, number], Row>('SELECT * FROM absences WHERE person_id = ? ORDER BY seq DESC LIMIT ?')
   const endingAfter = db.prepare<[string, number], Row>('SELECT * FROM absences WHERE person_id = ? AND to_at > ? ORDER BY seq DESC')
   const markEnded = db.prepare('UPDATE absences SET ended_at = ?, ended_by = ? WHERE seq = ?')
+  const inForceNow = db.prepare<[number, number, number], Row>(
+    'SELECT * FROM absences WHERE from_at <= ? AND to_at > ? AND (ended_at IS NULL OR ended_at > ?) ORDER BY to_at',
+  )
   const personExists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM persons WHERE id = ?')
   const cache = createExpiringCache<string, { rows: Row[]; coversFromMs: number }>(options.cacheTtlMs ?? 30_000, options.cacheClock)
 
@@ -106,6 +109,11 @@ export function createAbsenceRepository(db: SqliteDatabase, options: AbsenceRepo
       } finally {
         cache.delete(personId)
       }
+    },
+
+    /** Every absence in force at `atMs`, the soonest to end first. */
+    inForceAt(atMs: number): Absence[] {
+      return inForceNow.all(atMs, atMs, atMs).map(toAbsence)
     },
 
     /** The absence in force at `atMs`, the most recently recorded if several overlap. */

@@ -4,6 +4,7 @@ import type { Principal } from '../access-policy.js'
 import { requires } from '../authenticate.js'
 import type { UserView } from '../ports.js'
 import { hashPassword } from '../password-hash.js'
+import { assertHardToGuess } from '../password-policy.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
 
@@ -53,6 +54,7 @@ export function adminRoutes(ctx: RouteContext): Router {
       throw new HearthError('validation_failed', `invalid user: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems })
     }
     if (ctx.users.credentialsOf(body.username)) throw new HearthError('conflict', `user ${body.username} already exists`)
+    await assertHardToGuess(body.password, [body.username, body.displayName ?? ''], 'password', 'user')
     const user = ctx.users.create(
       {
         username: body.username,
@@ -105,6 +107,7 @@ export function adminRoutes(ctx: RouteContext): Router {
     assertMayManage(principal, user.organisationId, undefined)
     if (user.roles.includes('admin') && !isPlatformAdmin(principal)) throw new HearthError('forbidden', 'only the platform admin resets a platform admin')
     if (user.id === principal.id) throw new HearthError('conflict', 'change your own password with POST /api/auth/password, giving the current one')
+    await assertHardToGuess(body.password, [user.username, user.displayName], 'password', 'password reset')
     ctx.users.setPassword(user.id, await hashPassword(body.password), true)
     ctx.onUserChanged(user.id)
     ctx.guard.record(req, 'user.password-reset', null, { target: user.id })

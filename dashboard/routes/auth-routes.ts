@@ -1,38 +1,61 @@
-import { Router } from 'express'
+import { Router, type Response } from 'express'
 import { ChangePasswordBodySchema, HearthError, LoginBodySchema } from '../../contract/index.js'
-import { LoginThrottle } from '../login-throttle.js'
+import { PasswordChecks } from '../password-checks.js'
 import { hashPassword, verifyPassword } from '../password-hash.js'
+import { assertHardToGuess } from '../password-policy.js'
 import { sessionCookie } from '../session-cookie.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
 
-const MAX_FAILURES = 5
-const FAILURE_WINDOW_MS = 15 * 60_000
 // Compared against when the username is unknown, so timing does not reveal which usernames exist.
 const decoy = hashPassword('hearth-decoy-password')
 
+/** Answers 429 with `Retry-After` when the sign-in limits hold this attempt back. */
+function holdBack(res: Response, waitMs: number, what: string): void {
+  if (waitMs <= 0) return
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000))
+  res.setHeader('Retry-After', String(seconds))
+  const when = seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`
+  throw new HearthError('too_many_requests', `too many ${what}; try again in ${when}`)
+}
+
 export function authRoutes(ctx: RouteContext): Router {
   const router = Router()
-  const throttle = new LoginThrottle(MAX_FAILURES, FAILURE_WINDOW_MS)
+  const checks = new PasswordChecks()
+
+  /**
+   * Checks `password` against `hash` for `username` at `address`: in turn with the other checks
+   * under way (refused at once when too many are), and counted by the sign-in limits before it
+   * runs. Whether it was right; the caller tells the limits of a success.
+   */
+  async function checkPassword(res: Response, username: string, address: string, password: string, hash: string, what: string): Promise<boolean> {
+    holdBack(res, await ctx.signInLimits.retryAfterMs(username, address), what)
+    const turn = checks.admit(address)
+    if ('refused' in turn) {
+      res.setHeader('Retry-After', '1')
+      if (turn.refused === 'this-address') throw new HearthError('too_many_requests', 'other sign-ins from your address are being checked; try again in a moment')
+      throw new HearthError('unavailable', 'too many sign-ins are being checked; try again in a moment')
+    }
+    try {
+      await turn.admitted
+      holdBack(res, await ctx.signInLimits.count(username, address), what)
+      return await verifyPassword(password, hash)
+    } finally {
+      turn.leave()
+    }
+  }
 
   router.post('/login', async (req, res) => {
     const body = validate(LoginBodySchema, req.body, 'sign-in')
-    const key = `${body.username}|${req.ip ?? ''}`
-    const now = ctx.clock.now()
-    const wait = throttle.retryAfterMs(key, now)
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)))
-      throw new HearthError('too_many_requests', `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`)
-    }
+    const address = ctx.addressKey(req.ip)
     const found = ctx.users.credentialsOf(body.username)
-    const ok = await verifyPassword(body.password, found?.passwordHash ?? (await decoy))
+    const ok = await checkPassword(res, body.username, address, body.password, found?.passwordHash ?? (await decoy), 'failed sign-ins')
     if (!found || !ok) {
-      throttle.fail(key, now)
       ctx.guard.record(req, 'sign-in.failed', null, { actor: found?.user ?? { username: body.username } })
       ctx.logger.warn({ username: body.username, ip: req.ip }, 'sign-in failed')
       throw new HearthError('unauthorized', 'wrong username or password')
     }
-    throttle.succeed(key)
+    await ctx.signInLimits.succeeded(body.username, address)
     // Told only to someone who knows the password: a disabled account is not a wrong one.
     if (found.user.disabled) {
       ctx.guard.record(req, 'sign-in.refused-disabled', null, { actor: found.user })
@@ -64,22 +87,17 @@ export function authRoutes(ctx: RouteContext): Router {
     const principal = req.principal
     if (!principal || principal.viaToken || !req.sessionSecret) throw new HearthError('unauthorized', 'sign in first: a password is changed by its user')
     const body = validate(ChangePasswordBodySchema, req.body, 'password change')
-    const key = `${principal.username}|${req.ip ?? ''}`
-    const now = ctx.clock.now()
-    const wait = throttle.retryAfterMs(key, now)
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)))
-      throw new HearthError('too_many_requests', `too many wrong passwords; try again in ${Math.ceil(wait / 60_000)} min`)
-    }
+    const address = ctx.addressKey(req.ip)
     const found = ctx.users.credentialsOf(principal.username)
-    if (!found || !(await verifyPassword(body.currentPassword, found.passwordHash))) {
-      throttle.fail(key, now)
+    const ok = await checkPassword(res, principal.username, address, body.currentPassword, found?.passwordHash ?? (await decoy), 'wrong passwords')
+    if (!found || !ok) {
       ctx.guard.record(req, 'password-change.failed', null)
       throw new HearthError('validation_failed', 'invalid password change: currentPassword: not your current password', {
         problems: [{ field: 'currentPassword', message: 'not your current password' }],
       })
     }
-    throttle.succeed(key)
+    await ctx.signInLimits.succeeded(principal.username, address)
+    await assertHardToGuess(body.newPassword, [found.user.username, found.user.displayName], 'newPassword', 'password change')
     ctx.users.setPassword(found.user.id, await hashPassword(body.newPassword), false, req.sessionSecret)
     ctx.onOtherSessionsEnded(found.user.id, req.sessionSecret)
     ctx.guard.record(req, 'password.changed', null)

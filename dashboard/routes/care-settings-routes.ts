@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express'
-import { AbsenceBodySchema, HearthError, PatchCareSettingsBodySchema, PutThresholdsBodySchema } from '../../contract/index.js'
+import { ABSENCE_DAYS_WITHOUT_SUPERVISOR, AbsenceBodySchema, HearthError, PatchCareSettingsBodySchema, PutThresholdsBodySchema } from '../../contract/index.js'
 import { requires } from '../authenticate.js'
 import type { CarePlanView } from '../ports.js'
 import { validate } from '../validate-input.js'
@@ -74,9 +74,17 @@ export function careSettingsRoutes(ctx: RouteContext): Router {
   router.post('/:id/absences', (req, res) => {
     const access = ctx.guard.check(req, idOf(req), 'absences:write')
     const body = validate(AbsenceBodySchema, req.body, 'absence')
+    const days = (body.toMs - body.fromMs) / 86_400_000
+    const supervises = req.principal?.roles.some((role) => role === 'supervisor' || role === 'admin' || role === 'org-admin') === true
+    if (days > ABSENCE_DAYS_WITHOUT_SUPERVISOR && !supervises) {
+      // Answered beside the date, as any other problem with it: the planner sees why and what to do.
+      const message = `longer than ${ABSENCE_DAYS_WITHOUT_SUPERVISOR} days silences monitoring for long: a supervisor plans it (this one is ${Math.ceil(days)} days)`
+      throw new HearthError('validation_failed', `invalid absence: to: ${message}`, { problems: [{ field: 'to', message }] })
+    }
     const by = callerOf(req)
     const absence = ctx.absences.add(idOf(req), body, by, ctx.clock.now())
     ctx.guard.recordFor(req, access, 'absence.planned', idOf(req), { target: absence.id })
+    ctx.onAbsenceChanged(absence)
     ctx.logger.info({ personId: idOf(req), absenceId: absence.id, by }, 'absence planned')
     res.status(201).json(absence)
   })
@@ -94,6 +102,7 @@ export function careSettingsRoutes(ctx: RouteContext): Router {
     const by = callerOf(req)
     const absence = ctx.absences.end(idOf(req), req.params.absenceId, by, ctx.clock.now())
     ctx.guard.recordFor(req, access, 'absence.ended', idOf(req), { target: absence.id })
+    ctx.onAbsenceChanged(absence)
     ctx.logger.info({ personId: idOf(req), absenceId: absence.id, by }, 'absence ended')
     res.json(absence)
   })

@@ -1,4 +1,4 @@
-import type { BreakGlassGrant, Role, TimelineItem } from '../../contract/index.js'
+import type { Absence, BreakGlassGrant, Role, TimelineItem } from '../../contract/index.js'
 import type { DashboardDeps } from '../create-dashboard.js'
 import type { PersonGuard } from '../person-guard.js'
 import type { Author } from '../person-timeline.js'
@@ -20,6 +20,8 @@ export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   guard: PersonGuard
   /** A note reaches every member of the person's circle who follows the timeline, live. */
   onPersonNote: (personId: string, item: TimelineItem) => void
+  /** An absence planned or ended: the queues of those who follow the person's alerts say so at once. */
+  onAbsenceChanged: (absence: Absence) => void
   /** Emergency access is shown at once to the person's circle admins and the person. */
   onBreakGlass: (grant: BreakGlassGrant) => void
   /** Runs writes to several repositories as one transaction. */

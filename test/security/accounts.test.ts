@@ -117,6 +117,21 @@ describe('accounts: tokens that expire, passwords their users choose (ASVS 6.2.2
     expect(listed.mustChangePassword).toBe(false)
   })
 
+  it('refuses passwords that are easy to guess wherever a password is chosen, saying why', async () => {
+    const weak = await t.api.request('POST', '/api/users', { username: 'wendy', password: 'Password123!', organisationId, roles: ['responder'] })
+    expect(weak.status).toBe(400)
+    expect(weak.body.error.problems).toEqual([{ field: 'password', message: expect.stringMatching(/^too easy to guess: This is similar to a commonly used password/) }])
+    const { id, api: wendy } = await newUser('wendy')
+    const change = await wendy.request('POST', '/api/auth/password', { currentPassword: 'wendy-password-1', newPassword: 'qwertyuiop123' })
+    expect(change.status).toBe(400)
+    expect(change.body.error.problems[0]).toMatchObject({ field: 'newPassword', message: expect.stringMatching(/^too easy to guess/) })
+    const reset = await t.api.request('POST', `/api/users/${id}/password`, { password: 'wendy.wendy.wendy' })
+    expect(reset.status).toBe(400)
+    expect(reset.body.error.problems[0]).toMatchObject({ field: 'password', message: expect.stringMatching(/^too easy to guess/) })
+    // Nothing changed: the old password still signs in.
+    await new TestApi(t.httpUrl).login('wendy', 'wendy-password-1')
+  })
+
   it('refuses a reset of one\'s own password, of a platform admin by an organisation admin, and of a user outside the organisation', async () => {
     const me = (await t.api.request('GET', '/api/auth/me')).body.user
     expect((await t.api.request('POST', `/api/users/${me.id as string}/password`, { password: 'temporary-password-9' })).status).toBe(409)

@@ -93,7 +93,7 @@ describe('the generated first admin password', () => {
     expect(log.join('')).not.toContain(ADMIN_PASSWORD)
   })
 
-  it('is printed by npm start as where to find it, not as the password itself', { timeout: 60_000 }, async () => {
+  it('is printed once by npm start in its banner (PROTOCOL §3), with where the file is, and never in a log line', { timeout: 60_000 }, async () => {
     const dataDir = fresh()
     let running: PlatformProcess | undefined
     try {
@@ -103,12 +103,15 @@ describe('the generated first admin password', () => {
       let after = ''
       running.child.stdout?.on('data', (chunk: Buffer) => (after += chunk.toString()))
       const output = (): string => `${(running as PlatformProcess).output()}${after}`
-      await eventually(() => (output().includes(`Sign in as admin with the password in ${file}`) ? true : undefined), 'where the password is')
+      await eventually(() => (output().includes(`also in ${file}`) ? true : undefined), 'the banner naming the file')
       expect(modeOf(file)).toBe('600')
       const password = readFileSync(file, 'utf8').trim()
       expect(password.length).toBeGreaterThanOrEqual(16)
       await new TestApi(running.httpUrl).login('admin', password)
-      expect(output()).not.toContain(password)
+      const lines = output().split('\n')
+      expect(lines.filter((line) => line.includes(password))).toEqual([`  Sign in as admin with password ${password}, then choose your own.`])
+      // The structured log lines (JSON) never hold it.
+      expect(lines.filter((line) => line.startsWith('{') && line.includes(password))).toEqual([])
     } finally {
       if (running) await killed(running.child, 'SIGTERM')
     }

@@ -54,10 +54,19 @@ describe('/metrics only with the metrics token, or on the loopback metrics port 
     expect(text).toContain('hearth_readings_written_total')
   })
 
-  it('has no /metrics on the HTTP port when no token is set', async () => {
-    const answer = await fetch(`${untokened.httpUrl}/metrics`, { headers: METRICS_AUTHORIZATION })
-    expect(answer.status).toBe(404)
-    expect(await answer.text()).not.toContain('hearth_')
+  it('serves /metrics on the HTTP port without a token set only to requests made on this machine directly (PROTOCOL §2)', async () => {
+    const port = untokened.platform.httpPort
+    const local = await get(port, '/metrics', { host: `127.0.0.1:${port}` })
+    expect(local.status).toBe(200)
+    expect(local.body).toContain('# TYPE hearth_mqtt_refusals_total counter')
+    expect((await get(port, '/metrics', { host: `localhost:${port}` })).status).toBe(200)
+    // Through a proxy in front of Hearth, or to a name pointed at 127.0.0.1 by a page elsewhere.
+    const elsewhere: Array<Record<string, string>> = [{ host: `127.0.0.1:${port}`, 'x-forwarded-for': '203.0.113.9' }, { host: `127.0.0.1:${port}`, forwarded: 'for=203.0.113.9' }, { host: `evil.example:${port}` }]
+    for (const headers of elsewhere) {
+      const refused = await get(port, '/metrics', headers)
+      expect(refused.status, JSON.stringify(headers)).toBe(403)
+      expect(refused.body).not.toContain('hearth_')
+    }
   })
 
   it('serves /metrics with no token on the metrics port, on loopback, and nothing else there', async () => {

@@ -2,6 +2,7 @@ import { createContext } from 'preact'
 import { useContext, useEffect, useRef } from 'preact/hooks'
 import type { Alert } from '../../../contract/alert.js'
 import type { TimelineItem } from '../../../contract/api.js'
+import type { SilencedNotice } from '../../../contract/care-settings.js'
 import type { BreakGlassGrant } from '../../../contract/circle-values.js'
 
 /** A note on a person's record, as it reaches every member with the timeline scope. */
@@ -15,6 +16,7 @@ export interface LiveEventMap {
   alert: Alert
   'person.note': PersonNoteEvent
   'break-glass': BreakGlassGrant
+  silenced: SilencedNotice
   /** (Re)connected at this server time: whatever a page shows may have missed events, so it fetches again. */
   ready: string
 }
@@ -27,6 +29,7 @@ export class LiveHub {
     alert: new Set(),
     'person.note': new Set(),
     'break-glass': new Set(),
+    silenced: new Set(),
     ready: new Set(),
   }
   private readies = 0

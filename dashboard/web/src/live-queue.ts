@@ -133,6 +133,7 @@ export function useLiveQueue(queueEnabled: boolean, hub: LiveHub, onUnauthorized
       },
       onPersonNote: (event) => hub.emit('person.note', event),
       onBreakGlass: (grant) => hub.emit('break-glass', grant),
+      onSilenced: (notice) => hub.emit('silenced', notice),
       onReady: (serverTime) => {
         setServerTime(serverTime)
         failures = 0

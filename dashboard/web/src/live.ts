@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client'
 import type { Alert } from '../../../contract/alert.js'
+import type { SilencedNotice } from '../../../contract/care-settings.js'
 import type { BreakGlassGrant } from '../../../contract/circle-values.js'
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../../../contract/socket.js'
 import type { PersonNoteEvent } from './live-hub.js'
@@ -10,6 +11,7 @@ export interface LiveHandlers {
   onAlert(alert: Alert): void
   onPersonNote(event: PersonNoteEvent): void
   onBreakGlass(grant: BreakGlassGrant): void
+  onSilenced(notice: SilencedNotice): void
   /** After every (re)connection: the view must be rebuilt from the API, since events may have been missed. */
   onReady(serverTime: string): void
   onState(state: LiveState): void
@@ -23,7 +25,7 @@ export interface LiveConnection {
 
 /**
  * The socket.io feed of PROTOCOL §2: `alert` on every change, `ready` once connected; and of the
- * circles of care: `person.note` and `break-glass`. The server sends each user only what they may see.
+ * circles of care: `person.note` and `break-glass`; and `silenced`, an absence planned or ended. The server sends each user only what they may see.
  */
 export function connectLive(handlers: LiveHandlers): LiveConnection {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: SOCKET_PATH, transports: ['websocket', 'polling'] })
@@ -37,6 +39,7 @@ export function connectLive(handlers: LiveHandlers): LiveConnection {
   socket.on('alert', (alert) => handlers.onAlert(alert))
   socket.on('person.note', (event) => handlers.onPersonNote(event))
   socket.on('break-glass', (grant) => handlers.onBreakGlass(grant))
+  socket.on('silenced', (notice) => handlers.onSilenced(notice))
   socket.on('disconnect', (reason) => {
     if (closed) return
     handlers.onState('lost')

@@ -25,10 +25,21 @@ describe('the address failed CONNECTs count against', () => {
     expect(addressKey(undefined)).toBe('unknown')
   })
 
-  it("over WebSocket is the socket's peer, or behind a trusted proxy the entry the proxy added last", () => {
-    expect(webSocketClientAddress(upgrade('127.0.0.1', '198.51.100.1, 203.0.113.7'), false)).toBe('127.0.0.1')
-    expect(webSocketClientAddress(upgrade('127.0.0.1', '198.51.100.1, 203.0.113.7'), true)).toBe('203.0.113.7')
-    expect(webSocketClientAddress(upgrade('127.0.0.1', '2001:db8::5'), true)).toBe('2001:db8:0:0::/64')
-    expect(webSocketClientAddress(upgrade('127.0.0.1'), true)).toBe('127.0.0.1')
+  it("over WebSocket is the socket's peer, or behind trusted proxies the entry the nearest untrusted hop added", () => {
+    const none = (): boolean => false
+    const oneHop = (_address: string, hop: number): boolean => hop < 1
+    const twoHops = (_address: string, hop: number): boolean => hop < 2
+    const listed = (address: string): boolean => address === '127.0.0.1' || address === '10.0.0.2'
+    expect(webSocketClientAddress(upgrade('127.0.0.1', '198.51.100.1, 203.0.113.7'))).toBe('127.0.0.1')
+    expect(webSocketClientAddress(upgrade('127.0.0.1', '198.51.100.1, 203.0.113.7'), none)).toBe('127.0.0.1')
+    expect(webSocketClientAddress(upgrade('127.0.0.1', '198.51.100.1, 203.0.113.7'), oneHop)).toBe('203.0.113.7')
+    expect(webSocketClientAddress(upgrade('127.0.0.1', '198.51.100.1, 203.0.113.7'), twoHops)).toBe('198.51.100.1')
+    expect(webSocketClientAddress(upgrade('127.0.0.1', '2001:db8::5'), oneHop)).toBe('2001:db8:0:0::/64')
+    expect(webSocketClientAddress(upgrade('127.0.0.1'), oneHop)).toBe('127.0.0.1')
+    // A list: back along X-Forwarded-For while the address is a listed proxy; what a client wrote before that is not taken.
+    expect(webSocketClientAddress(upgrade('127.0.0.1', '192.0.2.66, 203.0.113.7, 10.0.0.2'), listed)).toBe('203.0.113.7')
+    expect(webSocketClientAddress(upgrade('198.51.100.9', '203.0.113.7'), listed)).toBe('198.51.100.9')
+    // Every hop a trusted proxy: the furthest address there is.
+    expect(webSocketClientAddress(upgrade('127.0.0.1', '10.0.0.2'), listed)).toBe('10.0.0.2')
   })
 })

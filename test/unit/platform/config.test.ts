@@ -26,6 +26,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ HEARTH_MQTT_PROT: '1' }).unknownVariables).toEqual(['HEARTH_MQTT_PROT'])
   })
 
+  it('takes HEARTH_TRUST_PROXY as off, a hop count or proxy addresses, and never as every peer', () => {
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(loadConfig({ HEARTH_TRUST_PROXY: 'false' }).trustProxy).toBe(false)
+    expect(loadConfig({ HEARTH_TRUST_PROXY: '0' }).trustProxy).toBe(false)
+    expect(loadConfig({ HEARTH_TRUST_PROXY: '1' }).trustProxy).toBe(1)
+    expect(loadConfig({ HEARTH_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16, loopback' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'loopback'])
+    for (const everything of ['true', '*', 'all']) {
+      let error: unknown
+      try {
+        loadConfig({ HEARTH_TRUST_PROXY: everything, HEARTH_HTTP_PORT: 'eighty' })
+      } catch (e) {
+        error = e
+      }
+      expect(error, everything).toBeInstanceOf(HearthError)
+      // Reported with the other problems, and saying what to give instead.
+      expect((error as HearthError).problems?.map((p) => p.field).sort()).toEqual(['HEARTH_HTTP_PORT', 'HEARTH_TRUST_PROXY'])
+      expect((error as HearthError).message).toMatch(/HEARTH_TRUST_PROXY: .*would trust every peer.*1 for one reverse proxy/)
+    }
+    expect(() => loadConfig({ HEARTH_TRUST_PROXY: 'proxy.example.org' })).toThrow(/HEARTH_TRUST_PROXY: proxy\.example\.org is not an address/)
+  })
+
   it('takes public origins as a comma-separated list of origins, and refuses what is not one', () => {
     expect(loadConfig({}).publicOrigins).toEqual([])
     expect(loadConfig({ HEARTH_PUBLIC_ORIGIN: 'https://care.example.org, http://10.0.0.5:8080' }).publicOrigins).toEqual(['https://care.example.org', 'http://10.0.0.5:8080'])

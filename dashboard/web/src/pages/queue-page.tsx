@@ -1,5 +1,6 @@
 import type { SessionUser } from '../access.js'
 import { AlertItem } from '../components/alert-item.js'
+import { SilencedNotes } from '../components/silenced-notes.js'
 import { useDocumentTitle } from '../document-title.js'
 import { useLiveQueueContext } from '../live-queue.js'
 
@@ -27,6 +28,7 @@ export function QueuePage({ user }: { user: SessionUser }) {
             : 'Loading the queue…'}
         </p>
       )}
+      <SilencedNotes />
       {alerts.length === 0 && live.queue.isLoaded && <p class="empty">No open alerts.</p>}
       <ol class="alerts">
         {alerts.map((alert) => (
