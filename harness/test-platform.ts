@@ -130,6 +130,32 @@ export function connectDevice(mqttUrl: string, device: { id: string; secret: str
   })
 }
 
+/** What the live feed says to a connection that sends these headers: `ready`, or `refused: <why>`. */
+export async function liveAnswer(url: string, headers: Record<string, string>): Promise<string> {
+  const socket = io(url, { transports: ['websocket'], reconnection: false, extraHeaders: headers })
+  try {
+    return await new Promise<string>((resolve) => {
+      socket.once('ready', () => resolve('ready'))
+      socket.once('connect_error', (error) => resolve(`refused: ${error.message}`))
+    })
+  } finally {
+    socket.close()
+  }
+}
+
+/**
+ * A new user of the admin's organisation (or the one given), signed in: their password is
+ * `<username>-password-1`.
+ */
+export async function signedInUser(t: TestPlatform, username: string, roles: string[], organisationId?: string): Promise<{ id: string; api: TestApi }> {
+  const organisation = organisationId ?? ((await t.api.request('GET', '/api/auth/me')).body as { user: { organisationId: string } }).user.organisationId
+  const made = await t.api.request('POST', '/api/users', { username, password: `${username}-password-1`, organisationId: organisation, roles })
+  if (made.status !== 201) throw new Error(`user ${username} not made: ${made.status} ${JSON.stringify(made.body)}`)
+  const api = new TestApi(t.httpUrl)
+  await api.login(username, `${username}-password-1`)
+  return { id: (made.body as { id: string }).id, api }
+}
+
 /** A live dashboard connection, signed in with the API's session. */
 export async function connectLive(api: TestApi): Promise<Socket<ServerToClientEvents>> {
   const socket: Socket<ServerToClientEvents> = io(api.baseUrl, { extraHeaders: { cookie: api.cookie }, transports: ['websocket'], reconnection: false })

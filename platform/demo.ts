@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { runHomes } from '../simulators/run-homes.js'
-import { loadConfig } from './config.js'
+import { throwawayConfig } from './throwaway-config.js'
 import { createDemoCircles, type DemoAccount } from './demo-circles.js'
 import { createLogger } from './logger.js'
 import { startPlatform } from './start-platform.js'
@@ -35,15 +34,7 @@ async function main(): Promise<void> {
   }
   const homes = Number(values.homes ?? 10)
   if (!Number.isInteger(homes) || homes < 1 || homes > 500) throw new Error('--homes must be a whole number from 1 to 500')
-  const password = process.env.HEARTH_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url')
-  // Always its own folder, wiped at each start: never HEARTH_DATA_DIR, which may hold real people.
-  const config = loadConfig({
-    HEARTH_LOG_LEVEL: 'warn',
-    ...process.env,
-    HEARTH_DATA_DIR: './demo-data',
-    HEARTH_ADMIN_PASSWORD: password,
-  })
-  rmSync(config.dataDir, { recursive: true, force: true })
+  const { config, password } = throwawayConfig('./demo-data', 'warn')
   const platform = await startPlatform(config, createLogger(config.logLevel))
   const url = `http://localhost:${platform.httpPort}/`
   const log = (line: string): void => console.log(`[${new Date().toLocaleTimeString()}] ${line}`)

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Clock } from '../contract/index.js'
 import { ApiClient } from '../simulators/api-client.js'
 import { runScenario } from '../simulators/run-scenario.js'
 import { SCENARIOS } from '../simulators/scenarios/index.js'
-import { loadConfig } from './config.js'
+import { throwawayConfig } from './throwaway-config.js'
 import { createLogger } from './logger.js'
 import { startPlatform } from './start-platform.js'
 
@@ -52,17 +51,9 @@ async function main(): Promise<void> {
   const speed = Number(values.speed ?? 600)
   if (!Number.isFinite(speed) || speed < 0 || speed > 1_000_000) throw new Error('--speed must be a number from 0 to 1000000')
 
-  const password = process.env.HEARTH_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url')
   // The scenario reads /metrics to know when the rules have judged each message.
   const metricsToken = process.env.HEARTH_METRICS_TOKEN ?? randomBytes(24).toString('base64url')
-  const config = loadConfig({
-    HEARTH_LOG_LEVEL: 'error',
-    ...process.env,
-    HEARTH_DATA_DIR: './scenario-data',
-    HEARTH_ADMIN_PASSWORD: password,
-    HEARTH_METRICS_TOKEN: metricsToken,
-  })
-  rmSync(config.dataDir, { recursive: true, force: true })
+  const { config, password } = throwawayConfig('./scenario-data', 'error', { HEARTH_METRICS_TOKEN: metricsToken })
   const start = Date.parse(scenario.start)
   const clock = new PacedClock(start)
   const platform = await startPlatform(config, createLogger(config.logLevel), clock)

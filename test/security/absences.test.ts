@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TestApi, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { removeDir, signedInUser, startTestPlatform, tempDir, type TestApi, type TestPlatform } from '../../harness/test-platform.js'
 
 const DAY = 86_400_000
 
@@ -19,14 +19,8 @@ describe('planning an absence (least privilege)', () => {
   beforeAll(async () => {
     t = await startTestPlatform(dataDir)
     personId = await t.api.createPerson('Ada Lovelace')
-    const organisationId = (await t.api.request('GET', '/api/auth/me')).body.user.organisationId as string
-    for (const [username, role] of [['cleo', 'clinician'], ['sam', 'supervisor']] as const) {
-      expect((await t.api.request('POST', '/api/users', { username, password: `${username}-password-1`, organisationId, roles: [role] })).status).toBe(201)
-    }
-    clinician = new TestApi(t.httpUrl)
-    await clinician.login('cleo', 'cleo-password-1')
-    supervisor = new TestApi(t.httpUrl)
-    await supervisor.login('sam', 'sam-password-1')
+    clinician = (await signedInUser(t, 'cleo', ['clinician'])).api
+    supervisor = (await signedInUser(t, 'sam', ['supervisor'])).api
   })
   afterAll(async () => {
     await t?.close()

@@ -1,22 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io } from 'socket.io-client'
-import { ManualClock, TestApi, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { ManualClock, TestApi, liveAnswer, removeDir, signedInUser, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const DAY = 86_400_000
 const T0 = Date.parse('2026-11-20T09:00:00Z')
-
-/** What the live feed says to this cookie: `ready`, or why it was refused. */
-async function liveAnswer(url: string, cookie: string): Promise<string> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } })
-  try {
-    return await new Promise<string>((resolve) => {
-      socket.once('ready', () => resolve('ready'))
-      socket.once('connect_error', (error) => resolve(`refused: ${error.message}`))
-    })
-  } finally {
-    socket.close()
-  }
-}
 
 describe('accounts: tokens that expire, passwords their users choose (ASVS 6.2.2, 6.4.1, 7.4.2)', () => {
   const dataDir = tempDir()
@@ -24,13 +11,7 @@ describe('accounts: tokens that expire, passwords their users choose (ASVS 6.2.2
   let t: TestPlatform
   let organisationId = ''
 
-  const newUser = async (username: string, roles: string[] = ['responder']): Promise<{ id: string; api: TestApi }> => {
-    const made = await t.api.request('POST', '/api/users', { username, password: `${username}-password-1`, organisationId, roles })
-    expect(made.status).toBe(201)
-    const api = new TestApi(t.httpUrl)
-    await api.login(username, `${username}-password-1`)
-    return { id: made.body.id as string, api }
-  }
+  const newUser = (username: string, roles: string[] = ['responder']) => signedInUser(t, username, roles, organisationId)
 
   beforeAll(async () => {
     t = await startTestPlatform(dataDir, {}, clock)
@@ -71,7 +52,7 @@ describe('accounts: tokens that expire, passwords their users choose (ASVS 6.2.2
     const { api: laptop } = await newUser('sue')
     const phone = new TestApi(t.httpUrl)
     await phone.login('sue', 'sue-password-1')
-    expect(await liveAnswer(t.httpUrl, phone.cookie)).toBe('ready')
+    expect(await liveAnswer(t.httpUrl, { cookie: phone.cookie })).toBe('ready')
 
     const wrong = await laptop.request('POST', '/api/auth/password', { currentPassword: 'not-it', newPassword: 'sue-new-password-2' })
     expect(wrong.status).toBe(400)
@@ -107,12 +88,12 @@ describe('accounts: tokens that expire, passwords their users choose (ASVS 6.2.2
     const blocked = await bob.request('GET', '/api/alerts?status=open')
     expect(blocked.status).toBe(403)
     expect(blocked.body.error.message).toMatch(/choose a new password first/)
-    expect(await liveAnswer(t.httpUrl, bob.cookie)).toBe('refused: choose a new password first')
+    expect(await liveAnswer(t.httpUrl, { cookie: bob.cookie })).toBe('refused: choose a new password first')
     expect((await bob.request('GET', '/api/auth/me')).body.user.mustChangePassword).toBe(true)
 
     expect((await bob.request('POST', '/api/auth/password', { currentPassword: 'temporary-password-9', newPassword: 'bob-own-password-3' })).status).toBe(204)
     expect((await bob.request('GET', '/api/alerts?status=open')).status).toBe(200)
-    expect(await liveAnswer(t.httpUrl, bob.cookie)).toBe('ready')
+    expect(await liveAnswer(t.httpUrl, { cookie: bob.cookie })).toBe('ready')
     const listed = (await t.api.request('GET', '/api/users')).body.users.find((u: { id: string }) => u.id === id)
     expect(listed.mustChangePassword).toBe(false)
   })

@@ -1,19 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { io } from 'socket.io-client'
-import { TestApi, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
-
-/** What the live feed says to a connection that sends these headers: `ready`, or why it was refused. */
-async function liveAnswer(url: string, headers: Record<string, string>): Promise<string> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, extraHeaders: headers })
-  try {
-    return await new Promise<string>((resolve) => {
-      socket.once('ready', () => resolve('ready'))
-      socket.once('connect_error', (error) => resolve(`refused: ${error.message}`))
-    })
-  } finally {
-    socket.close()
-  }
-}
+import { TestApi, liveAnswer, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 describe('requests from pages that are not Hearth\'s (ASVS 3.5.1, 4.4.2)', () => {
   const dataDir = tempDir()

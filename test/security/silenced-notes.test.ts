@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io } from 'socket.io-client'
-import { TestApi, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { removeDir, signedInUser, startTestPlatform, tempDir, type TestApi, type TestPlatform } from '../../harness/test-platform.js'
 
 const DAY = 86_400_000
 
@@ -16,10 +16,7 @@ describe('absences in force, on the responders\' queue', () => {
     t = await startTestPlatform(dataDir)
     ada = await t.api.createPerson('Ada Lovelace')
     bob = await t.api.createPerson('Bob Marley')
-    const organisationId = (await t.api.request('GET', '/api/auth/me')).body.user.organisationId as string
-    expect((await t.api.request('POST', '/api/users', { username: 'rory', password: 'rory-password-1', organisationId, roles: ['responder'] })).status).toBe(201)
-    responder = new TestApi(t.httpUrl)
-    await responder.login('rory', 'rory-password-1')
+    responder = (await signedInUser(t, 'rory', ['responder'])).api
   })
   afterAll(async () => {
     await t?.close()
@@ -52,9 +49,7 @@ describe('absences in force, on the responders\' queue', () => {
   it('shows nobody outside the person\'s circle, and no reason without the scope to read absences', async () => {
     const now = Date.now()
     const made = await t.api.request('POST', '/api/organisations', { name: 'Elsewhere Telecare', kind: 'telecare' })
-    expect((await t.api.request('POST', '/api/users', { username: 'otto', password: 'otto-password-1', organisationId: made.body.id, roles: ['responder'] })).status).toBe(201)
-    const outsider = new TestApi(t.httpUrl)
-    await outsider.login('otto', 'otto-password-1')
+    const { api: outsider } = await signedInUser(t, 'otto', ['responder'], made.body.id as string)
     await t.api.request('POST', `/api/persons/${bob}/absences`, { from: new Date(now - 1000).toISOString(), to: new Date(now + DAY).toISOString(), reason: 'respite care' })
     expect((await outsider.request('GET', '/api/absences/in-force')).body.silenced).toEqual([])
 
