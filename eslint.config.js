@@ -28,7 +28,7 @@ function importBoundary(folder, rule) {
 const into = (up, folders) => `${up}(${folders.join('|')})(/|$)`
 
 /** The services: each imports contract/ and its own folder only; platform/ (the composition root) wires them together. */
-const SERVICES = ['broker', 'ingest', 'alerting', 'dashboard', 'simulators']
+const SERVICES = ['broker', 'ingest', 'alerting', 'dashboard', 'notifications', 'simulators']
 
 const serviceBoundaries = SERVICES.flatMap((service) =>
   importBoundary(service, (up) => ({

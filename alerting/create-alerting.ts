@@ -83,6 +83,11 @@ export interface Alerting extends Service {
   commandDelivered(deviceId: string, payload: Buffer): void
   /** A device subscribed to its commands: what it has not acknowledged, and its session no longer holds, goes again. */
   commandsSubscribed(deviceId: string, stillQueued: readonly Buffer[]): void
+  /**
+   * The device moved to another person: the rules watch it as theirs from the next tick (not the
+   * next sync), and a flood of its events meets their alerts. Alerts already raised stay put.
+   */
+  deviceMoved(deviceId: string): void
 }
 
 export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Alerting {
@@ -223,6 +228,11 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     },
     commandDelivered: (deviceId, payload) => commands.delivered(deviceId, payload),
     commandsSubscribed: (deviceId, stillQueued) => commands.subscribed(deviceId, stillQueued),
+    deviceMoved(deviceId) {
+      rules.refreshDevices()
+      // An id the devices store holds: it was checked when the device was provisioned.
+      storms.deviceMoved(deviceId as DeviceId)
+    },
     acknowledge: (alertId, by) => desk.acknowledge(alertId, by),
     resolve: (alertId, by, outcome, note) => desk.resolve(alertId, by, outcome, note),
     addNote: (alertId, by, text) => desk.addNote(alertId, by, text),

@@ -164,6 +164,21 @@ export function createEventStorms(config: EventStormsConfig, deps: EventStormsDe
       for (const storm of storms.values()) if (storm.personId === alert.personId) storm.open.delete(alert.kind)
     },
 
+    /**
+     * The device moved to another person: repeats folded so far go to the former person's alert,
+     * and what it sends beyond its limits from now on meets the new person's open alerts. A flood
+     * alert already raised stays with the person it was raised for; the new person gets their own
+     * if the flood goes on.
+     */
+    deviceMoved(deviceId: DeviceId): void {
+      const storm = storms.get(deviceId)
+      if (!storm) return
+      writeRepeats(deps, storm, deps.clock.now())
+      storm.personId = deps.devices.personOf(deviceId)
+      storm.open.clear()
+      storm.alerted = false
+    },
+
     /** After a restart: a device whose flood alert is still open is watched until it has been quiet for `quietMs`. */
     restore(open: readonly Alert[]): void {
       const nowMs = deps.clock.now()

@@ -9,6 +9,7 @@ import {
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
 import { sameSecret, verifyDeviceSecret } from './device-secret.js'
 import type { ConnectGuard } from './connect-refusals.js'
+import type { ConnectionDeadlines } from './connection-deadlines.js'
 import type { BrokerDeps } from './create-broker.js'
 
 export interface ServiceAccount {
@@ -17,10 +18,16 @@ export interface ServiceAccount {
   role: ServiceRole
 }
 
-/** What the hooks need of the broker's own dependencies, how a refusal is counted, and how CONNECTs are limited. */
+/**
+ * What the hooks need of the broker's own dependencies, how a refusal is counted, how CONNECTs
+ * are limited, and where a connection made with a replaced secret is given its end.
+ */
 type AuthorizerDeps = Pick<BrokerDeps, 'logger' | 'clock' | 'credentials' | 'services' | 'journal' | 'readingsLog' | 'events' | 'eventGate'> & {
   refuse: (reason: string, detail: Record<string, unknown>) => void
   connects: ConnectGuard
+  deadlines: ConnectionDeadlines
+  /** Connections Hearth ended because their device was deprovisioned: nothing more of theirs, their will included, is published. */
+  withdrawn: (client: Client) => boolean
 }
 
 const CONNACK_IDENTIFIER_REJECTED = 2
@@ -34,6 +41,9 @@ const CONNACK_IDENTIFIER_REJECTED = 2
  */
 const CONNACK_SERVER_UNAVAILABLE = 3
 const CONNACK_BAD_USERNAME_OR_PASSWORD = 4
+/** A platform service's identity from an address it may not connect from. */
+const CONNACK_NOT_AUTHORIZED = 5
+const CONNACK_FOR: Record<string, number> = { client_id_mismatch: CONNACK_IDENTIFIER_REJECTED, service_address_refused: CONNACK_NOT_AUTHORIZED }
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign<Error, { returnCode: number }>(new Error(message), { returnCode })
@@ -50,13 +60,23 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
     if (username === undefined || password === undefined) return 'missing_credentials'
     const service = services.get(username)
     if (service) {
+      // A service comes only from where the operator allows (loopback unless set), never by WebSocket,
+      // and only under its own client id: what no device id can be, so it takes over no device's session.
+      if (!deps.connects.serviceMayConnect(client)) return 'service_address_refused'
+      if (client.id !== username) return 'client_id_mismatch'
       return sameSecret(password, service.password) ? { kind: 'service', username, role: service.role } : 'bad_password'
     }
     if (!isDeviceId(username)) return 'unknown_device'
     if (client.id !== username) return 'client_id_mismatch'
     const hash = deps.credentials.secretHashOf(username)
     if (hash === undefined) return 'unknown_device'
-    return verifyDeviceSecret(password, hash) ? { kind: 'device', deviceId: username } : 'bad_password'
+    if (verifyDeviceSecret(password, hash)) return { kind: 'device', deviceId: username }
+    // A secret a rotation replaced works until the grace the rotation gave it ends, and so does
+    // the connection made with it.
+    const previous = deps.credentials.previousSecretOf?.(username, deps.clock.now())
+    if (!previous || !verifyDeviceSecret(password, previous.hash)) return 'bad_password'
+    deps.deadlines.madeWithReplaced(client, previous.validUntilMs)
+    return { kind: 'device', deviceId: username }
   }
 
   return {
@@ -82,8 +102,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
         // The id counts only where its secret was checked: a known device's or service's.
         limits.failed(address, outcome === 'bad_password' ? username : undefined)
         deps.connects.refuse(address, outcome, { clientId: client.id, username })
-        const code = outcome === 'client_id_mismatch' ? CONNACK_IDENTIFIER_REJECTED : CONNACK_BAD_USERNAME_OR_PASSWORD
-        return done(authError(outcome, code), false)
+        return done(authError(outcome, CONNACK_FOR[outcome] ?? CONNACK_BAD_USERNAME_OR_PASSWORD), false)
       }
       limits.succeeded(address, outcome.kind === 'device' ? outcome.deviceId : outcome.username)
       principals.set(client, outcome)
@@ -95,6 +114,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
       if (!client) return callback(null)
       const principal = principals.get(client)
       if (!principal) return callback(new Error('not authenticated'))
+      // A deprovisioned device's will would tell alerting it went offline: it has left, not failed.
+      if (deps.withdrawn(client)) return callback(new Error('device deprovisioned'))
       const decision = decidePublish(principal, packet.topic)
       if (!decision.allowed) {
         deps.refuse('publish_denied', { clientId: client.id, topic: packet.topic, why: decision.reason })

@@ -14,6 +14,8 @@ export interface ConnectGuard {
   limits: ConnectLimits
   /** The address the client's connection is counted against (client-address.ts). */
   addressOf(client: Client): string
+  /** Whether a platform service may connect over this client's connection (its TCP or TLS peer is allowed). */
+  serviceMayConnect(client: Client): boolean
   /** Counts a refused CONNECT in `hearth_mqtt_refusals_total` and logs it, sampled by address. */
   refuse(address: string, reason: string, detail: Record<string, unknown>): void
 }

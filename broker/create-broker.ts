@@ -11,6 +11,7 @@ import { createAuthorizer, type ServiceAccount } from './authorizer.js'
 import { addressKey, webSocketClientAddress, type ProxyTrust } from './client-address.js'
 import { DEFAULT_CONNECT_LIMITS, createConnectLimits, type ConnectLimitsConfig } from './connect-limits.js'
 import { CONNECT_LOG_SAMPLING, sampleConnectRefusals } from './connect-refusals.js'
+import { DEADLINE_SWEEP_MS, createConnectionDeadlines } from './connection-deadlines.js'
 import type { EventGate } from './event-limits.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
 import { MqttPacketRules } from './packet-rules.js'
@@ -29,7 +30,14 @@ export interface BrokerConfig {
   connectLimits?: ConnectLimitsConfig
   /** Hearth's reverse proxies, for MQTT over WebSocket: a client's address is the one they forwarded (client-address.ts). */
   trustProxy?: ProxyTrust
+  /**
+   * Whether a platform service may connect from this address (its TCP or TLS peer; services never
+   * come in over WebSocket). Loopback only unless set.
+   */
+  serviceAddresses?: (address: string | undefined) => boolean
 }
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i
 
 export interface BrokerDeps {
   logger: Logger
@@ -66,8 +74,10 @@ export interface Broker extends Service {
   /** Serves MQTT over WebSocket on an HTTP upgrade the root routes here (path /mqtt). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   health(): HealthReport
-  /** Ends the connection of this client id now, if it has one; true when it had. */
+  /** Ends the connection of this deprovisioned device now, if it has one, without publishing its will; true when it had. */
   disconnect(clientId: string): boolean
+  /** The device's secret was replaced, the old one working until `untilMs`: its connection ends then (connection-deadlines.ts). */
+  secretReplaced(clientId: string, untilMs: number): void
 }
 
 export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
@@ -102,17 +112,31 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
   let connectLogFlush: NodeJS.Timeout | undefined
   /** Each connection's remote address, by the stream aedes keeps as `client.conn`. */
   const addresses = new WeakMap<object, string>()
+  /** Connections ended because their device was deprovisioned (`disconnect`). */
+  const withdrawn = new WeakSet<Client>()
+  /** The TCP and TLS connections' peers, as they are: where a service may connect from is checked on these. */
+  const socketPeers = new WeakMap<object, string | undefined>()
+  const serviceAddresses = config.serviceAddresses ?? ((address: string | undefined) => address !== undefined && LOOPBACK.test(address))
   const connects = {
     limits: createConnectLimits(config.connectLimits ?? DEFAULT_CONNECT_LIMITS, deps.clock),
     addressOf: (client: Client): string => addresses.get(client.conn) ?? 'unknown',
+    serviceMayConnect: (client: Client): boolean => socketPeers.has(client.conn) && serviceAddresses(socketPeers.get(client.conn)),
     refuse: connectRefusals.refuse,
   }
+  const deadlines = createConnectionDeadlines(deps.clock, (client, why) => {
+    log.info({ clientId: client.id, why }, 'connection ended by Hearth')
+    client.close()
+  })
+  let deadlineSweep: NodeJS.Timeout | undefined
+  // aedes keeps its connected clients by id (it closes the old one on a take-over), untyped.
+  const connected = (clientId: string): Client | undefined => (aedes as unknown as { clients?: Record<string, Client | undefined> } | undefined)?.clients?.[clientId]
 
-  const accept = (conn: Duplex, address: string, req?: IncomingMessage): void => {
+  const accept = (conn: Duplex, address: string, req?: IncomingMessage, socketPeer?: string): void => {
     // Every packet is checked against MQTT 3.1.1 (packet-rules.ts) before aedes parses it.
     const scanner = new MqttFrameScanner(config.maxPacketBytes, new MqttPacketRules())
     const guarded = new GuardedConnection(conn, scanner, ({ reason, why, clientId }) => refuse(reason, { why, clientId }))
     addresses.set(guarded, address)
+    if (req === undefined) socketPeers.set(guarded, socketPeer)
     aedes?.handle(guarded, req)
   }
 
@@ -120,13 +144,14 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
     // Neither aedes nor Node sets TCP_NODELAY; without it small alarm packets wait on Nagle.
     socket.setNoDelay(true)
     socket.on('error', () => socket.destroy())
-    accept(socket, addressKey(socket.remoteAddress))
+    accept(socket, addressKey(socket.remoteAddress), undefined, socket.remoteAddress)
   }
 
   return {
     async start() {
-      const authorizer = deps.authorizer ? deps.authorizer(refuse) : createAuthorizer({ ...deps, refuse, connects })
+      const authorizer = deps.authorizer ? deps.authorizer(refuse) : createAuthorizer({ ...deps, refuse, connects, deadlines, withdrawn: (client) => withdrawn.has(client) })
       connectLogFlush = setInterval(connectRefusals.flush, CONNECT_LOG_SAMPLING.windowMs).unref()
+      deadlineSweep = setInterval(() => deadlines.sweep(), DEADLINE_SWEEP_MS).unref()
       const sessions = new SessionStore()
       const options: AedesOptions = {
         connectTimeout: config.connectTimeoutMs,
@@ -187,16 +212,21 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
     },
     health: () => ({ component: 'broker', ok: aedes !== undefined && !aedes.closed }),
     disconnect(clientId) {
-      // aedes keeps its connected clients by id (it closes the old one on a take-over), untyped.
-      const client = (aedes as unknown as { clients?: Record<string, Client | undefined> } | undefined)?.clients?.[clientId]
+      const client = connected(clientId)
       if (!client) return false
       log.info({ clientId }, 'connection ended by Hearth')
+      withdrawn.add(client)
       client.close()
       return true
+    },
+    secretReplaced(clientId, untilMs) {
+      const client = connected(clientId)
+      if (client) deadlines.secretReplaced(client, untilMs)
     },
     close() {
       closing ??= (async () => {
         clearInterval(connectLogFlush)
+        clearInterval(deadlineSweep)
         connectRefusals.flush()
         const serversClosed = Promise.all([tcp, tls].flatMap((server) => (server ? [closeServer(server)] : [])))
         wss?.close()

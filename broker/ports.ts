@@ -3,6 +3,11 @@ import type { DeviceEvent, DeviceId, JournalOutcome, TakenEvent } from '../contr
 /** Looks up a provisioned device's stored secret hash; undefined when the device is unknown or retired. */
 export interface DeviceCredentials {
   secretHashOf(deviceId: DeviceId): string | undefined
+  /**
+   * The secret a rotation replaced, while its grace still runs at `nowMs`, with when the grace
+   * ends; asked only when the secret in use did not match. Stores that never rotate leave it out.
+   */
+  previousSecretOf?(deviceId: DeviceId, nowMs: number): { hash: string; validUntilMs: number } | undefined
 }
 
 /**

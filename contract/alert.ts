@@ -40,6 +40,11 @@ export const AlertSchema = z.object({
   reraisedCount: z.number().int().nonnegative(),
   /** When it escalates (raised) or is raised again (acknowledged) unless someone acts first. */
   nextEscalationAt: isoTime.nullable(),
+  /**
+   * PROTOCOL §2c: how to speak to the person (what matters to them), for those who may see it;
+   * absent when they have written nothing.
+   */
+  person: z.object({ preferredName: z.string().nullable(), communicationNeeds: z.array(z.string()) }).optional(),
 })
 export type Alert = z.infer<typeof AlertSchema>
 

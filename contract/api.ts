@@ -8,10 +8,25 @@ import { RoleSchema } from './circles.js'
 
 /** PROTOCOL §2 request bodies and queries. Unknown fields are refused so typos are not silently ignored. */
 
+/** A code from the user's authenticator app (RFC 6238: 6 digits), or an unused recovery code. */
+const TwoFactorCodeSchema = z.string().trim().min(1).max(64)
+
 export const LoginBodySchema = z.strictObject({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(1024),
+  /** Hearth extension, for an account with two-factor sign-in on. */
+  code: TwoFactorCodeSchema.optional(),
 })
+
+/** Turns on the two-factor sign-in set up last, with a code the authenticator shows for it. */
+/** Turns a pending set-up on: a code from the app, and the password (a session left open is not enough to change how its user signs in). */
+export const TwoFactorConfirmBodySchema = z.strictObject({
+  code: z.string().trim().regex(/^\d{6}$/, '6 digits from your authenticator app'),
+  password: z.string().min(1).max(1024),
+})
+
+/** Turns two-factor sign-in off: the password and a current code (or an unused recovery code). */
+export const TwoFactorDisableBodySchema = z.strictObject({ password: z.string().min(1).max(1024), code: TwoFactorCodeSchema })
 
 /** What a new password must be: long enough to be hard to guess (NCSC: length over complexity). */
 const NewPasswordSchema = z.string().min(12, 'at least 12 characters').max(1024)
@@ -75,6 +90,19 @@ export const ProvisionDeviceBodySchema = z.strictObject({
   personId: z.string().min(1).max(64),
   checkInSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
   label: z.string().max(128).optional(),
+})
+
+/** The longest a replaced device secret keeps working: a week, time to reach a device that is away. */
+const MAX_SECRET_GRACE_MINUTES = 7 * 24 * 60
+
+/** A device's secret replaced: the old one works `graceMinutes` more, none unless given. */
+export const RotateDeviceSecretBodySchema = z.strictObject({
+  graceMinutes: z.number().int('whole minutes').min(0, 'at least 0').max(MAX_SECRET_GRACE_MINUTES, `at most ${MAX_SECRET_GRACE_MINUTES} (7 days)`).default(0),
+})
+
+/** A device moved to another person: what it sends from then on is theirs. */
+export const MoveDeviceBodySchema = z.strictObject({
+  personId: z.string().min(1).max(64),
 })
 
 const ALERT_LIST_STATUSES = ['open', 'resolved', 'all'] as const
@@ -196,8 +224,8 @@ export interface AnswerTimes {
 /** One line of a person's timeline: what their devices said, what happened to their alerts. */
 export interface TimelineItem {
   at: string
-  /** A device event, an alert's handling, a member's note, a care settings change, or a planned absence. */
-  source: 'event' | 'alert' | 'note' | 'care-settings' | 'absence'
+  /** A device event, an alert's handling, a member's note, a care settings change, a planned absence, or a call from the response plan. */
+  source: 'event' | 'alert' | 'note' | 'care-settings' | 'absence' | 'call'
   /** The event type, the alert history action, `note`, `changed`, or the absence's `planned`/`ended`. */
   type: string
   text: string

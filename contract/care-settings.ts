@@ -74,7 +74,7 @@ export const PutThresholdsBodySchema = z.strictObject({
 })
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
-const LocalTimeSchema = z.string().regex(HHMM, 'a local time such as 07:00')
+export const LocalTimeSchema = z.string().regex(HHMM, 'a local time such as 07:00')
 
 /** Minutes after local midnight of an `HH:MM` time. */
 export function minutesOfDay(hhmm: string): number {

@@ -5,6 +5,8 @@ export const ERROR_CODES = {
   validation_failed: 400,
   bad_json: 400,
   unauthorized: 401,
+  /** The password was right; the account signs in with a second factor too, and none (or a wrong one) came with it. */
+  two_factor_required: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

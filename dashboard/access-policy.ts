@@ -22,6 +22,8 @@ export const POLICY = {
   'tokens:manage': ['admin'],
   'break-glass': ['admin', 'supervisor', 'responder', 'clinician'],
   'audit:verify': ['admin'],
+  /** PROTOCOL §2c webhooks: an organisation admin's only for their own organisation (webhook-routes.ts). */
+  'webhooks:manage': ['admin', 'org-admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Action = keyof typeof POLICY
@@ -38,6 +40,8 @@ export interface Principal {
   viaToken?: boolean
   /** Signed in on a password someone else chose: nothing but choosing their own until they do. */
   mustChangePassword?: boolean
+  /** A role that requires two-factor sign-in, past the grace to set it up: nothing but setting it up until they do. */
+  mustEnrolTwoFactor?: boolean
 }
 
 export function can(principal: Principal | undefined, action: Action): boolean {

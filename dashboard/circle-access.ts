@@ -1,21 +1,12 @@
-import {
-  BASES,
-  CIRCLE_ADMIN_ROLES,
-  ROLE_SCOPES,
-  SCOPES,
-  type Basis,
-  type CircleMembership,
-  type PersonAccess,
-  type Role,
-  type Scope,
-} from '../contract/index.js'
+import { BASES, CIRCLE_ADMIN_ROLES, SCOPES, type Basis, type CircleMembership, type PersonAccess, type Role, type Scope } from '../contract/index.js'
 import { POLICY, type Principal } from './access-policy.js'
+import { roleMayHold } from './person-reads.js'
 
 const hasAnyRole = (principal: Principal, roles: readonly Role[]): boolean => principal.roles.some((r) => roles.includes(r))
 
-/** The most the principal's roles may ever see about anyone (ROLE_SCOPES), in the order of SCOPES. */
+/** The most the principal's roles may ever see about anyone (person-reads.ts decides), in the order of SCOPES. */
 export function roleCeiling(principal: Principal): Scope[] {
-  return SCOPES.filter((scope) => principal.roles.some((role) => ROLE_SCOPES[role].includes(scope)))
+  return SCOPES.filter((scope) => principal.roles.some((role) => roleMayHold(role, scope)))
 }
 
 /** Changing a person's details or provisioning their devices: the monitoring service's admins and supervisors. */
@@ -43,7 +34,7 @@ export function decideAccess(
 ): PersonAccess | undefined {
   const ceiling = roleCeiling(principal)
   if (principal.roles.includes('person') && principal.personId === personId) {
-    return { scopes: [...ROLE_SCOPES.person], basis: 'self', circleAdmin: false, canActOnAlerts: false, canEditCareSettings: false, canEditPerson: false, breakGlass: null }
+    return { scopes: ceiling, basis: 'self', circleAdmin: false, canActOnAlerts: false, canEditCareSettings: false, canEditPerson: false, breakGlass: null }
   }
   if (memberships.length > 0) {
     const granted = new Set(memberships.flatMap((m) => m.scopes))

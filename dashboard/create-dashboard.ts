@@ -4,13 +4,15 @@ import express from 'express'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
 import type { Clock, Service } from '../contract/index.js'
-import { authenticate, passwordChosenFirst } from './authenticate.js'
+import { authenticate, passwordChosenFirst, signedInFirst, twoFactorEnrolledFirst } from './authenticate.js'
 import { createErrorHandler, notFound } from './error-handler.js'
+import { attachFamilyNotices, type EmailQueue } from './family-notices.js'
 import { attachLiveAlerts } from './live-alerts.js'
 import { metricsRoute, renderMetrics } from './metrics-endpoint.js'
 import { createPersonGuard } from './person-guard.js'
 import type {
   AbsencesAdmin,
+  AlertCalls,
   AlertDesk,
   AlertQueries,
   AuditTrail,
@@ -26,14 +28,21 @@ import type {
   People,
   PersonNotes,
   ReadingsQueries,
+  ResponsePlans,
   SignInLimits,
   Users,
+  WishesStore,
 } from './ports.js'
+import { createTwoFactorPolicy } from './two-factor-policy.js'
+import type { TwoFactorStore } from './two-factor-store.js'
+import type { WebhookAdmin } from './webhook-admin.js'
+import { archiveRoutes } from './routes/archive-routes.js'
 import { auditRoutes } from './routes/audit-routes.js'
 import { circleRoutes } from './routes/circle-routes.js'
 import { organisationRoutes } from './routes/organisation-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { alertRoutes } from './routes/alert-routes.js'
+import { callRoutes } from './routes/call-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { absenceRoutes } from './routes/absence-routes.js'
 import { careSettingsRoutes } from './routes/care-settings-routes.js'
@@ -41,6 +50,8 @@ import { primaryRole, type RouteContext } from './routes/context.js'
 import { deviceRoutes } from './routes/device-routes.js'
 import { figuresRoutes } from './routes/figures-routes.js'
 import { personRoutes } from './routes/person-routes.js'
+import { wishesRoutes } from './routes/wishes-routes.js'
+import { webhookRoutes } from './routes/webhook-routes.js'
 import { sameOriginOnly } from './same-origin.js'
 
 export interface DashboardConfig {
@@ -56,6 +67,8 @@ export interface DashboardConfig {
   publicOrigins: readonly string[]
   /** `/metrics` answers only this bearer token; without one it is not served here (metrics-endpoint.ts). */
   metricsToken?: string | undefined
+  /** How long an account of a role that requires two-factor sign-in may go without it (two-factor-policy.ts). */
+  twoFactorGraceMs: number
 }
 
 export interface DashboardDeps {
@@ -72,6 +85,10 @@ export interface DashboardDeps {
   issueDeviceSecret: DeviceSecretIssuer
   /** Ends a device's MQTT connection now (once it is deprovisioned). */
   disconnectDevice: (deviceId: string) => void
+  /** A device's secret was replaced, the old one working until `untilMs`: its connection ends then (at once when that is now). */
+  endDeviceConnectionAt: (deviceId: string, untilMs: number) => void
+  /** A device moved to another person: alerting attributes what it sends, and watches it, for them at once. */
+  deviceMoved: (deviceId: string) => void
   alerts: AlertQueries
   events: EventQueries
   desk: AlertDesk
@@ -82,12 +99,22 @@ export interface DashboardDeps {
   circles: Circles
   breakGlass: BreakGlassGrants
   notes: PersonNotes
+  /** PROTOCOL §2c: what matters to each person, their response plans, and the calls made from them. */
+  wishes: WishesStore
+  responsePlans: ResponsePlans
+  calls: AlertCalls
+  /** The notifications outbox's email: family members in a response plan are told of alarms when the person shares them. Absent: nobody is emailed. */
+  enqueueEmail?: EmailQueue | undefined
   audit: AuditTrail
   /** Failed sign-ins per account and per address, kept across restarts. */
   signInLimits: SignInLimits
+  /** Two-factor sign-in: secrets, the last code used, recovery codes. */
+  twoFactor: TwoFactorStore
   /** The key a client address is counted under by the sign-in limits and password checks (IPv6 by its /64). */
   addressKey: (address: string | undefined) => string
   verifyAudit: AuditVerifier
+  /** PROTOCOL §2c webhooks: registered, listed and removed here, sent by the notifications service. */
+  webhooks: WebhookAdmin
   /** Runs writes to several repositories (one database) as one transaction. */
   transaction: <T>(fn: () => T) => T
   health: HealthProbe
@@ -105,10 +132,14 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ')
 
+/** Once over HTTPS, the browser never asks over plain HTTP again (a year). */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains'
+
 const PUBLIC_DIR = fileURLToPath(new URL('./dist', import.meta.url))
 
 export function createDashboard(config: DashboardConfig, deps: DashboardDeps): Service {
   let live: ReturnType<typeof attachLiveAlerts> | undefined
+  let stopFamilyNotices: (() => void) | undefined
   let closed = false
 
   return {
@@ -121,15 +152,17 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         res.setHeader('X-Content-Type-Options', 'nosniff')
         res.setHeader('Referrer-Policy', 'no-referrer')
         // Once over HTTPS (here, or at a trusted proxy), the browser never asks over plain HTTP again.
-        if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+        if (req.secure) res.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY)
         next()
       })
       app.set('trust proxy', config.trustProxy)
       const errors = new Counter({ name: 'hearth_http_errors_total', help: 'HTTP error responses, by code', labelNames: ['code'], registers: [deps.metrics] })
       const guard = createPersonGuard(deps)
+      const twoFactorPolicy = createTwoFactorPolicy(deps.twoFactor, config.twoFactorGraceMs)
       const ctx: RouteContext = {
         ...deps,
         guard,
+        twoFactorPolicy,
         sessionTtlMs: config.sessionTtlMs,
         secureCookies: config.secureCookies,
         onSignOut: (secret) => live?.dropSession(secret),
@@ -138,8 +171,8 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         onPersonNote: (personId, item) => live?.personNote(personId, item),
         onBreakGlass: (grant) => live?.breakGlass(grant),
         onAbsenceChanged: (absence) => live?.absenceChanged(absence, deps.people.get(absence.personId)?.name ?? absence.personId),
-        authorOf: (username) => {
-          const user = deps.users.byUsername(username)
+        authorOf: (username, atMs) => {
+          const user = deps.users.holderOf(username, atMs)
           return user ? { name: user.displayName, organisation: user.organisationName, role: primaryRole(user.roles) } : undefined
         },
       }
@@ -168,19 +201,25 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       // Before anything else reads it: a request forged by another page is not even parsed.
       api.use(sameOriginOnly(originPolicy))
       api.use(express.json({ limit: '64kb', strict: true }))
-      api.use(authenticate(deps.users, deps.clock))
+      api.use(authenticate({ users: deps.users, clock: deps.clock, twoFactor: twoFactorPolicy }))
+      api.use(signedInFirst())
       api.use(passwordChosenFirst())
+      api.use(twoFactorEnrolledFirst())
       api.use('/auth', authRoutes(ctx))
       api.use('/persons', personRoutes(ctx))
       api.use('/persons', careSettingsRoutes(ctx))
       api.use('/persons', circleRoutes(ctx))
+      api.use('/persons', archiveRoutes(ctx))
+      api.use('/persons', wishesRoutes(ctx))
       api.use('/organisations', organisationRoutes(ctx))
       api.use('/', auditRoutes(ctx))
       api.use('/devices', deviceRoutes(ctx))
       api.use('/absences', absenceRoutes(ctx))
       api.use('/alerts', alertRoutes(ctx))
+      api.use('/alerts', callRoutes(ctx))
       api.use('/figures', figuresRoutes(ctx))
       api.use('/', adminRoutes(ctx))
+      api.use('/webhooks', webhookRoutes(ctx))
       api.use(notFound())
       app.use('/api', api)
       app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1m' }))
@@ -188,7 +227,9 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       app.use(createErrorHandler(deps.logger, errors))
       // The app must be the server's request listener before socket.io wraps it for its own path.
       deps.server.on('request', app)
-      live = attachLiveAlerts(deps.server, { ...deps, guard, originPolicy })
+      live = attachLiveAlerts(deps.server, { ...deps, guard, originPolicy, twoFactorPolicy })
+      const { enqueueEmail } = deps
+      if (enqueueEmail) stopFamilyNotices = attachFamilyNotices({ ...deps, enqueueEmail })
       deps.logger.info('dashboard ready')
       return Promise.resolve()
     },
@@ -196,6 +237,7 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       if (!closed) {
         closed = true
         live?.close()
+        stopFamilyNotices?.()
       }
       return Promise.resolve()
     },

@@ -16,12 +16,20 @@ import {
 import { alertFor } from './alert-view.js'
 import { identify, type Identified } from './authenticate.js'
 import type { PersonGuard } from './person-guard.js'
+import { personReads, type PersonReads } from './person-reads.js'
 import { followsAlerts, silencedNotice } from './silenced-notices.js'
 import { foreignOrigin, type OriginPolicy } from './same-origin.js'
-import type { AlertDesk, Users } from './ports.js'
+import type { AlertDesk, Users, WishesStore } from './ports.js'
+import type { TwoFactorPolicy } from './two-factor-policy.js'
 
 type LiveServer = SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, Identified>
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, Identified>
+
+/** How one connected user reaches a person: their access, and what it lets them read (person-reads.ts). */
+interface Viewer {
+  access: PersonAccess
+  reads: PersonReads
+}
 
 /**
  * PROTOCOL §2: socket.io `alert` on every change to an alert the user may see; only signed-in
@@ -31,7 +39,18 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
  */
 export function attachLiveAlerts(
   server: HttpServer,
-  deps: { logger: Logger; metrics: Registry; clock: Clock; users: Users; desk: AlertDesk; guard: PersonGuard; originPolicy: OriginPolicy },
+  deps: {
+    logger: Logger
+    metrics: Registry
+    clock: Clock
+    users: Users
+    desk: AlertDesk
+    guard: PersonGuard
+    originPolicy: OriginPolicy
+    twoFactorPolicy: TwoFactorPolicy
+    /** What matters to each person: how to speak to them, on every alert (alert-view.ts). */
+    wishes: Pick<WishesStore, 'current'>
+  },
 ) {
   const io: LiveServer = new SocketServer(server, {
     path: SOCKET_PATH,
@@ -58,10 +77,12 @@ export function attachLiveAlerts(
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown }
-    const who = identify(socket.request, deps.users, deps.clock, typeof auth.token === 'string' ? auth.token : undefined)
+    const sessions = { users: deps.users, clock: deps.clock, twoFactor: deps.twoFactorPolicy }
+    const who = identify(socket.request, sessions, typeof auth.token === 'string' ? auth.token : undefined)
     if (!who) return next(new Error('unauthorized'))
     // A password someone else chose opens nothing until the user has chosen their own.
     if (who.principal.mustChangePassword) return next(new Error('choose a new password first'))
+    if (who.principal.mustEnrolTwoFactor) return next(new Error('set up two-factor sign-in first'))
     socket.data = who
     next()
   })
@@ -85,38 +106,39 @@ export function attachLiveAlerts(
    * Sends to each connected user whose access to the person passes the test, decided in memory
    * from the person's circle (read once per event), once per user.
    */
-  const sendAbout = (personId: string, test: (access: PersonAccess) => boolean, send: (socket: LiveSocket, access: PersonAccess) => void): void => {
+  const sendAbout = (personId: string, test: (viewer: Viewer) => boolean, send: (socket: LiveSocket, viewer: Viewer) => void): void => {
     if (io.sockets.sockets.size === 0) return
     const decide = deps.guard.deciderFor(personId)
-    const decided = new Map<string, PersonAccess | null>()
+    const decided = new Map<string, Viewer | null>()
     for (const socket of io.sockets.sockets.values()) {
       const { principal } = socket.data
-      let access = decided.get(principal.id)
-      if (access === undefined) {
-        const found = decide(principal)
-        access = found !== undefined && test(found) ? found : null
-        decided.set(principal.id, access)
+      let viewer = decided.get(principal.id)
+      if (viewer === undefined) {
+        const access = decide(principal)
+        const found = access && { access, reads: personReads(principal, access) }
+        viewer = found && test(found) ? found : null
+        decided.set(principal.id, viewer)
       }
-      if (access) send(socket, access)
+      if (viewer) send(socket, viewer)
     }
   }
 
   const unsubscribe = deps.desk.onChange((alert: Alert) => {
-    sendAbout(alert.personId, (a) => a.scopes.includes('alerts'), (socket, access) => socket.emit('alert', alertFor(alert, access)))
+    sendAbout(alert.personId, (v) => v.reads.alerts, (socket, v) => socket.emit('alert', alertFor(alert, v.reads, deps.wishes)))
   })
 
   return {
     /** A note on a person's record, to every member who follows their timeline. */
     personNote(personId: string, item: TimelineItem): void {
-      sendAbout(personId, (a) => a.scopes.includes('timeline'), (socket) => socket.emit('person.note', { personId, item }))
+      sendAbout(personId, (v) => v.reads.timeline, (socket) => socket.emit('person.note', { personId, item }))
     },
     /** Emergency access, at once to the person's circle admins and their own account. */
     breakGlass(grant: BreakGlassGrant): void {
-      sendAbout(grant.personId, (a) => a.circleAdmin || a.basis === 'self', (socket) => socket.emit('break-glass', grant))
+      sendAbout(grant.personId, (v) => v.access.circleAdmin || v.access.basis === 'self', (socket) => socket.emit('break-glass', grant))
     },
     /** An absence planned or ended, to those who follow the person's alerts; why, to those who may read it. */
     absenceChanged(absence: Absence, personName: string): void {
-      sendAbout(absence.personId, followsAlerts, (socket, access) => socket.emit('silenced', silencedNotice(absence, personName, access)))
+      sendAbout(absence.personId, (v) => followsAlerts(v.reads), (socket, v) => socket.emit('silenced', silencedNotice(absence, personName, v.reads)))
     },
     /**
      * Ends the user's live connections (all but those of `keptSession`, when given): a user whose

@@ -23,3 +23,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem })
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
+
+/**
+ * A salt with the scrypt parameters it goes with, for secrets looked up by their hash under one
+ * salt (a user's recovery codes: one derivation checks a code against all of them).
+ */
+export function newSharedSalt(): string {
+  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${randomBytes(16).toString('base64url')}`
+}
+
+/** `secret` hashed under a salt from newSharedSalt: the same secret gives the same hash. */
+export async function hashUnderSalt(secret: string, shared: string): Promise<string> {
+  const [scheme, n, r, p, salt] = shared.split('$')
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt) throw new Error('not a salt from newSharedSalt')
+  const key = await derive(secret, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem })
+  return key.toString('base64url')
+}

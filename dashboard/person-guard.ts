@@ -8,7 +8,18 @@ import type { AuditTrail, BreakGlassGrants, BreakGlassRecord, Circles } from './
  * What a request about a person needs: a scope, just a place in the circle (`member`), or one of
  * the abilities the circle and the caller's roles give together.
  */
-export type Need = Scope | 'member' | 'circle-admin' | 'self-or-circle-admin' | 'act-on-alerts' | 'edit-care-settings' | 'edit-person' | 'provision-devices'
+export type Need =
+  | Scope
+  | 'member'
+  | 'circle-admin'
+  | 'self-or-circle-admin'
+  | 'act-on-alerts'
+  | 'edit-care-settings'
+  | 'edit-person'
+  | 'provision-devices'
+  | 'archive-person'
+  | 'edit-wishes'
+  | 'edit-response-plan'
 
 /**
  * What the platform admin (the service operator, who sets up circles and installs equipment) may
@@ -27,6 +38,12 @@ const PLATFORM_ADMINISTRATION: PersonAccess = {
   breakGlass: null,
 }
 
+/**
+ * PROTOCOL §2c: what matters to the person and their response plan are theirs (or their proxy's)
+ * to write, and the circle's members with `care-settings` help them; emergency access only reads.
+ */
+const writesOwnPlans = (a: PersonAccess): boolean => a.basis === 'self' || (a.basis !== 'break-glass' && a.scopes.includes('care-settings'))
+
 const REFUSALS: Record<Exclude<Need, Scope | 'member'>, [(a: PersonAccess) => boolean, string]> = {
   'circle-admin': [(a) => a.circleAdmin, "only the circle's admins (the monitoring service's admins and supervisors) change who is in it"],
   'self-or-circle-admin': [(a) => a.circleAdmin || a.basis === 'self', "only the person, their proxy and the circle's admins may see this"],
@@ -34,7 +51,14 @@ const REFUSALS: Record<Exclude<Need, Scope | 'member'>, [(a: PersonAccess) => bo
   'edit-care-settings': [(a) => a.canEditCareSettings, 'thresholds and care settings are changed by clinicians in the circle'],
   'edit-person': [(a) => a.canEditPerson, "a person's details are changed by their monitoring service's admins and supervisors"],
   'provision-devices': [(a) => a.canEditPerson || a.basis === 'platform-admin', "a person's devices are provisioned by their monitoring service's admins and supervisors"],
+  // Only from inside the circle: archiving takes seeing that no alarm is open and no device is left at home.
+  'archive-person': [(a) => a.circleAdmin && a.basis !== 'platform-admin', "a person is archived by the admins and supervisors of the organisation monitoring them"],
+  'edit-wishes': [writesOwnPlans, 'what matters to the person is written by them, their proxy, or members of their circle who follow their care settings'],
+  'edit-response-plan': [writesOwnPlans, "the response plan is written by the person, their proxy, or members of their circle who follow their care settings"],
 }
+
+/** Whether the access meets the need: for answers that say what the caller may do. */
+export const meets = (access: PersonAccess, need: Need): boolean => refusal(access, need) === undefined
 
 /** Why the access does not meet the need, or undefined when it does. */
 function refusal(access: PersonAccess, need: Need): string | undefined {

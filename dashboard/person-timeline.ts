@@ -1,4 +1,4 @@
-import { alertKindLabel, type Absence, type CareSettingsVersion, type PersonNote, type TimelineItem } from '../contract/index.js'
+import { CALL_OUTCOME_LABELS, alertKindLabel, type Absence, type AlertCall, type CareSettingsVersion, type PersonNote, type TimelineItem } from '../contract/index.js'
 
 export interface TimelineEvent {
   deviceId: string
@@ -30,8 +30,10 @@ export interface TimelineSources {
   notes?: readonly PersonNote[]
   settings?: readonly CareSettingsVersion[]
   absences?: readonly Absence[]
-  /** Looks up a username; unknown names (services, removed users) are shown as they are. */
-  authorOf?: (username: string) => Author | undefined
+  /** Calls made from the response plan about the person's alerts. */
+  calls?: readonly AlertCall[]
+  /** Looks up who held a username when they acted; unknown names (services) are shown as they are. */
+  authorOf?: (username: string, atMs: number) => Author | undefined
 }
 
 /** The words an event's data adds: the room, the door, the dose. */
@@ -40,16 +42,16 @@ function eventText(type: string, data: Record<string, unknown>): string {
   return place ? `${type} (${place})` : type
 }
 
-const SOURCE_ORDER: Record<TimelineItem['source'], number> = { alert: 0, note: 1, 'care-settings': 2, absence: 3, event: 4 }
+const SOURCE_ORDER: Record<TimelineItem['source'], number> = { alert: 0, call: 1, note: 2, 'care-settings': 3, absence: 4, event: 5 }
 
 /**
  * One list, newest first, of what a person's devices said, what happened to their alerts, what
  * the members of their circle wrote, and how their care settings and absences changed.
  */
 export function buildTimeline(sources: TimelineSources, limit: number): TimelineItem[] {
-  const author = (username: string | null): Pick<TimelineItem, 'by' | 'organisation' | 'role'> => {
+  const author = (username: string | null, at: string): Pick<TimelineItem, 'by' | 'organisation' | 'role'> => {
     if (username === null) return { by: null }
-    const who = sources.authorOf?.(username)
+    const who = sources.authorOf?.(username, Date.parse(at))
     return who ? { by: who.name, organisation: who.organisation, role: who.role } : { by: username }
   }
   const items: TimelineItem[] = [
@@ -67,7 +69,7 @@ export function buildTimeline(sources: TimelineSources, limit: number): Timeline
       text: `${h.summary ?? alertKindLabel(h.kind)}: ${h.action}${h.detail && h.detail !== h.summary ? `, ${h.detail}` : ''}`,
       deviceId: h.deviceId,
       alertId: h.alertId,
-      ...author(h.by),
+      ...author(h.by, h.at),
     })),
     ...(sources.notes ?? []).map(noteItem),
     ...(sources.settings ?? []).map((v) => ({
@@ -75,12 +77,19 @@ export function buildTimeline(sources: TimelineSources, limit: number): Timeline
       source: 'care-settings' as const,
       type: 'changed',
       text: `Care settings version ${v.version}: ${v.reason}`,
-      ...author(v.changedBy),
+      ...author(v.changedBy, v.changedAt),
     })),
     ...(sources.absences ?? []).flatMap((a) => absenceItems(a, author)),
+    ...(sources.calls ?? []).map((c) => ({ at: c.at, source: 'call' as const, type: c.outcome, text: callText(c), alertId: c.alertId, ...author(c.by, c.at) })),
   ]
   // At the same moment, what happened to an alert comes after (above) the event that caused it.
   return items.sort((a, b) => b.at.localeCompare(a.at) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]).slice(0, limit)
+}
+
+/** "Call to Mary Shaw (daughter): will attend, in about 20 min. Bringing her keys" */
+function callText(c: AlertCall): string {
+  const eta = c.etaMinutes === null ? '' : `, in about ${c.etaMinutes} min`
+  return `Call to ${c.name} (${c.relationship}): ${CALL_OUTCOME_LABELS[c.outcome].toLowerCase()}${eta}${c.note ? `. ${c.note}` : ''}`
 }
 
 /** A member's note, labelled with the author's organisation and role as they were when written. */
@@ -88,14 +97,14 @@ export function noteItem(n: PersonNote): TimelineItem {
   return { at: n.at, source: 'note', type: 'note', text: n.text, by: n.authorName, organisation: n.organisationName, role: n.role }
 }
 
-function absenceItems(a: Absence, author: (username: string | null) => Pick<TimelineItem, 'by' | 'organisation' | 'role'>): TimelineItem[] {
+function absenceItems(a: Absence, author: (username: string | null, at: string) => Pick<TimelineItem, 'by' | 'organisation' | 'role'>): TimelineItem[] {
   const planned: TimelineItem = {
     at: a.createdAt,
     source: 'absence',
     type: 'planned',
     text: `Absence planned from ${a.from} to ${a.to}: ${a.reason}`,
-    ...author(a.createdBy),
+    ...author(a.createdBy, a.createdAt),
   }
   if (a.endedAt === null) return [planned]
-  return [planned, { at: a.endedAt, source: 'absence', type: 'ended', text: `Absence ended: ${a.reason}`, ...author(a.endedBy) }]
+  return [planned, { at: a.endedAt, source: 'absence', type: 'ended', text: `Absence ended: ${a.reason}`, ...author(a.endedBy, a.endedAt) }]
 }

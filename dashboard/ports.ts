@@ -1,11 +1,5 @@
 import type {
   Absence,
-  Basis,
-  CircleMembership,
-  Organisation,
-  OrganisationKind,
-  PersonNote,
-  Scope,
   Alert,
   AlertHistoryEntry,
   CareSettings,
@@ -21,6 +15,7 @@ import type {
   ThresholdInForce,
 } from '../contract/index.js'
 
+import type { AlertCall, ResponsePlanVersion, ResponseStep, Wishes, WishesVersion } from '../contract/index.js'
 import type { AnsweredAlarm } from './answer-times.js'
 import type { TimelineAlertEntry, TimelineEvent } from './person-timeline.js'
 
@@ -36,6 +31,8 @@ export interface UserView {
   disabled: boolean
   /** Someone else chose the password (an admin's reset, the generated first one): the user chooses their own before anything else. */
   mustChangePassword: boolean
+  /** Two-factor sign-in is on: signing in takes a code too. */
+  twoFactorEnabled: boolean
   createdAt: string
 }
 
@@ -65,8 +62,15 @@ export interface Users {
   listOfOrganisation(organisationId: string): UserView[]
   update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined }): UserView | undefined
   setDisabled(id: string, disabled: boolean, nowMs: number): UserView | undefined
+  /** Ends the user's access as disabling does, then the account for good: the row stays for the records that name it. */
+  remove(id: string, by: string, nowMs: number): boolean
+  getIncludingDeleted(id: string): UserView | undefined
+  /** The user who held the username at that moment, deleted since or not. */
+  holderOf(username: string, atMs: number): UserView | undefined
   /** A new password; `mustChange` when someone else chose it. Ends every session of the user but `keepSession`. */
   setPassword(id: string, passwordHash: string, mustChange: boolean, keepSession?: string): void
+  /** Ends every session of the user but `keepSession` (ASVS 7.4.3: after a change in how they sign in). */
+  endOtherSessions(id: string, keepSession: string): void
   openSession(userId: string, nowMs: number, ttlMs: number): string
   userOfSession(secret: string, nowMs: number): UserView | undefined
   sessionExpiresAt(secret: string): number | undefined
@@ -94,90 +98,15 @@ export interface SignInLimits {
   succeeded(username: string, address: string): Promise<void>
 }
 
-export interface Organisations {
-  create(org: { name: string; kind: OrganisationKind }, nowMs: number): Organisation
-  get(id: string): Organisation | undefined
-  list(): Organisation[]
-}
-
-export interface NewMembership {
-  personId: string
-  organisationId?: string | undefined
-  userId?: string | undefined
-  relationship: string
-  scopes: readonly Scope[]
-  basis: Basis
-  proxy?: { name: string; authority: string } | undefined
-  fromMs: number
-  toMs?: number | undefined
-}
-
-/** Who stands in each person's circle of care. */
-export interface Circles {
-  add(m: NewMembership, by: string, nowMs: number): CircleMembership
-  get(id: string, nowMs: number): CircleMembership | undefined
-  listForPerson(personId: string, nowMs: number): CircleMembership[]
-  /** Memberships in force now that include this user: their organisation's (when given) and their own. */
-  activeReaching(organisationId: string | null, userId: string, nowMs: number): CircleMembership[]
-  end(id: string, by: string, reason: string, nowMs: number): CircleMembership
-}
-
-export interface BreakGlassRecord {
-  id: string
-  personId: string
-  userId: string
-  reason: string
-  openedAtMs: number
-  expiresAtMs: number
-}
-
-export interface BreakGlassGrants {
-  open(grant: { personId: string; userId: string; reason: string; durationMs: number }, nowMs: number): BreakGlassRecord
-  activeForPerson(personId: string, nowMs: number): BreakGlassRecord[]
-  activeOfUser(userId: string, nowMs: number): BreakGlassRecord[]
-  forPersonSince(personId: string, sinceMs: number): BreakGlassRecord[]
-  since(sinceMs: number): BreakGlassRecord[]
-}
-
-export interface PersonNotes {
-  add(note: Omit<PersonNote, 'id' | 'at'>, nowMs: number): PersonNote
-  recentForPerson(personId: string, limit: number): PersonNote[]
-}
-
-export interface AuditEntry {
-  at: number
-  userId: string | null
-  username: string | null
-  organisationId: string | null
-  role: string | null
-  action: string
-  personId: string | null
-  target: string | null
-  ip: string | null
-  basis: string | null
-  reason: string | null
-}
-
-export interface AuditRecordView extends AuditEntry {
-  seq: number
-}
-
-type AuditVerificationView =
-  | { ok: true; entries: number }
-  | { ok: false; entries: number; firstBadEntry: { seq: number; at: string | null; action: string | null; problem: string } }
-
-/** The append-only audit log: every read of a person's data and every action. */
-export interface AuditTrail {
-  append(entry: AuditEntry): number
-  forPerson(personId: string, limit: number): AuditRecordView[]
-}
-
-/** Checks the whole audit chain (off the alarms' event loop: it takes seconds on a long log). */
-export type AuditVerifier = () => Promise<AuditVerificationView>
+export type { AuditEntry, AuditRecordView, AuditTrail, AuditVerifier, BreakGlassGrants, BreakGlassRecord, Circles, NewMembership, Organisations, PersonNotes } from './circle-ports.js'
 
 export interface PersonView extends CreatePersonBody {
   id: string
   createdAt: string
+  /** Set while archived: kept for the record, out of the lists and of monitoring. */
+  archivedAt: string | null
+  archivedBy: string | null
+  archiveReason: string | null
 }
 
 export interface People {
@@ -186,6 +115,8 @@ export interface People {
   list(limit?: number): PersonView[]
   listByIds(ids: Iterable<string>): PersonView[]
   update(id: string, change: Partial<Omit<CreatePersonBody, 'timeZone'>>): PersonView | undefined
+  archive(id: string, reason: string, by: string, nowMs: number): boolean
+  unarchive(id: string): boolean
 }
 
 export interface DeviceView {
@@ -210,6 +141,10 @@ export interface Devices {
   exists(id: string): boolean
   /** Takes a device out of service for good (its secret stops working); false when it was not in service. */
   deprovision(id: string, by: string, nowMs: number): boolean
+  /** A new secret (its hash); the one in use works until `previousValidUntilMs`, or no more when null. False when not in service. */
+  rotateSecret(id: string, secretHash: string, previousValidUntilMs: number | null, nowMs: number): boolean
+  /** The device is the other person's from now on; false when it is not in service. */
+  reassign(id: string, personId: string): boolean
   /** A device's record, deprovisioned or not; `list` and `listForPerson` hold those in service. */
   get(id: string): DeviceView | undefined
   list(): DeviceView[]
@@ -239,7 +174,8 @@ export interface AlertQueries {
 
 /** Device events as the journal keeps them, for a person's timeline. */
 export interface EventQueries {
-  recentForDevices(deviceIds: readonly string[], limit: number): TimelineEvent[]
+  /** What the person's devices sent while they were theirs (a device moved to them brings none of its past), newest first. */
+  recentForPerson(personId: string, limit: number): TimelineEvent[]
 }
 
 export interface ReadingsQueries {
@@ -253,6 +189,8 @@ export interface CarePlanView {
   version: number
   settings: CareSettings
   thresholds: ThresholdInForce[]
+  /** Whether a clinician has set active hours in some version: then they win over the person's own routine. */
+  activeHoursSet: boolean
 }
 
 /** Clinical settings, versioned: every change is a new version recording who, when, why and what changed. */
@@ -272,3 +210,30 @@ export interface AbsencesAdmin {
 }
 
 export type HealthProbe = () => HealthReport[] | Promise<HealthReport[]>
+
+/** PROTOCOL §2c: what matters to each person, in versions (who, when, why). */
+export interface WishesStore {
+  /** The version in force; undefined when nothing was written yet. */
+  current(personId: string): WishesVersion | undefined
+  /** Newest first. */
+  history(personId: string, limit: number): WishesVersion[]
+  save(personId: string, wishes: Wishes, reason: string, by: string, nowMs: number): WishesVersion
+}
+
+/** PROTOCOL §2c: each person's response plan, the ordered cascade of whom to call, in versions. */
+export interface ResponsePlans {
+  /** The version in force; undefined when no plan was written yet. */
+  current(personId: string): ResponsePlanVersion | undefined
+  /** Newest first. */
+  history(personId: string, limit: number): ResponsePlanVersion[]
+  save(personId: string, steps: ResponseStep[], reason: string, by: string, nowMs: number): ResponsePlanVersion
+}
+
+/** Call attempts on alerts, each against one step of the plan version in force. */
+export interface AlertCalls {
+  add(call: Omit<AlertCall, 'id' | 'at'>, nowMs: number): AlertCall
+  /** Oldest first. */
+  forAlert(alertId: string): AlertCall[]
+  /** Newest first. */
+  recentForPerson(personId: string, limit: number): AlertCall[]
+}

@@ -1,20 +1,18 @@
-import type { Absence, PersonAccess, SilencedNotice } from '../contract/index.js'
+import type { Absence, SilencedNotice } from '../contract/index.js'
+import type { PersonReads } from './person-reads.js'
 
 /** Who sees that a person's monitoring is silenced: whoever follows their alerts. */
-export const followsAlerts = (access: PersonAccess): boolean => access.scopes.includes('alerts')
+export const followsAlerts = (reads: PersonReads): boolean => reads.alerts
 
-/** Whether the viewer may read why: a person's absences are for those who plan them or follow their care settings. */
-const readsAbsences = (access: PersonAccess): boolean => access.scopes.includes('care-settings') || access.scopes.includes('absences:write')
-
-/** An absence as the queue's notice of silenced monitoring, for a viewer with this access. */
-export function silencedNotice(absence: Absence, personName: string, access: PersonAccess): SilencedNotice {
+/** An absence as the queue's notice of silenced monitoring; why, only to a viewer who may read the person's absences (person-reads.ts). */
+export function silencedNotice(absence: Absence, personName: string, reads: PersonReads): SilencedNotice {
   return {
     absenceId: absence.id,
     personId: absence.personId,
     personName,
     from: absence.from,
     to: absence.to,
-    reason: readsAbsences(access) ? absence.reason : null,
+    reason: reads.absences ? absence.reason : null,
     createdBy: absence.createdBy,
     endedAt: absence.endedAt,
   }

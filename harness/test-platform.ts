@@ -9,6 +9,7 @@ import type { Alert, Clock, DeviceType, ServerToClientEvents } from '../contract
 import { loadConfig } from '../platform/config.js'
 import { createLogger } from '../platform/logger.js'
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../platform/start-platform.js'
+import { fetchTrusting } from './trusting-fetch.js'
 
 export const ADMIN_PASSWORD = 'test-admin-password-1'
 /** HEARTH_METRICS_TOKEN of the platforms the harness starts: /metrics on the HTTP port answers it only. */
@@ -23,14 +24,20 @@ export function tempDir(prefix = 'hearth-test-'): string {
 /** A signed-in HTTP client for the platform's API. */
 export class TestApi {
   cookie = ''
-  constructor(readonly baseUrl: string) {}
+  /** `ca`: the PEM certificate that vouches for an `https://` baseUrl the system does not trust. */
+  constructor(
+    readonly baseUrl: string,
+    readonly ca?: string,
+  ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const init = {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.cookie ? { cookie: this.cookie } : {}), ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    })
+    }
+    const url = `${this.baseUrl}${path}`
+    const response = await (this.ca === undefined ? fetch(url, init) : fetchTrusting(this.ca, url, init))
     const setCookie = response.headers.get('set-cookie')
     if (setCookie) this.cookie = setCookie.split(';')[0] ?? ''
     const text = await response.text()
@@ -69,7 +76,10 @@ export class TestApi {
 export interface TestPlatform {
   platform: RunningPlatform
   dataDir: string
+  /** `https://` when the platform holds a key and certificate (HEARTH_TLS_KEY_FILE), `http://` otherwise. */
   httpUrl: string
+  /** Over HTTPS, the certificate (self-signed, so its own CA) that TestApi, liveAnswer and connectLive trust. */
+  ca?: string
   mqttUrl: string
   api: TestApi
   close(): Promise<void>
@@ -97,10 +107,11 @@ export async function startTestPlatform(
     HEARTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
   })
   const platform = await startPlatform(config, logger ?? createLogger(process.env.HEARTH_TEST_LOG ?? 'silent'), clock, options)
-  const httpUrl = `http://127.0.0.1:${platform.httpPort}`
-  const api = new TestApi(httpUrl)
+  const ca = config.tls?.cert.toString()
+  const httpUrl = `${ca === undefined ? 'http' : 'https'}://127.0.0.1:${platform.httpPort}`
+  const api = new TestApi(httpUrl, ca)
   await api.login()
-  return { platform, dataDir, httpUrl, mqttUrl: `mqtt://127.0.0.1:${platform.mqttPort}`, api, close: () => platform.close() }
+  return { platform, dataDir, httpUrl, ...(ca === undefined ? {} : { ca }), mqttUrl: `mqtt://127.0.0.1:${platform.mqttPort}`, api, close: () => platform.close() }
 }
 
 /** The platform as startTestPlatform starts it, its log lines (level info and up) parsed into `lines` as they are written. */
@@ -131,8 +142,8 @@ export function connectDevice(mqttUrl: string, device: { id: string; secret: str
 }
 
 /** What the live feed says to a connection that sends these headers: `ready`, or `refused: <why>`. */
-export async function liveAnswer(url: string, headers: Record<string, string>): Promise<string> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, extraHeaders: headers })
+export async function liveAnswer(url: string, headers: Record<string, string>, ca?: string): Promise<string> {
+  const socket = io(url, { transports: ['websocket'], reconnection: false, extraHeaders: headers, ...(ca === undefined ? {} : { ca }) })
   try {
     return await new Promise<string>((resolve) => {
       socket.once('ready', () => resolve('ready'))
@@ -151,14 +162,19 @@ export async function signedInUser(t: TestPlatform, username: string, roles: str
   const organisation = organisationId ?? ((await t.api.request('GET', '/api/auth/me')).body as { user: { organisationId: string } }).user.organisationId
   const made = await t.api.request('POST', '/api/users', { username, password: `${username}-password-1`, organisationId: organisation, roles })
   if (made.status !== 201) throw new Error(`user ${username} not made: ${made.status} ${JSON.stringify(made.body)}`)
-  const api = new TestApi(t.httpUrl)
+  const api = new TestApi(t.httpUrl, t.ca)
   await api.login(username, `${username}-password-1`)
   return { id: (made.body as { id: string }).id, api }
 }
 
 /** A live dashboard connection, signed in with the API's session. */
 export async function connectLive(api: TestApi): Promise<Socket<ServerToClientEvents>> {
-  const socket: Socket<ServerToClientEvents> = io(api.baseUrl, { extraHeaders: { cookie: api.cookie }, transports: ['websocket'], reconnection: false })
+  const socket: Socket<ServerToClientEvents> = io(api.baseUrl, {
+    extraHeaders: { cookie: api.cookie },
+    transports: ['websocket'],
+    reconnection: false,
+    ...(api.ca === undefined ? {} : { ca: api.ca }),
+  })
   await new Promise<void>((resolve, reject) => {
     socket.once('ready', () => resolve())
     socket.once('connect_error', reject)

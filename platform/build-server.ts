@@ -15,7 +15,7 @@ Options:
 
 const OUT_DIR = join(ROOT, 'build')
 /** The server's source folders; the web app (dashboard/web) is built by Vite into dashboard/dist. */
-const FOLDERS = ['alerting', 'broker', 'contract', 'dashboard', 'ingest', 'platform', 'simulators', 'stores']
+const FOLDERS = ['alerting', 'broker', 'contract', 'dashboard', 'ingest', 'notifications', 'platform', 'simulators', 'stores']
 const SKIPPED = [join('dashboard', 'web'), join('dashboard', 'dist')]
 
 const sources = (): string[] => FOLDERS.flatMap((folder) => filesUnder(join(ROOT, folder), SKIPPED)).filter((file) => /\.(ts|mjs)$/.test(file) && !file.endsWith('.d.ts'))

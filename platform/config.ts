@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { createSecureContext } from 'node:tls'
 import { z } from 'zod'
 import { HearthError, describeProblems, problemsFromZod, type Problem } from '../contract/index.js'
+import { parseAddressList } from './address-list.js'
 import { parseTrustProxy, type TrustProxySetting } from './trusted-proxies.js'
+import { NOTIFICATION_ENV, readNotificationSettings, type NotificationSettings } from './notification-config.js'
 
 /** Every HEARTH_ variable, its default and its check, in one place (PROTOCOL §3). */
 const port = z.coerce.number().int().min(0).max(65535)
@@ -18,10 +21,22 @@ const EnvSchema = z.object({
   HEARTH_TLS_CERT_FILE: z.string().min(1).optional(),
   HEARTH_ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
   HEARTH_SERVICE_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
+  /** Where the platform's own services may connect to the broker from: addresses, networks, `loopback` (address-list.ts). */
+  HEARTH_SERVICE_ADDRESSES: z
+    .string()
+    .default('loopback')
+    .transform((text, ctx) => {
+      const read = parseAddressList(text)
+      if ('entries' in read) return read.entries
+      ctx.addIssue({ code: 'custom', message: read.problem })
+      return z.NEVER
+    }),
   HEARTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEARTH_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   HEARTH_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
   HEARTH_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  /** Days an admin, org-admin or supervisor may sign in without two-factor sign-in, from the account's creation; 0: at once. */
+  HEARTH_TWO_FACTOR_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   /** /metrics on a port of its own, on loopback only (127.0.0.1), with no token. */
   HEARTH_METRICS_PORT: port.optional(),
   /** /metrics on the HTTP port answers only with `Authorization: Bearer <token>`; without one it is not there (404). */
@@ -66,6 +81,7 @@ const EnvSchema = z.object({
   HEARTH_INFLUX_USERNAME: z.string().optional(),
   HEARTH_INFLUX_PASSWORD: z.string().optional(),
   HEARTH_INFLUX_TOKEN: z.string().optional(),
+  ...NOTIFICATION_ENV,
 })
 
 export interface Config {
@@ -73,13 +89,21 @@ export interface Config {
   host: string
   httpPort: number
   mqttPort: number
+  /**
+   * HEARTH_TLS_KEY_FILE and HEARTH_TLS_CERT_FILE: with them the HTTP port speaks HTTPS only, and
+   * MQTT over TLS listens on `port` (HEARTH_MQTTS_PORT, 8883 unless set).
+   */
   tls?: { port: number; key: Buffer; cert: Buffer }
   adminPassword?: string
   servicePassword?: string
+  /** The addresses and networks the platform's services may connect from (loopback unless set). */
+  serviceAddresses: readonly string[]
   logLevel: z.infer<typeof EnvSchema>['HEARTH_LOG_LEVEL']
   maxPacketBytes: number
   connectTimeoutMs: number
   sessionTtlMs: number
+  /** How long a role that requires two-factor sign-in may go without it: afterwards its sessions may only set it up. */
+  twoFactorGraceMs: number
   secureCookies: boolean
   /** Which peers are Hearth's own reverse proxies, whose X-Forwarded-For and X-Forwarded-Proto are taken. */
   trustProxy: TrustProxySetting
@@ -92,6 +116,8 @@ export interface Config {
   /** Set when readings go to InfluxDB instead of the embedded store. */
   influx?: { url: string; database: string; username?: string; password?: string; token?: string }
   /** HEARTH_ variables that mean nothing to Hearth (likely typos); reported, not fatal. */
+  /** Outbound notifications: email over SMTP, where webhooks may go, how failed deliveries are retried. */
+  notifications: NotificationSettings
   unknownVariables: string[]
 }
 
@@ -99,15 +125,24 @@ function readTls(env: z.infer<typeof EnvSchema>, problems: Problem[]): Config['t
   const { HEARTH_MQTTS_PORT: tlsPort, HEARTH_TLS_KEY_FILE: keyFile, HEARTH_TLS_CERT_FILE: certFile } = env
   if (tlsPort === undefined && !keyFile && !certFile) return undefined
   if (!keyFile || !certFile) {
-    problems.push({ field: 'HEARTH_TLS_KEY_FILE', message: 'MQTT over TLS needs both HEARTH_TLS_KEY_FILE and HEARTH_TLS_CERT_FILE' })
+    problems.push({ field: 'HEARTH_TLS_KEY_FILE', message: 'HTTPS and MQTT over TLS need both HEARTH_TLS_KEY_FILE and HEARTH_TLS_CERT_FILE' })
     return undefined
   }
+  let tls: NonNullable<Config['tls']>
   try {
-    return { port: tlsPort ?? 8883, key: readFileSync(keyFile), cert: readFileSync(certFile) }
+    tls = { port: tlsPort ?? 8883, key: readFileSync(keyFile), cert: readFileSync(certFile) }
   } catch (error) {
     problems.push({ field: 'HEARTH_TLS_KEY_FILE', message: `cannot read key or certificate: ${(error as Error).message}` })
     return undefined
   }
+  try {
+    // A key that is not PEM, or not the certificate's, is told now rather than by a listener failing later.
+    createSecureContext({ key: tls.key, cert: tls.cert })
+  } catch (error) {
+    problems.push({ field: 'HEARTH_TLS_KEY_FILE', message: `cannot use key and certificate: ${(error as Error).message}` })
+    return undefined
+  }
+  return tls
 }
 
 /** Reads and checks the configuration, reporting every problem at once. */
@@ -120,6 +155,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const env = parsed.data
   const problems: Problem[] = []
   const tls = readTls(env, problems)
+  const notifications = readNotificationSettings(env, problems)
   const metricsPort = env.HEARTH_METRICS_PORT
   if (metricsPort !== undefined && metricsPort !== 0 && [env.HEARTH_HTTP_PORT, env.HEARTH_MQTT_PORT, tls?.port].includes(metricsPort)) {
     problems.push({ field: 'HEARTH_METRICS_PORT', message: `${metricsPort} is already the HTTP or an MQTT port: give /metrics a port of its own` })
@@ -139,11 +175,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     ...(tls ? { tls } : {}),
     ...(env.HEARTH_ADMIN_PASSWORD ? { adminPassword: env.HEARTH_ADMIN_PASSWORD } : {}),
     ...(env.HEARTH_SERVICE_PASSWORD ? { servicePassword: env.HEARTH_SERVICE_PASSWORD } : {}),
+    serviceAddresses: env.HEARTH_SERVICE_ADDRESSES,
     logLevel: env.HEARTH_LOG_LEVEL,
     maxPacketBytes: env.HEARTH_MAX_PACKET_BYTES,
     connectTimeoutMs: env.HEARTH_CONNECT_TIMEOUT_MS,
     sessionTtlMs: env.HEARTH_SESSION_HOURS * 3_600_000,
-    secureCookies: env.HEARTH_SECURE_COOKIES,
+    twoFactorGraceMs: env.HEARTH_TWO_FACTOR_GRACE_DAYS * 86_400_000,
+    // Served over HTTPS directly, cookies are Secure as they are behind an HTTPS proxy.
+    secureCookies: env.HEARTH_SECURE_COOKIES || tls !== undefined,
     trustProxy: env.HEARTH_TRUST_PROXY,
     metrics: {
       ...(metricsPort === undefined ? {} : { port: metricsPort }),
@@ -162,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
           },
         }
       : {}),
+    notifications,
     unknownVariables: Object.keys(source).filter((k) => k.startsWith('HEARTH_') && !known.has(k)),
   }
 }

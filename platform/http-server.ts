@@ -1,11 +1,30 @@
-import { createServer, type Server } from 'node:http'
+import { ServerResponse, createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { Logger } from 'pino'
 import type { Broker } from '../broker/create-broker.js'
 import { SOCKET_PATH } from '../contract/index.js'
+import { STRICT_TRANSPORT_SECURITY } from '../dashboard/create-dashboard.js'
 
-/** The one HTTP server: the dashboard, its live alerts (socket.io) and MQTT over WebSocket at `/mqtt`. */
-export function createHttpServer(): Server {
-  const server = createServer()
+/**
+ * Every answer of an HTTPS server says so (ASVS 3.4.1): the dashboard's, the API's, and socket.io's
+ * own (its polling fallback, its refusals), which never pass through the dashboard's middleware.
+ */
+class HstsResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  constructor(req: Request) {
+    super(req)
+    this.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY)
+  }
+}
+
+/**
+ * The one HTTP server: the dashboard, its live alerts (socket.io) and MQTT over WebSocket at `/mqtt`.
+ * Given a key and certificate it speaks HTTPS only (WebSockets over it are `wss`): one port, no
+ * plain-HTTP listener beside it, not even to redirect.
+ */
+export function createHttpServer(tls?: { key: Buffer; cert: Buffer }): Server {
+  // TLS 1.2 and up (Node's default minimum), with Node's default cipher list; a handshake has the
+  // time a request has to send its headers.
+  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert, ServerResponse: HstsResponse, handshakeTimeout: 20_000 }) : createServer()
   server.headersTimeout = 20_000
   server.requestTimeout = 30_000
   return server

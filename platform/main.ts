@@ -3,6 +3,7 @@ import { HearthError } from '../contract/index.js'
 import { CONFIG_HELP, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
 import { OPEN_IN_CLEAR, openInClear } from './open-in-clear.js'
+import { servedUrls } from './served-urls.js'
 import { startPlatform } from './start-platform.js'
 
 const HELP = `Usage: npm start [-- --help]
@@ -27,8 +28,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
   if (config.unknownVariables.length > 0) logger.warn({ variables: config.unknownVariables }, 'ignoring unknown HEARTH_ variables')
   const platform = await startPlatform(config, logger)
-  const host = config.host === '0.0.0.0' ? 'localhost' : config.host
-  console.log(`\nHearth is running.\n  Dashboard: http://${host}:${platform.httpPort}/\n  MQTT:      mqtt://${host}:${platform.mqttPort} (and ws://${host}:${platform.httpPort}/mqtt)`)
+  const urls = servedUrls(config, platform)
+  const mqtt = [urls.mqtt, ...(urls.mqtts === undefined ? [] : [urls.mqtts])].join(', ')
+  console.log(`\nHearth is running.\n  Dashboard: ${urls.dashboard}\n  MQTT:      ${mqtt} (and ${urls.mqttOverWebSocket})`)
   if (platform.metricsPort !== undefined) console.log(`  Metrics:   http://127.0.0.1:${platform.metricsPort}/metrics`)
   if (openInClear(config)) console.log(`\n  ${OPEN_IN_CLEAR}\n`)
   if (platform.generatedAdminPassword && platform.adminPasswordFile) {

@@ -9,12 +9,16 @@ import { createCircleRepository } from '../stores/circle-repository.js'
 import { createOrganisationRepository } from '../stores/organisation-repository.js'
 import { createPersonNoteRepository } from '../stores/person-note-repository.js'
 import { createCareSettingsRepository } from '../stores/care-settings-repository.js'
+import { createAlertCallRepository } from '../stores/alert-call-repository.js'
+import { createResponsePlanRepository } from '../stores/response-plan-repository.js'
+import { createWishesRepository } from '../stores/wishes-repository.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { createEventJournal } from '../stores/event-journal.js'
 import { openDatabase } from '../stores/open-database.js'
 import { OPERATIONAL_MIGRATIONS } from '../stores/operational-schema.js'
 import { createPersonRepository } from '../stores/person-repository.js'
 import { SIGN_IN_LIMITS, SIGN_IN_LIMITS_FILE, SIGN_IN_LIMIT_MIGRATIONS, createSignInLimits, type SignInLimitSettings } from '../stores/sign-in-limits.js'
+import { createTwoFactorRepository } from '../stores/two-factor-repository.js'
 import { createUserRepository } from '../stores/user-repository.js'
 import type { Config } from './config.js'
 import { prepareDataFolder } from './data-folder.js'
@@ -53,8 +57,12 @@ export function openStores(config: Config, logger: Logger, metrics: Registry, si
     circles: createCircleRepository(db),
     breakGlass: createBreakGlassRepository(db),
     notes: createPersonNoteRepository(db),
+    wishes: createWishesRepository(db),
+    responsePlans: createResponsePlanRepository(db),
+    calls: createAlertCallRepository(db),
     audit: createAuditLog(auditDb),
     signInLimits: createSignInLimits(signInDb, signInLimits),
+    twoFactor: createTwoFactorRepository(db),
     /** Closes the readings store, then the database's connections. */
     async close(): Promise<void> {
       await readingsStore.close()

@@ -6,6 +6,7 @@ import { createAlerting } from '../alerting/create-alerting.js'
 import { addressKey } from '../broker/client-address.js'
 import { issueDeviceSecret } from '../broker/device-secret.js'
 import type { Clock, Service } from '../contract/index.js'
+import type { Notifications } from '../notifications/create-notifications.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
 import { renderMetrics } from '../dashboard/metrics-endpoint.js'
 import { createCommandOutbox } from '../stores/command-outbox.js'
@@ -15,14 +16,17 @@ import type { SignInLimitSettings } from '../stores/sign-in-limits.js'
 import { createRuleStateRepository } from '../stores/rule-state-repository.js'
 import { bootstrapAdmin } from './bootstrap-admin.js'
 import type { Config } from './config.js'
-import { SERVICE_USERS, serviceConnector } from './connect-service-client.js'
+import { SERVICE_USERS, serviceConnector, serviceCredential } from './connect-service-client.js'
 import { createHttpServer, listen, routeUpgrades, stopHttp } from './http-server.js'
 import { createIngestInProcess, createIngestThread } from './ingest-thread-host.js'
 import { startMetricsServer } from './metrics-server.js'
 import { OPEN_IN_CLEAR, openInClear } from './open-in-clear.js'
+import { monitoredCarePlans } from './monitored-care-plans.js'
 import { openStores } from './open-stores.js'
+import { platformNotifications } from './platform-notifications.js'
 import { createPlatformBroker } from './platform-broker.js'
 import { scheduleRetention } from './readings-retention.js'
+import { servedUrls } from './served-urls.js'
 import { proxyTrust } from './trusted-proxies.js'
 import { createServiceStack } from './service-stack.js'
 import { verifyAuditInThread } from './verify-audit-in-thread.js'
@@ -40,6 +44,8 @@ export interface RunningPlatform {
   adminPasswordFile?: string
   /** Checks alert deadlines and the silence rules now, as the platform does every second. */
   tick(): void
+  /** Emails queued as the platform queues them (notifications/create-notifications.ts), for callers in this process. */
+  enqueueEmail: Notifications['enqueueEmail']
   close(): Promise<void>
 }
 
@@ -69,7 +75,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
   const generatedAdmin = await bootstrapAdmin(config, stores.users, clock, logger)
   const servicePassword = config.servicePassword ?? randomBytes(24).toString('base64url')
   const services = createServiceStack(logger)
-  const server = createHttpServer()
+  // With a key and certificate, HTTPS only on the HTTP port (and MQTT over TLS beside it, in the broker).
+  const server = createHttpServer(config.tls)
 
   const closeAll = async (): Promise<void> => {
     const httpClosed = stopHttp(server)
@@ -112,8 +119,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         logger: logger.child({ component: 'alerting' }),
         metrics,
         clock,
-        connect: serviceConnector(mqttUrl, SERVICE_USERS.alerting, servicePassword),
-        carePlans: stores.careSettings,
+        connect: serviceConnector(mqttUrl, SERVICE_USERS.alerting, serviceCredential(servicePassword, SERVICE_USERS.alerting)),
+        carePlans: monitoredCarePlans(stores.careSettings, stores.people, stores.wishes),
         absences: stores.absences,
         // The rules' saved state goes by the connection that does not wait for the disk: it changes with readings.
         activity: { lastActivityByPerson: (types) => journal.lastActivityByPerson(types), ruleStates: createRuleStateRepository(telemetryDb) },
@@ -124,15 +131,20 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       },
     )
     handOver(alerting)
+    // Every alert change, from its first (escalations overdue at start included), reaches the outbox.
+    const notifications = platformNotifications(config, { logger, metrics, clock, stores })
+    alerting.onChange((alert) => notifications.alertChanged(alert))
     await alerting.start()
     services.started(alerting)
+    await notifications.start()
+    services.started(notifications)
 
     const ingestSetup = {
       store: { dataDir: config.dataDir, influx: config.influx, retention: config.retention },
       ingest: { flushIntervalMs: 100, maxBatch: 5000, maxPending: 200_000 },
       mqttUrl,
       username: SERVICE_USERS.ingest,
-      password: servicePassword,
+      password: serviceCredential(servicePassword, SERVICE_USERS.ingest),
       logLevel: logger.level,
     }
     const ingest = inThread
@@ -148,6 +160,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         trustProxy: proxyTrust(config.trustProxy),
         publicOrigins: config.publicOrigins,
         metricsToken: config.metrics.token,
+        twoFactorGraceMs: config.twoFactorGraceMs,
       },
       {
         server,
@@ -159,6 +172,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         devices,
         issueDeviceSecret,
         disconnectDevice: (deviceId) => void broker.disconnect(deviceId),
+        endDeviceConnectionAt: (deviceId, untilMs) => broker.secretReplaced(deviceId, untilMs),
+        deviceMoved: (deviceId) => alerting.deviceMoved(deviceId),
         alerts: stores.alerts,
         events: journal,
         desk: alerting,
@@ -169,11 +184,17 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         circles: stores.circles,
         breakGlass: stores.breakGlass,
         notes: stores.notes,
+        wishes: stores.wishes,
+        responsePlans: stores.responsePlans,
+        calls: stores.calls,
+        enqueueEmail: (email, key) => notifications.enqueueEmail(email, key),
         audit: stores.audit,
         signInLimits: stores.signInLimits,
+        twoFactor: stores.twoFactor,
         // Sign-in limits and password checks count addresses as MQTT's limits do: IPv6 by its /64.
         addressKey,
         verifyAudit: () => verifyAuditInThread(join(config.dataDir, 'hearth.db')),
+        webhooks: notifications.webhooks,
         transaction: (fn) => db.transaction(fn)(),
         health: async () => [broker.health(), ...(await ingest.health()), alerting.health(), { component: 'dashboard', ok: server.listening }],
         extraMetrics: () => ingest.metricsText(),
@@ -190,7 +211,8 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       metricsPort = served.port
     }
     services.started(scheduleRetention(readingsStore, config, clock, logger))
-    logger.info({ httpPort, mqttPort: broker.port(), metricsPort, dataDir: config.dataDir, readingsStore: readingsStore.kind }, 'hearth is up')
+    const urls = servedUrls(config, { httpPort, mqttPort: broker.port(), mqttsPort: broker.tlsPort() })
+    logger.info({ httpPort, mqttPort: broker.port(), metricsPort, dataDir: config.dataDir, readingsStore: readingsStore.kind, ...urls }, 'hearth is up')
     if (openInClear(config)) logger.warn({ host: config.host }, OPEN_IN_CLEAR)
     return {
       httpPort,
@@ -199,6 +221,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       ...(metricsPort === undefined ? {} : { metricsPort }),
       ...(generatedAdmin ? { generatedAdminPassword: generatedAdmin.password, adminPasswordFile: generatedAdmin.file } : {}),
       tick: () => alerting.tick(),
+      enqueueEmail: (email, key) => notifications.enqueueEmail(email, key),
       close: closeAll,
     }
   } catch (error) {

@@ -20,6 +20,8 @@ export interface CarePlanRecord {
   version: number
   settings: CareSettings
   thresholds: ThresholdInForce[]
+  /** Whether a clinician has set active hours in some version: then they win over the person's own routine. */
+  activeHoursSet: boolean
 }
 
 interface VersionRow {
@@ -38,6 +40,7 @@ interface Content {
   version: number
   own: Threshold[]
   settings: CareSettings
+  activeHoursSet: boolean
 }
 
 interface Audit {
@@ -93,6 +96,7 @@ const planOf = (personId: string, content: Content): CarePlanRecord => ({
   version: content.version,
   settings: content.settings,
   thresholds: thresholdsInForce(content.own, content.settings.news2Scale),
+  activeHoursSet: content.activeHoursSet,
 })
 
 /** Care settings, versioned: every change is a new row with who, when, why and what changed. */
@@ -100,6 +104,10 @@ export function createCareSettingsRepository(db: SqliteDatabase, options: CareSe
   const newest = db.prepare<[string], VersionRow>('SELECT * FROM care_settings_versions WHERE person_id = ? ORDER BY version DESC LIMIT 1')
   const recent = db.prepare<[string, number], VersionRow>('SELECT * FROM care_settings_versions WHERE person_id = ? ORDER BY version DESC LIMIT ?')
   const timeZoneOf = db.prepare<[string], { time_zone: string }>('SELECT time_zone FROM persons WHERE id = ?')
+  const activeHoursChanged = db.prepare<[string], { set: number }>(
+    `SELECT EXISTS (SELECT 1 FROM care_settings_versions v, json_each(v.changes) c
+      WHERE v.person_id = ? AND json_extract(c.value, '$.field') = 'settings.activeHours') AS "set"`,
+  )
   const insert = db.prepare(
     'INSERT INTO care_settings_versions (person_id, version, thresholds, settings, changed_by, changed_at, reason, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
@@ -109,12 +117,15 @@ export function createCareSettingsRepository(db: SqliteDatabase, options: CareSe
   /** Version 0 is implicit: the defaults in the person's own time zone, no rules of their own. */
   function load(personId: string): Content | undefined {
     const row = newest.get(personId)
-    if (row) return { version: row.version, own: JSON.parse(row.thresholds) as Threshold[], settings: JSON.parse(row.settings) as CareSettings }
+    if (row) {
+      const activeHoursSet = activeHoursChanged.get(personId)?.set === 1
+      return { version: row.version, own: JSON.parse(row.thresholds) as Threshold[], settings: JSON.parse(row.settings) as CareSettings, activeHoursSet }
+    }
     const person = timeZoneOf.get(personId)
-    return person ? { version: 0, own: [], settings: { ...DEFAULT_CARE_SETTINGS, timeZone: person.time_zone } } : undefined
+    return person ? { version: 0, own: [], settings: { ...DEFAULT_CARE_SETTINGS, timeZone: person.time_zone }, activeHoursSet: false } : undefined
   }
 
-  const write = db.transaction((personId: string, next: (previous: Content) => Omit<Content, 'version'>, audit: Audit) => {
+  const write = db.transaction((personId: string, next: (previous: Content) => Pick<Content, 'own' | 'settings'>, audit: Audit) => {
     const previous = load(personId)
     if (!previous) throw new HearthError('not_found', `no person ${personId}`)
     const { own, settings } = next(previous)
@@ -124,11 +135,12 @@ export function createCareSettingsRepository(db: SqliteDatabase, options: CareSe
     insert.run(personId, version, JSON.stringify(own), JSON.stringify(settings), audit.by, audit.nowMs, audit.reason, JSON.stringify(changes))
     // The person record and the rules must agree on local time (night, active hours).
     if (settings.timeZone !== previous.settings.timeZone) setTimeZone.run(settings.timeZone, personId)
-    return { plan: planOf(personId, { version, own, settings }), changes }
+    const activeHoursSet = previous.activeHoursSet || changes.some((c) => c.field === 'settings.activeHours')
+    return { plan: planOf(personId, { version, own, settings, activeHoursSet }), changes }
   })
 
   /** IMMEDIATE takes the write lock before reading, so two processes never claim the same version. */
-  function commit(personId: string, next: (previous: Content) => Omit<Content, 'version'>, audit: Audit) {
+  function commit(personId: string, next: (previous: Content) => Pick<Content, 'own' | 'settings'>, audit: Audit) {
     try {
       return write.immediate(personId, next, audit)
     } finally {

@@ -71,6 +71,7 @@ export function createCircleRepository(db: SqliteDatabase) {
   // What reaches one user: their organisation's memberships and their own, not yet ended.
   const reaching = db.prepare<[string | null, string], Row>(`${SELECT} WHERE m.ended_at IS NULL AND (m.organisation_id = ? OR m.user_id = ?)`)
   const end = db.prepare('UPDATE circle_memberships SET ended_at = ?, ended_by = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
+  const openOfUser = db.prepare<[string], Row>(`${SELECT} WHERE m.user_id = ? AND m.ended_at IS NULL`)
 
   return {
     add(m: NewMembership, by: string, nowMs: number): CircleMembership {
@@ -113,6 +114,13 @@ export function createCircleRepository(db: SqliteDatabase) {
       if (!row) throw new HearthError('not_found', `no membership ${id}`)
       if (changed === 0) throw new HearthError('conflict', `membership ${id} has already ended`)
       return toMembership(row, nowMs)
+    },
+    /** Ends now every membership the user holds in their own right (not their organisation's); returns those it ended. */
+    endAllOfUser(userId: string, by: string, reason: string, nowMs: number): CircleMembership[] {
+      return openOfUser.all(userId).map((row) => {
+        end.run(nowMs, by, reason, row.id)
+        return toMembership(byId.get(row.id) as Row, nowMs)
+      })
     },
   }
 }

@@ -59,6 +59,18 @@ export function createDeviceRepository(db: SqliteDatabase) {
   )
   const known = db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE id = ?')
   const secretOf = db.prepare<[string], { secret_hash: string }>(`SELECT secret_hash FROM devices WHERE id = ? AND ${IN_SERVICE}`)
+  const previousSecretOf = db.prepare<[string, number], { hash: string; validUntilMs: number }>(
+    `SELECT previous_secret_hash AS hash, previous_secret_valid_until AS validUntilMs FROM devices
+      WHERE id = ? AND ${IN_SERVICE} AND previous_secret_hash IS NOT NULL AND previous_secret_valid_until > ?`,
+  )
+  // The secret in use becomes the previous one for the grace (none when no grace is given); the
+  // one it replaced, if still in its own grace, stops working now.
+  const rotate = db.prepare(
+    `UPDATE devices SET previous_secret_hash = CASE WHEN @validUntilMs IS NULL THEN NULL ELSE secret_hash END,
+       previous_secret_valid_until = @validUntilMs, secret_hash = @secretHash, secret_rotated_at = @nowMs
+     WHERE id = @id AND ${IN_SERVICE}`,
+  )
+  const move = db.prepare(`UPDATE devices SET person_id = ? WHERE id = ? AND ${IN_SERVICE}`)
   // Deprovisioned or not: what a device sent while in service is still that person's.
   const personOf = db.prepare<[string], { person_id: string }>('SELECT person_id FROM devices WHERE id = ?')
   const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE id = ?`)
@@ -68,7 +80,10 @@ export function createDeviceRepository(db: SqliteDatabase) {
   )
   const byPerson = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM devices WHERE person_id = ? AND ${IN_SERVICE} ORDER BY id`)
   // The secret goes with it: no hash is left that a secret could match.
-  const retire = db.prepare(`UPDATE devices SET deprovisioned_at = ?, deprovisioned_by = ?, secret_hash = '' WHERE id = ? AND ${IN_SERVICE}`)
+  const retire = db.prepare(
+    `UPDATE devices SET deprovisioned_at = ?, deprovisioned_by = ?, secret_hash = '', previous_secret_hash = NULL, previous_secret_valid_until = NULL
+      WHERE id = ? AND ${IN_SERVICE}`,
+  )
   const status = db.prepare(
     `UPDATE devices SET online = ?, battery = COALESCE(?, battery), signal = COALESCE(?, signal),
        firmware = COALESCE(?, firmware), status_at = ?, last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?`,
@@ -90,8 +105,23 @@ export function createDeviceRepository(db: SqliteDatabase) {
     deprovision(id: string, by: string, nowMs: number): boolean {
       return retire.run(nowMs, by, id).changes === 1
     },
+    /**
+     * A new secret (its hash) in place of the one in use, which keeps working until
+     * `previousValidUntilMs` (not at all when null); false when the device is not in service.
+     */
+    rotateSecret(id: string, secretHash: string, previousValidUntilMs: number | null, nowMs: number): boolean {
+      return rotate.run({ id, secretHash, validUntilMs: previousValidUntilMs, nowMs }).changes === 1
+    },
+    /** The device is someone else's from now on; false when it is not in service. */
+    reassign(id: string, personId: string): boolean {
+      return move.run(personId, id).changes === 1
+    },
     secretHashOf(deviceId: DeviceId): string | undefined {
       return secretOf.get(deviceId)?.secret_hash
+    },
+    /** The secret a rotation replaced, while its grace still runs at `nowMs`, and when the grace ends. */
+    previousSecretOf(deviceId: DeviceId, nowMs: number): { hash: string; validUntilMs: number } | undefined {
+      return previousSecretOf.get(deviceId, nowMs)
     },
     personOf(deviceId: DeviceId): string | undefined {
       return personOf.get(deviceId)?.person_id

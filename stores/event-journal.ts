@@ -27,8 +27,10 @@ function toEntry(row: Row): JournalEntry {
 
 /** Every device event, keyed by device and event id: the durable inbox behind idempotent processing. */
 export function createEventJournal(db: SqliteDatabase) {
+  // Each event stays with the person whose device sent it, should the device move to someone else.
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO device_events (device_id, event_id, type, ts, data, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+    `INSERT OR IGNORE INTO device_events (device_id, event_id, type, ts, data, received_at, person_id)
+       VALUES (?, ?, ?, ?, ?, ?, (SELECT person_id FROM devices WHERE id = ?))`,
   )
   const recorded = db.prepare<[string, string], { type: DeviceEvent['type']; received_at: number; processed_at: number | null }>(
     'SELECT type, received_at, processed_at FROM device_events WHERE device_id = ? AND event_id = ?',
@@ -42,13 +44,10 @@ export function createEventJournal(db: SqliteDatabase) {
   const pending = db.prepare<[number], Row>(
     'SELECT * FROM device_events WHERE processed_at IS NULL ORDER BY received_at LIMIT ?',
   )
-  const forDevices = db.prepare<[string, number], Row>(
-    `SELECT * FROM device_events WHERE device_id IN (SELECT value FROM json_each(?)) ORDER BY received_at DESC LIMIT ?`,
-  )
+  const forPerson = db.prepare<[string, number], Row>('SELECT * FROM device_events WHERE person_id = ? ORDER BY received_at DESC LIMIT ?')
   const lastActivity = db.prepare<[string], { person_id: string; at: number }>(
-    `SELECT devices.person_id AS person_id, MAX(device_events.received_at) AS at FROM device_events
-       JOIN devices ON devices.id = device_events.device_id
-      WHERE device_events.type IN (SELECT value FROM json_each(?)) GROUP BY devices.person_id`,
+    `SELECT person_id, MAX(received_at) AS at FROM device_events
+      WHERE person_id IS NOT NULL AND type IN (SELECT value FROM json_each(?)) GROUP BY person_id`,
   )
   return {
     /** When each person last showed activity, by the event types that count as activity. */
@@ -66,7 +65,7 @@ export function createEventJournal(db: SqliteDatabase) {
       // A redelivery of an event kept under a new id is that event again.
       if (before && before.type === event.type && receivedAtMs - before.received_at < ID_REUSE_AFTER_MS) return { event: { ...event, id: before.event_id }, outcome: 'redelivery' }
       const kept = before ? { ...event, id: `${event.id}~${receivedAtMs}` } : event
-      insert.run(deviceId, kept.id, kept.type, kept.ts ?? null, JSON.stringify(kept.data), receivedAtMs)
+      insert.run(deviceId, kept.id, kept.type, kept.ts ?? null, JSON.stringify(kept.data), receivedAtMs, deviceId)
       return { event: kept, outcome: before ? 'id-reused' : 'new' }
     },
     recorded(deviceId: DeviceId, eventId: string): { type: DeviceEvent['type']; receivedAtMs: number; processed: boolean } | undefined {
@@ -79,8 +78,9 @@ export function createEventJournal(db: SqliteDatabase) {
     pending(limit: number): JournalEntry[] {
       return pending.all(limit).map(toEntry)
     },
-    recentForDevices(deviceIds: readonly string[], limit: number): JournalEntry[] {
-      return forDevices.all(JSON.stringify(deviceIds), limit).map(toEntry)
+    /** What the person's devices sent while they were theirs, newest first. */
+    recentForPerson(personId: string, limit: number): JournalEntry[] {
+      return forPerson.all(personId, limit).map(toEntry)
     },
   }
 }

@@ -1,97 +1,13 @@
 import type { Migration } from './open-database.js'
+import { INITIAL_SCHEMA_MIGRATION } from './initial-schema-migration.js'
+import { DEVICE_LIFECYCLE_MIGRATION } from './device-lifecycle-migration.js'
+import { REMOVAL_AND_ARCHIVE_MIGRATION } from './removal-and-archive-migration.js'
+import { TWO_FACTOR_MIGRATION } from './two-factor-migration.js'
+import { NOTIFICATIONS_MIGRATION } from './notifications-migration.js'
+import { RESPONSE_PLANS_MIGRATION } from './response-plans-migration.js'
 
 export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    sql: `
-      CREATE TABLE users (
-        id TEXT PRIMARY KEY,
-        username TEXT NOT NULL UNIQUE,
-        display_name TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        roles TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE sessions (
-        token_hash TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL
-      );
-      CREATE TABLE api_tokens (
-        token_hash TEXT PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        name TEXT NOT NULL,
-        roles TEXT NOT NULL,
-        created_by TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE persons (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        time_zone TEXT NOT NULL,
-        details TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE devices (
-        id TEXT PRIMARY KEY,
-        type TEXT NOT NULL,
-        person_id TEXT NOT NULL REFERENCES persons(id),
-        secret_hash TEXT NOT NULL,
-        check_in_seconds INTEGER,
-        label TEXT,
-        created_at INTEGER NOT NULL,
-        last_seen_at INTEGER,
-        online INTEGER,
-        battery REAL,
-        signal REAL,
-        firmware TEXT,
-        status_at INTEGER
-      );
-      CREATE INDEX devices_person ON devices(person_id);
-      CREATE TABLE device_events (
-        device_id TEXT NOT NULL,
-        event_id TEXT NOT NULL,
-        type TEXT NOT NULL,
-        ts REAL,
-        data TEXT NOT NULL,
-        received_at INTEGER NOT NULL,
-        processed_at INTEGER,
-        PRIMARY KEY (device_id, event_id)
-      ) WITHOUT ROWID;
-      CREATE INDEX device_events_pending ON device_events(received_at) WHERE processed_at IS NULL;
-      CREATE TABLE alerts (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        person_id TEXT NOT NULL REFERENCES persons(id),
-        device_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        priority TEXT NOT NULL,
-        status TEXT NOT NULL,
-        raised_at INTEGER NOT NULL,
-        last_occurred_at INTEGER NOT NULL,
-        acknowledged_at INTEGER,
-        acknowledged_by TEXT,
-        resolved_at INTEGER,
-        resolved_by TEXT,
-        outcome TEXT,
-        note TEXT,
-        cancelled_at INTEGER,
-        occurrences INTEGER NOT NULL,
-        escalation_level INTEGER NOT NULL
-      );
-      -- One open alert per person and kind: repeats fold into it.
-      CREATE UNIQUE INDEX alerts_open_per_kind ON alerts(person_id, kind) WHERE status != 'resolved';
-      CREATE INDEX alerts_status ON alerts(status, seq);
-      CREATE TABLE alert_history (
-        alert_seq INTEGER NOT NULL REFERENCES alerts(seq),
-        at INTEGER NOT NULL,
-        action TEXT NOT NULL,
-        by TEXT,
-        detail TEXT
-      );
-      CREATE INDEX alert_history_alert ON alert_history(alert_seq, at);
-    `,
-  },
+  INITIAL_SCHEMA_MIGRATION,
   {
     version: 2,
     sql: `
@@ -293,4 +209,9 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  DEVICE_LIFECYCLE_MIGRATION,
+  REMOVAL_AND_ARCHIVE_MIGRATION,
+  TWO_FACTOR_MIGRATION,
+  NOTIFICATIONS_MIGRATION,
+  RESPONSE_PLANS_MIGRATION,
 ]

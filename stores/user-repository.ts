@@ -17,7 +17,9 @@ interface UserRow {
   person_id: string | null
   disabled_at: number | null
   must_change_password: number
+  two_factor_on: number
   created_at: number
+  deleted_username: string | null
 }
 
 /** An API token as the dashboard's users port shows it (never its secret). */
@@ -38,7 +40,8 @@ interface TokenRow {
 function toUser(row: UserRow): UserRecord {
   return {
     id: row.id,
-    username: row.username,
+    // A deleted user's records name them by the username they had.
+    username: row.deleted_username ?? row.username,
     displayName: row.display_name,
     roles: JSON.parse(row.roles) as Role[],
     organisationId: row.organisation_id,
@@ -46,6 +49,7 @@ function toUser(row: UserRow): UserRecord {
     personId: row.person_id,
     disabled: row.disabled_at !== null,
     mustChangePassword: row.must_change_password === 1,
+    twoFactorEnabled: row.two_factor_on === 1,
     createdAt: new Date(row.created_at).toISOString(),
   }
 }
@@ -62,7 +66,11 @@ const toToken = (row: TokenRow): TokenRecord => ({
   expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
 })
 
-const USERS = 'SELECT users.*, organisations.name AS organisation_name FROM users LEFT JOIN organisations ON organisations.id = users.organisation_id'
+/** Whether the user's two-factor sign-in is on (a confirmed secret in `two_factor`). */
+const TWO_FACTOR_ON = 'EXISTS (SELECT 1 FROM two_factor WHERE two_factor.user_id = users.id AND two_factor.enabled_at IS NOT NULL) AS two_factor_on'
+const USERS = `SELECT users.*, organisations.name AS organisation_name, ${TWO_FACTOR_ON} FROM users LEFT JOIN organisations ON organisations.id = users.organisation_id`
+/** Deleted users stay as rows (the records name them) but are no one who can sign in, be listed or be managed. */
+const LIVE = 'users.deleted_at IS NULL'
 
 /** Last-used times are written at most this often per token, so that a busy integration does not write on every request. */
 const TOKEN_TOUCH_MS = 60_000
@@ -76,10 +84,15 @@ export function createUserRepository(db: SqliteDatabase) {
   const insertUser = db.prepare(
     'INSERT INTO users (id, username, display_name, password_hash, roles, organisation_id, person_id, must_change_password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
-  const byUsername = db.prepare<[string], UserRow>(`${USERS} WHERE username = ?`)
-  const byId = db.prepare<[string], UserRow>(`${USERS} WHERE users.id = ?`)
-  const all = db.prepare<[], UserRow>(`${USERS} ORDER BY username`)
-  const ofOrganisation = db.prepare<[string], UserRow>(`${USERS} WHERE users.organisation_id = ? ORDER BY username`)
+  const byUsername = db.prepare<[string], UserRow>(`${USERS} WHERE username = ? AND ${LIVE}`)
+  const byId = db.prepare<[string], UserRow>(`${USERS} WHERE users.id = ? AND ${LIVE}`)
+  const byIdEver = db.prepare<[string], UserRow>(`${USERS} WHERE users.id = ?`)
+  // Who held a username at a moment: the newest made by then (a username is held by one user at a time).
+  const holder = db.prepare<[string, string, number], UserRow>(
+    `${USERS} WHERE (username = ? AND ${LIVE}) OR deleted_username = ? ORDER BY users.created_at <= ? DESC, users.created_at DESC LIMIT 1`,
+  )
+  const all = db.prepare<[], UserRow>(`${USERS} WHERE ${LIVE} ORDER BY username`)
+  const ofOrganisation = db.prepare<[string], UserRow>(`${USERS} WHERE users.organisation_id = ? AND ${LIVE} ORDER BY username`)
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users')
   const updateUser = db.prepare('UPDATE users SET display_name = COALESCE(?, display_name), roles = COALESCE(?, roles) WHERE id = ?')
   const setDisabled = db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?')
@@ -87,9 +100,9 @@ export function createUserRepository(db: SqliteDatabase) {
   const revokeTokensOf = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL')
   const insertSession = db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
   const session = db.prepare<[string, number], UserRow>(
-    `SELECT users.*, organisations.name AS organisation_name FROM sessions JOIN users ON users.id = sessions.user_id
+    `SELECT users.*, organisations.name AS organisation_name, ${TWO_FACTOR_ON} FROM sessions JOIN users ON users.id = sessions.user_id
        LEFT JOIN organisations ON organisations.id = users.organisation_id
-     WHERE token_hash = ? AND expires_at > ? AND users.disabled_at IS NULL`,
+     WHERE token_hash = ? AND expires_at > ? AND users.disabled_at IS NULL AND ${LIVE}`,
   )
   const deleteSession = db.prepare('DELETE FROM sessions WHERE token_hash = ?')
   const expiry = db.prepare<[string], { expires_at: number }>('SELECT expires_at FROM sessions WHERE token_hash = ?')
@@ -103,6 +116,11 @@ export function createUserRepository(db: SqliteDatabase) {
   const tokens = db.prepare<[], TokenRow>('SELECT * FROM api_tokens ORDER BY created_at')
   const revokeToken = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
   const touchToken = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?')
+  // The username takes a form no new user can choose (`~` is not allowed in one), which frees it; no password is kept.
+  const markDeleted = db.prepare(
+    `UPDATE users SET deleted_at = @now, deleted_by = @by, deleted_username = username, username = username || '~deleted~' || id,
+       disabled_at = COALESCE(disabled_at, @now), password_hash = '', must_change_password = 0 WHERE id = @id AND ${LIVE}`,
+  )
 
   return {
     count: (): number => count.get()?.n ?? 0,
@@ -138,6 +156,32 @@ export function createUserRepository(db: SqliteDatabase) {
         }
       })()
       return toUser(byId.get(id) as UserRow)
+    },
+    /**
+     * Deletes a user for sign-in purposes: as disabling, their sessions end and the API tokens they
+     * made are revoked (the caller closes their live connections); then the account leaves every
+     * list and lookup, and its username is free. The row stays, so the audit log and the records
+     * that name them still say who they were. False when there is no such user (or no longer).
+     */
+    remove(id: string, by: string, nowMs: number): boolean {
+      const row = byId.get(id)
+      if (!row) return false
+      db.transaction(() => {
+        deleteSessionsOf.run(id)
+        revokeTokensOf.run(nowMs, row.username)
+        markDeleted.run({ now: nowMs, by, id })
+      })()
+      return true
+    },
+    /** A user by id, deleted or not, named as they were: for the records that name them (access logs). */
+    getIncludingDeleted(id: string): UserRecord | undefined {
+      const row = byIdEver.get(id)
+      return row ? toUser(row) : undefined
+    },
+    /** The user who held `username` at `atMs`, deleted since or not: who did what a record says that username did. */
+    holderOf(username: string, atMs: number): UserRecord | undefined {
+      const row = holder.get(username, username, atMs)
+      return row ? toUser(row) : undefined
     },
     credentialsOf(username: string): { user: UserRecord; passwordHash: string } | undefined {
       const row = byUsername.get(username)
@@ -187,6 +231,7 @@ export function createUserRepository(db: SqliteDatabase) {
         personId: null,
         disabled: false,
         mustChangePassword: false,
+        twoFactorEnabled: false,
         createdAt: new Date(row.created_at).toISOString(),
       }
     },
@@ -201,6 +246,10 @@ export function createUserRepository(db: SqliteDatabase) {
         if (keepSession === undefined) deleteSessionsOf.run(id)
         else deleteOtherSessions.run(id, hashToken(keepSession))
       })()
+    },
+    /** Ends every session of the user but `keepSession`, the one that changed how they sign in. */
+    endOtherSessions(id: string, keepSession: string): void {
+      deleteOtherSessions.run(id, hashToken(keepSession))
     },
     listTokens: (): TokenRecord[] => tokens.all().map(toToken),
     /** Revokes a token: refused from the next request on. False when there is no such token in force. */

@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express'
-import { ALERT_KINDS, AlertListQuerySchema, AlertNoteBodySchema, HearthError, ResolveBodySchema, compareAlertsForQueue, type Alert, type PersonAccess } from '../../contract/index.js'
+import { ALERT_KINDS, AlertListQuerySchema, AlertNoteBodySchema, HearthError, ResolveBodySchema, compareAlertsForQueue, type Alert } from '../../contract/index.js'
 import type { Principal } from '../access-policy.js'
 import { alertFor, historyFor } from '../alert-view.js'
+import { personReads, type PersonReads } from '../person-reads.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -14,10 +15,11 @@ export function alertRoutes(ctx: RouteContext): Router {
 
   /** The alerts of the people whose alerts the caller may see, each as the caller may see it. */
   const listFor = (principal: Principal, status: 'open' | 'resolved' | 'all', limit: number): Alert[] => {
-    const access = ctx.guard.accessMap(principal)
-    const ids = [...access].filter(([, a]) => a.scopes.includes('alerts')).map(([id]) => id)
-    return ctx.alerts.listForPersons(status, ids, limit).map((alert) => alertFor(alert, access.get(alert.personId) as PersonAccess))
+    const reads = new Map([...ctx.guard.accessMap(principal)].map(([id, access]) => [id, personReads(principal, access)]))
+    const ids = [...reads].filter(([, r]) => r.alerts).map(([id]) => id)
+    return ctx.alerts.listForPersons(status, ids, limit).map((alert) => alertFor(alert, reads.get(alert.personId) as PersonReads, ctx.wishes))
   }
+  const principalOf = (req: Request): Principal => req.principal as Principal
 
   /** An alert about someone outside the caller's circles does not exist for them. */
   const alertOr404 = (req: Request): Alert => {
@@ -48,8 +50,8 @@ export function alertRoutes(ctx: RouteContext): Router {
 
   router.get('/:id', (req, res) => {
     const alert = alertOr404(req)
-    const access = ctx.guard.require(req, alert.personId, 'alerts', 'alert.read', { target: alert.id })
-    res.json({ ...alertFor(alert, access), history: historyFor(ctx.alerts.history(alert.id), access) })
+    const reads = personReads(principalOf(req), ctx.guard.require(req, alert.personId, 'alerts', 'alert.read', { target: alert.id }))
+    res.json({ ...alertFor(alert, reads, ctx.wishes), history: historyFor(ctx.alerts.history(alert.id), reads) })
   })
 
   router.post('/:id/acknowledge', requires('alerts:act'), (req, res) => {
@@ -57,7 +59,7 @@ export function alertRoutes(ctx: RouteContext): Router {
     const access = ctx.guard.check(req, alert.personId, 'act-on-alerts')
     const acknowledged = ctx.desk.acknowledge(alert.id, req.principal?.username ?? 'unknown')
     ctx.guard.recordFor(req, access, 'alert.acknowledged', alert.personId, { target: alert.id, scope: 'alerts' })
-    res.json(alertFor(acknowledged, access))
+    res.json(alertFor(acknowledged, personReads(principalOf(req), access), ctx.wishes))
   })
 
   router.post('/:id/resolve', requires('alerts:act'), (req, res) => {
@@ -66,7 +68,7 @@ export function alertRoutes(ctx: RouteContext): Router {
     const access = ctx.guard.check(req, alert.personId, 'act-on-alerts')
     const resolved = ctx.desk.resolve(alert.id, req.principal?.username ?? 'unknown', body.outcome, body.note)
     ctx.guard.recordFor(req, access, 'alert.resolved', alert.personId, { target: alert.id, scope: 'alerts' })
-    res.json(alertFor(resolved, access))
+    res.json(alertFor(resolved, personReads(principalOf(req), access), ctx.wishes))
   })
 
   router.post('/:id/notes', requires('alerts:act'), (req, res) => {
@@ -75,7 +77,7 @@ export function alertRoutes(ctx: RouteContext): Router {
     const access = ctx.guard.check(req, alert.personId, 'act-on-alerts')
     const noted = ctx.desk.addNote(alert.id, req.principal?.username ?? 'unknown', body.text)
     ctx.guard.recordFor(req, access, 'alert.noted', alert.personId, { target: alert.id, scope: 'alerts' })
-    res.status(201).json({ ...noted, alert: alertFor(noted.alert, access) })
+    res.status(201).json({ ...noted, alert: alertFor(noted.alert, personReads(principalOf(req), access), ctx.wishes) })
   })
 
   return router

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express'
 import { HearthError } from '../../contract/index.js'
-import { requires } from '../authenticate.js'
+import { requires, requiresPerson } from '../authenticate.js'
 import type { RouteContext } from './context.js'
 import { breakGlassView } from './circle-routes.js'
 
@@ -32,11 +32,11 @@ export function auditRoutes(ctx: RouteContext): Router {
   })
 
   /** PROTOCOL §2b: API tokens, never their secrets. */
-  router.get('/tokens', requires('tokens:manage'), (_req, res) => {
+  router.get('/tokens', requiresPerson('tokens:manage'), (_req, res) => {
     res.json({ tokens: ctx.users.listTokens() })
   })
 
-  router.delete('/tokens/:id', requires('tokens:manage'), (req: Request, res) => {
+  router.delete('/tokens/:id', requiresPerson('tokens:manage'), (req: Request, res) => {
     const id = req.params.id as string
     if (!ctx.users.revokeToken(id, ctx.clock.now())) throw new HearthError('not_found', `no token ${id} in force`)
     // Its live connections end with it.

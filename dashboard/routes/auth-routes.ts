@@ -1,11 +1,16 @@
-import { Router, type Response } from 'express'
+import { Router, type Request, type Response } from 'express'
 import { ChangePasswordBodySchema, HearthError, LoginBodySchema } from '../../contract/index.js'
+import type { Principal } from '../access-policy.js'
+import type { UserView } from '../ports.js'
 import { PasswordChecks } from '../password-checks.js'
 import { hashPassword, verifyPassword } from '../password-hash.js'
 import { assertHardToGuess } from '../password-policy.js'
+import { useSecondFactor } from '../second-factor.js'
 import { sessionCookie } from '../session-cookie.js'
+import type { TwoFactorStanding } from '../two-factor-policy.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
+import { twoFactorRoutes } from './two-factor-routes.js'
 
 // Compared against when the username is unknown, so timing does not reveal which usernames exist.
 const decoy = hashPassword('hearth-decoy-password')
@@ -45,6 +50,34 @@ export function authRoutes(ctx: RouteContext): Router {
     }
   }
 
+  /**
+   * With two-factor sign-in on, a right password is not yet a sign-in: without a code, or with a
+   * wrong or used one, the attempt stays counted as a failed sign-in (only a full sign-in clears
+   * the count, so guessing codes is held back as guessing passwords is).
+   */
+  async function requireSecondFactor(req: Request, user: UserView, code: string | undefined): Promise<void> {
+    if (code === undefined) throw new HearthError('two_factor_required', 'enter the code from your authenticator app, or one of your recovery codes')
+    const factor = await useSecondFactor(ctx.twoFactor, user.id, code, ctx.clock.now())
+    if (factor === undefined) {
+      ctx.guard.record(req, 'sign-in.failed', null, { actor: user, reason: 'wrong two-factor code' })
+      ctx.logger.warn({ username: user.username, ip: req.ip }, 'sign-in failed: wrong two-factor code')
+      throw new HearthError('two_factor_required', 'that code is wrong or has been used: enter the current code from your authenticator app, or an unused recovery code')
+    }
+    if (factor === 'recovery-code') {
+      ctx.guard.record(req, 'two-factor.recovery-code-used', null, { actor: user, target: user.id })
+      ctx.logger.info({ username: user.username, left: ctx.twoFactor.recoveryCodesLeft(user.id) }, 'signed in with a recovery code')
+    }
+  }
+
+  /** A user's two-factor standing, for the web app's banner (or its set-up screen, past the grace); an API token has none. */
+  const twoFactorOf = (user: UserView, viaToken = false): TwoFactorStanding => {
+    if (viaToken) return { enabled: false, required: false, enrolBy: null }
+    const { mustEnrol: _, ...standing } = ctx.twoFactorPolicy(user, ctx.clock.now())
+    return standing
+  }
+
+  router.use('/two-factor', twoFactorRoutes(ctx, checkPassword))
+
   router.post('/login', async (req, res) => {
     const body = validate(LoginBodySchema, req.body, 'sign-in')
     const address = ctx.addressKey(req.ip)
@@ -55,6 +88,7 @@ export function authRoutes(ctx: RouteContext): Router {
       ctx.logger.warn({ username: body.username, ip: req.ip }, 'sign-in failed')
       throw new HearthError('unauthorized', 'wrong username or password')
     }
+    if (found.user.twoFactorEnabled) await requireSecondFactor(req, found.user, body.code)
     await ctx.signInLimits.succeeded(body.username, address)
     // Told only to someone who knows the password: a disabled account is not a wrong one.
     if (found.user.disabled) {
@@ -65,7 +99,8 @@ export function authRoutes(ctx: RouteContext): Router {
     res.setHeader('Set-Cookie', sessionCookie(secret, Math.floor(ctx.sessionTtlMs / 1000), ctx.secureCookies))
     ctx.guard.record(req, 'signed-in', found.user.personId, { actor: found.user })
     ctx.logger.info({ username: found.user.username }, 'signed in')
-    res.json({ user: found.user, roles: found.user.roles })
+    const { mustEnrol, ...twoFactor } = ctx.twoFactorPolicy(found.user, ctx.clock.now())
+    res.json({ user: { ...found.user, mustEnrolTwoFactor: mustEnrol }, roles: found.user.roles, twoFactor })
   })
 
   router.post('/logout', (req, res) => {
@@ -107,7 +142,8 @@ export function authRoutes(ctx: RouteContext): Router {
 
   router.get('/me', (req, res, next) => {
     if (!req.principal) return next(new HearthError('unauthorized', 'sign in first'))
-    res.json({ user: req.principal, roles: req.principal.roles })
+    // A session's principal is its user's view (authenticate.ts).
+    res.json({ user: req.principal, roles: req.principal.roles, twoFactor: twoFactorOf(req.principal as Principal & UserView, req.principal.viaToken) })
   })
 
   return router

@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express'
 import { ABSENCE_DAYS_WITHOUT_SUPERVISOR, AbsenceBodySchema, HearthError, PatchCareSettingsBodySchema, PutThresholdsBodySchema } from '../../contract/index.js'
+import type { Principal } from '../access-policy.js'
 import { requires } from '../authenticate.js'
+import { personReads } from '../person-reads.js'
 import type { CarePlanView } from '../ports.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -92,7 +94,11 @@ export function careSettingsRoutes(ctx: RouteContext): Router {
   /** Absences say where the person is (in hospital, away): for those who follow their care settings or plan absences. */
   router.get('/:id/absences', (req, res) => {
     const access = ctx.guard.check(req, idOf(req), 'member')
-    if (!access.scopes.includes('care-settings') && !access.scopes.includes('absences:write')) ctx.guard.check(req, idOf(req), 'care-settings')
+    if (!personReads(req.principal as Principal, access).absences) {
+      // The guard records the refusal, so the person sees who tried.
+      ctx.guard.check(req, idOf(req), 'care-settings')
+      throw new HearthError('forbidden', "a person's absences are for those who follow their care settings or plan absences")
+    }
     ctx.guard.recordFor(req, access, 'absences.read', idOf(req))
     res.json({ absences: ctx.absences.list(idOf(req)) })
   })

@@ -122,7 +122,7 @@ export function circleRoutes(ctx: RouteContext): Router {
       .listForPerson(idOf(req), 500)
       .filter((a) => (ALARM_KINDS as readonly string[]).includes(a.kind))
       .map((a) => {
-        const who = a.acknowledgedBy === null ? undefined : ctx.authorOf(a.acknowledgedBy)
+        const who = a.acknowledgedBy === null ? undefined : ctx.authorOf(a.acknowledgedBy, Date.parse(a.acknowledgedAt ?? a.raisedAt))
         return {
           alertId: a.id,
           kind: a.kind,
@@ -168,7 +168,7 @@ export function circleRoutes(ctx: RouteContext): Router {
 }
 
 export function breakGlassView(ctx: RouteContext, grant: BreakGlassRecord, personName: string): BreakGlassGrant {
-  const user = ctx.users.get(grant.userId)
+  const user = ctx.users.getIncludingDeleted(grant.userId)
   return {
     id: grant.id,
     personId: grant.personId,
@@ -184,7 +184,8 @@ export function breakGlassView(ctx: RouteContext, grant: BreakGlassRecord, perso
 }
 
 function accessLogEntry(ctx: RouteContext, r: AuditRecordView): AccessLogEntry {
-  const user = r.userId === null ? undefined : ctx.users.get(r.userId)
+  // A user deleted since is still named as they were: the log answers for what they did.
+  const user = r.userId === null ? undefined : ctx.users.getIncludingDeleted(r.userId)
   return {
     seq: r.seq,
     at: new Date(r.at).toISOString(),

@@ -2,6 +2,7 @@ import type { Absence, BreakGlassGrant, Role, TimelineItem } from '../../contrac
 import type { DashboardDeps } from '../create-dashboard.js'
 import type { PersonGuard } from '../person-guard.js'
 import type { Author } from '../person-timeline.js'
+import type { TwoFactorPolicy } from '../two-factor-policy.js'
 
 /** The role a user's actions are labelled with: the first they hold. */
 export const primaryRole = (roles: readonly Role[]): Role | 'unknown' => roles[0] ?? 'unknown'
@@ -10,6 +11,8 @@ export const primaryRole = (roles: readonly Role[]): Role | 'unknown' => roles[0
 export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   sessionTtlMs: number
   secureCookies: boolean
+  /** Whether a user's two-factor sign-in is on, required, and by when: HEARTH_TWO_FACTOR_GRACE_DAYS applied. */
+  twoFactorPolicy: TwoFactorPolicy
   /** Called on sign-out so the session's live connections close too. */
   onSignOut: (sessionSecret: string) => void
   /** Called when a user's roles change, so their live connections start again under the new roles. */
@@ -26,6 +29,6 @@ export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   onBreakGlass: (grant: BreakGlassGrant) => void
   /** Runs writes to several repositories as one transaction. */
   transaction: <T>(fn: () => T) => T
-  /** Who a username is: display name, organisation and role, for timelines and logs. */
-  authorOf: (username: string) => Author | undefined
+  /** Who a username was at a moment (usernames of deleted users are reused): display name, organisation and role, for timelines and logs. */
+  authorOf: (username: string, atMs: number) => Author | undefined
 }

@@ -2,6 +2,7 @@ import { Router } from 'express'
 import { AnswerTimesQuerySchema } from '../../contract/index.js'
 import { summariseAnswerTimes } from '../answer-times.js'
 import type { Principal } from '../access-policy.js'
+import { personReads } from '../person-reads.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import type { RouteContext } from './context.js'
@@ -16,8 +17,12 @@ export function figuresRoutes(ctx: RouteContext): Router {
   router.get('/answer-times', requires('figures:read'), (req, res) => {
     const q = validate(AnswerTimesQuerySchema, req.query, 'figures query')
     // The figures of the people whose alerts the caller's organisation answers for.
-    const access = ctx.guard.accessMap(req.principal as Principal)
-    const answers = ctx.alerts.answers(q.fromMs, q.toMs, ALARM_KINDS).filter((a) => access.get(a.personId)?.scopes.includes('alerts') === true)
+    const principal = req.principal as Principal
+    const access = ctx.guard.accessMap(principal)
+    const answers = ctx.alerts.answers(q.fromMs, q.toMs, ALARM_KINDS).filter((a) => {
+      const seen = access.get(a.personId)
+      return seen !== undefined && personReads(principal, seen).alerts
+    })
     ctx.guard.record(req, 'figures.read', null, { target: `${answers.length} alarms` })
     res.json(summariseAnswerTimes(answers, q.fromMs, q.toMs, ctx.clock.now()))
   })

@@ -4,34 +4,25 @@ import {
   HearthError,
   MAX_SERIES_POINTS,
   METRICS,
+  PersonListQuerySchema,
   PersonNoteBodySchema,
   ReadingsQuerySchema,
   SCOPES,
   UpdatePersonBodySchema,
-  type PersonAccess,
 } from '../../contract/index.js'
 import { alertFor, timelineAlertsFor } from '../alert-view.js'
 import type { PersonView } from '../ports.js'
+import { listedPerson, personReads, personRecordFor, revealedAccessDetails } from '../person-reads.js'
 import { buildTimeline, noteItem } from '../person-timeline.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import { primaryRole, type RouteContext } from './context.js'
 
-/** Who the person is, for every member; the rest only as far as the caller's scopes reach. Access details never. */
-function trimmed(person: PersonView, access: PersonAccess) {
-  const { medicalNotes, contacts, accessDetails, ...basic } = person
-  const has = (scope: (typeof SCOPES)[number]) => access.scopes.includes(scope)
-  return {
-    ...basic,
-    ...(has('medical-notes') && medicalNotes !== undefined ? { medicalNotes } : {}),
-    ...(has('contacts') && contacts !== undefined ? { contacts } : {}),
-    ...(has('access-details') ? { hasAccessDetails: Boolean(accessDetails) } : {}),
-  }
-}
-
+/** What a person's record shows to whom is decided in person-reads.ts: these routes show only what it allows. */
 export function personRoutes(ctx: RouteContext): Router {
   const router = Router()
   const idOf = (req: Request): string => req.params.id as string
+  const principalOf = (req: Request) => req.principal as NonNullable<Request['principal']>
 
   const personOr404 = (id: string): PersonView => {
     const person = ctx.people.get(id)
@@ -65,17 +56,22 @@ export function personRoutes(ctx: RouteContext): Router {
     })
     ctx.guard.record(req, 'person.created', person.id, { target: membership.id, basis: 'direct-care' })
     ctx.logger.info({ personId: person.id, monitoredBy: organisationId, by: principal.username }, 'person created')
-    const { accessDetails, ...shown } = person
-    res.status(201).json({ ...shown, hasAccessDetails: Boolean(accessDetails) })
+    // The creator sees the new record as they would read it; the platform admin, setting it up for another organisation, who it is.
+    const access = ctx.guard.accessOf(principal, person.id)
+    res.status(201).json(access ? personRecordFor(person, personReads(principal, access)) : listedPerson(person))
   })
 
-  /** The people in the caller's circles, by name; medical notes and contacts stay on each person's own page. */
+  /**
+   * The people in the caller's circles, by name; medical notes and contacts stay on each person's
+   * own page. Archived people only with `include=archived`.
+   */
   router.get('/', requires('persons:read'), (req, res) => {
-    const q = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase() : ''
+    const query = validate(PersonListQuerySchema, req.query, 'people query')
+    const q = query.q?.trim().toLowerCase() ?? ''
     const visible = ctx.people.listByIds(ctx.guard.accessMap(req.principal as NonNullable<Request['principal']>).keys())
     const persons = visible
-      .filter((p) => q === '' || p.name.toLowerCase().includes(q))
-      .map(({ medicalNotes: _notes, contacts: _contacts, accessDetails: _access, ...listed }) => listed)
+      .filter((p) => (q === '' || p.name.toLowerCase().includes(q)) && (p.archivedAt === null || query.include === 'archived'))
+      .map(listedPerson)
     ctx.guard.record(req, 'persons.listed', null, { target: `${persons.length} people` })
     res.json({ persons })
   })
@@ -83,12 +79,12 @@ export function personRoutes(ctx: RouteContext): Router {
   router.get('/:id', async (req, res) => {
     const access = ctx.guard.require(req, idOf(req), 'member', 'person.read')
     const person = personOr404(idOf(req))
-    const sees = (scope: (typeof SCOPES)[number]) => access.scopes.includes(scope)
+    const reads = personReads(principalOf(req), access)
     res.json({
-      ...trimmed(person, access),
-      devices: sees('alerts') || sees('vitals') ? ctx.devices.listForPerson(person.id) : [],
-      latest: sees('vitals') ? await ctx.readings.latest(person.id, ctx.clock.now()) : [],
-      alerts: sees('alerts') ? ctx.alerts.listForPerson(person.id, 50).map((a) => alertFor(a, access)) : [],
+      ...personRecordFor(person, reads),
+      devices: reads.devices ? ctx.devices.listForPerson(person.id) : [],
+      latest: reads.vitals ? await ctx.readings.latest(person.id, ctx.clock.now()) : [],
+      alerts: reads.alerts ? ctx.alerts.listForPerson(person.id, 50).map((a) => alertFor(a, reads, ctx.wishes)) : [],
       access,
     })
   })
@@ -99,33 +95,32 @@ export function personRoutes(ctx: RouteContext): Router {
     const person = ctx.people.update(idOf(req), body) as PersonView
     ctx.guard.recordFor(req, access, 'person.changed', person.id, { target: Object.keys(body).join(',') })
     ctx.logger.info({ personId: person.id, fields: Object.keys(body), by: req.principal?.username }, 'person changed')
-    res.json(trimmed(person, access))
+    res.json(personRecordFor(person, personReads(principalOf(req), access)))
   })
 
   /** Shown only on request, and every look is recorded: how to get into the person's home. */
   router.get('/:id/access-details', (req, res) => {
-    ctx.guard.require(req, idOf(req), 'access-details', 'access-details.revealed')
-    res.json({ personId: idOf(req), accessDetails: personOr404(idOf(req)).accessDetails ?? null })
+    const access = ctx.guard.require(req, idOf(req), 'access-details', 'access-details.revealed')
+    res.json({ personId: idOf(req), accessDetails: revealedAccessDetails(personOr404(idOf(req)), personReads(principalOf(req), access)) })
   })
 
   /**
-   * Members' notes, and as far as the caller's scopes reach: device events (alerts or vitals),
-   * alerts and their handling (alerts), care settings changes (care settings) and absences
-   * (care settings or planning absences); newest first.
+   * Members' notes, and as far as the caller's reads reach: device events, alerts and their
+   * handling, care settings changes and absences; newest first.
    */
   router.get('/:id/timeline', (req, res) => {
     const access = ctx.guard.require(req, idOf(req), 'timeline', 'timeline.read')
     const person = personOr404(idOf(req))
-    const sees = (scope: (typeof SCOPES)[number]) => access.scopes.includes(scope)
+    const reads = personReads(principalOf(req), access)
     const limit = Math.min(Math.max(Number(req.query.limit ?? 200) || 200, 1), 1000)
-    const deviceIds = ctx.devices.listForPerson(person.id).map((d) => d.id)
     const items = buildTimeline(
       {
-        events: sees('alerts') || sees('vitals') ? ctx.events.recentForDevices(deviceIds, limit) : [],
-        alerts: sees('alerts') ? timelineAlertsFor(ctx.alerts.historyForPerson(person.id, limit), access) : [],
+        events: reads.devices ? ctx.events.recentForPerson(person.id, limit) : [],
+        alerts: reads.alerts ? timelineAlertsFor(ctx.alerts.historyForPerson(person.id, limit), reads) : [],
         notes: ctx.notes.recentForPerson(person.id, limit),
-        settings: sees('care-settings') ? ctx.careSettings.history(person.id, limit) : [],
-        absences: sees('care-settings') || sees('absences:write') ? ctx.absences.list(person.id) : [],
+        settings: reads.careSettings ? ctx.careSettings.history(person.id, limit) : [],
+        absences: reads.absences ? ctx.absences.list(person.id) : [],
+        calls: ctx.calls.recentForPerson(person.id, limit),
         authorOf: ctx.authorOf,
       },
       limit,

@@ -11,8 +11,11 @@ import { OPERATIONAL_MIGRATIONS } from '../../stores/operational-schema.js'
 import { createPersonRepository } from '../../stores/person-repository.js'
 import { removeDir, tempDir } from '../../harness/test-platform.js'
 
-/** Every part's view of the devices: the dashboard provisions, the broker checks secrets, ingest and alerting record check-ins. */
-type DeviceRepositoryPort = Devices & DeviceCredentials & DeviceDirectory & DeviceOwners
+/**
+ * Every part's view of the devices: the dashboard provisions, rotates secrets and moves devices,
+ * the broker checks secrets (a rotated one's too), ingest and alerting record check-ins.
+ */
+type DeviceRepositoryPort = Devices & Required<DeviceCredentials> & DeviceDirectory & DeviceOwners
 
 interface DeviceRepositoryFixture {
   devices: DeviceRepositoryPort
@@ -114,6 +117,53 @@ function deviceRepositoryContract(name: string, setup: () => DeviceRepositoryFix
       })
     })
 
+    describe('rotate a secret', () => {
+      beforeEach(() => {
+        devices.provision({ id: 'pendant-1', type: 'pendant', personId: ada, secretHash: 'hash-1' }, T0)
+      })
+
+      it('with no grace: only the new secret is kept', () => {
+        expect(devices.rotateSecret('pendant-1', 'hash-2', null, T0 + MINUTE)).toBe(true)
+        expect(devices.secretHashOf(id('pendant-1'))).toBe('hash-2')
+        expect(devices.previousSecretOf(id('pendant-1'), T0 + MINUTE)).toBeUndefined()
+      })
+
+      it('with a grace: the old secret is kept until the grace ends, and no longer', () => {
+        devices.rotateSecret('pendant-1', 'hash-2', T0 + 60 * MINUTE, T0)
+        expect(devices.secretHashOf(id('pendant-1'))).toBe('hash-2')
+        expect(devices.previousSecretOf(id('pendant-1'), T0 + 59 * MINUTE)).toEqual({ hash: 'hash-1', validUntilMs: T0 + 60 * MINUTE })
+        expect(devices.previousSecretOf(id('pendant-1'), T0 + 60 * MINUTE)).toBeUndefined()
+      })
+
+      it('twice within a grace: the first secret stops working, the second has the new grace', () => {
+        devices.rotateSecret('pendant-1', 'hash-2', T0 + 60 * MINUTE, T0)
+        devices.rotateSecret('pendant-1', 'hash-3', T0 + 90 * MINUTE, T0 + 30 * MINUTE)
+        expect(devices.secretHashOf(id('pendant-1'))).toBe('hash-3')
+        expect(devices.previousSecretOf(id('pendant-1'), T0 + 31 * MINUTE)).toEqual({ hash: 'hash-2', validUntilMs: T0 + 90 * MINUTE })
+        devices.rotateSecret('pendant-1', 'hash-4', null, T0 + 40 * MINUTE)
+        expect(devices.previousSecretOf(id('pendant-1'), T0 + 41 * MINUTE)).toBeUndefined()
+      })
+
+      it('answers false for a device it does not know', () => {
+        expect(devices.rotateSecret('nothing-1', 'hash-2', null, T0)).toBe(false)
+        expect(devices.previousSecretOf(id('nothing-1'), T0)).toBeUndefined()
+      })
+    })
+
+    describe('reassign', () => {
+      it("moves a device to another person: their lists and the watch have it, the first person's not", () => {
+        devices.provision({ id: 'pendant-1', type: 'pendant', personId: ada, secretHash: 'hash-1' }, T0)
+        expect(devices.reassign('pendant-1', bob)).toBe(true)
+        expect(devices.personOf(id('pendant-1'))).toBe(bob)
+        expect(devices.get('pendant-1')).toMatchObject({ personId: bob })
+        expect(devices.listForPerson(ada)).toEqual([])
+        expect(devices.listForPerson(bob).map((d) => d.id)).toEqual(['pendant-1'])
+        expect(devices.watched()).toMatchObject([{ id: 'pendant-1', personId: bob }])
+        expect(devices.secretHashOf(id('pendant-1'))).toBe('hash-1')
+        expect(devices.reassign('nothing-1', bob)).toBe(false)
+      })
+    })
+
     describe('deprovision', () => {
       beforeEach(() => {
         devices.provision({ id: 'pendant-1', type: 'pendant', personId: ada, secretHash: 'ada-pendant' }, T0)
@@ -129,6 +179,15 @@ function deviceRepositoryContract(name: string, setup: () => DeviceRepositoryFix
         expect(devices.get('pendant-1')).toMatchObject({ id: 'pendant-1', personId: ada, deprovisionedAt: iso(T0 + MINUTE) })
         expect(devices.get('door-1')).toMatchObject({ deprovisionedAt: null })
         // What it sent while in service is still the person's.
+        expect(devices.personOf(id('pendant-1'))).toBe(ada)
+      })
+
+      it('forgets a secret still in its grace, so that neither secret matches again', () => {
+        devices.rotateSecret('pendant-1', 'ada-pendant-2', T0 + 60 * MINUTE, T0)
+        devices.deprovision('pendant-1', 'admin', T0 + MINUTE)
+        expect(devices.previousSecretOf(id('pendant-1'), T0 + MINUTE)).toBeUndefined()
+        expect(devices.rotateSecret('pendant-1', 'ada-pendant-3', null, T0 + 2 * MINUTE)).toBe(false)
+        expect(devices.reassign('pendant-1', bob)).toBe(false)
         expect(devices.personOf(id('pendant-1'))).toBe(ada)
       })
 

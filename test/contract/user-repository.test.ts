@@ -57,6 +57,7 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
           personId: null,
           disabled: false,
           mustChangePassword: false,
+          twoFactorEnabled: false,
           createdAt: iso(T0),
         })
         expect(users.get(sue.id)).toEqual(sue)
@@ -224,6 +225,35 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
         users.setDisabled(sue.id, false, T0 + 3 * MINUTE)
         expect(users.principalOfToken(hers.token, T0 + 4 * MINUTE)).toBeUndefined()
         expect(users.get(bob.id)?.disabled).toBe(false)
+      })
+    })
+
+    describe('deleting', () => {
+      it("ends a deleted user's sessions and tokens, and leaves them out of every lookup but the records'", () => {
+        const sue = create('sue', ['admin'])
+        const bob = create('bob')
+        const session = users.openSession(sue.id, T0, HOUR)
+        const token = users.createApiToken('sue export', ['responder'], 'sue', service, T0, T0 + 90 * DAY)
+        expect(users.remove(sue.id, 'admin', T0 + MINUTE)).toBe(true)
+        expect(users.userOfSession(session, T0 + MINUTE)).toBeUndefined()
+        expect(users.principalOfToken(token.token, T0 + MINUTE)).toBeUndefined()
+        expect(users.get(sue.id)).toBeUndefined()
+        expect(users.credentialsOf('sue')).toBeUndefined()
+        expect(users.list().map((u) => u.id)).toEqual([bob.id])
+        expect(users.listOfOrganisation(service).map((u) => u.id)).toEqual([bob.id])
+        expect(users.getIncludingDeleted(sue.id)).toMatchObject({ id: sue.id, username: 'sue', displayName: 'Sue', disabled: true })
+        expect(users.remove(sue.id, 'admin', T0 + 2 * MINUTE)).toBe(false)
+      })
+
+      it('frees the username, and names whoever held it at the time a record was made', () => {
+        const first = create('sue', ['responder'], service, T0)
+        users.remove(first.id, 'admin', T0 + HOUR)
+        const second = create('sue', ['supervisor'], nursing, T0 + 2 * HOUR)
+        expect(second.id).not.toBe(first.id)
+        expect(users.credentialsOf('sue')?.user.id).toBe(second.id)
+        expect(users.holderOf('sue', T0 + MINUTE)?.id).toBe(first.id)
+        expect(users.holderOf('sue', T0 + 3 * HOUR)?.id).toBe(second.id)
+        expect(users.holderOf('nobody', T0)).toBeUndefined()
       })
     })
 

@@ -18,8 +18,9 @@ export class BrowserRig {
   private readonly contexts: BrowserContext[] = []
   private readonly devices: VirtualDevice[] = []
 
-  async start(): Promise<TestPlatform> {
-    this.platform = await startTestPlatform(this.dataDir)
+  /** `env` as startTestPlatform takes it (HEARTH_ variables over the harness's defaults). */
+  async start(env: Record<string, string> = {}): Promise<TestPlatform> {
+    this.platform = await startTestPlatform(this.dataDir, env)
     this.browser = await launchBrowser()
     return this.platform
   }

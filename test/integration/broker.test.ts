@@ -90,7 +90,7 @@ describe('broker', () => {
   })
 
   it('closes the connection of a device that publishes as another device, and nobody receives it', async () => {
-    const service = await connectAsync(url, { clientId: 'svc-test', username: SERVICE.username, password: SERVICE.password, reconnectPeriod: 0 })
+    const service = await connectAsync(url, { clientId: SERVICE.username, username: SERVICE.username, password: SERVICE.password, reconnectPeriod: 0 })
     const received: string[] = []
     service.on('message', (topic) => received.push(topic))
     await service.subscribeAsync('wellbeing/v1/devices/+/events', { qos: 1 })
@@ -147,7 +147,7 @@ describe('broker', () => {
   })
 
   it("keeps a service's persistent session: what arrives while it is away comes after it reconnects, in order", async () => {
-    const options = { clientId: 'svc-persistent', username: SERVICE.username, password: SERVICE.password, clean: false, reconnectPeriod: 0 }
+    const options = { clientId: SERVICE.username, username: SERVICE.username, password: SERVICE.password, clean: false, reconnectPeriod: 0 }
     const first = await connectAsync(url, options)
     await first.subscribeAsync('wellbeing/v1/devices/+/events', { qos: 1 })
     await first.endAsync()

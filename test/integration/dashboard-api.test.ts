@@ -158,7 +158,16 @@ describe('dashboard API', () => {
     expect((await sam.request('PATCH', `/api/persons/${personId}`, { address: 'elsewhere' })).status).toBe(403)
     // The list names people; medical notes and contacts stay on each person's own page.
     const listed = (await supervisor.request('GET', '/api/persons')).body.persons as Array<Record<string, unknown>>
-    expect(listed.find((x) => x.id === personId)).toEqual({ id: personId, name: 'Rose Evans', timeZone: 'Europe/London', address: '4 Mill Lane, Hebden Bridge', createdAt: expect.any(String) as string })
+    expect(listed.find((x) => x.id === personId)).toEqual({
+      id: personId,
+      name: 'Rose Evans',
+      timeZone: 'Europe/London',
+      address: '4 Mill Lane, Hebden Bridge',
+      createdAt: expect.any(String) as string,
+      archivedAt: null,
+      archivedBy: null,
+      archiveReason: null,
+    })
     // The time zone is a care setting: it changes through PATCH /settings, versioned.
     expect((await supervisor.request('PATCH', `/api/persons/${personId}`, { timeZone: 'Europe/Paris' })).body.error.problems).toContainEqual({
       field: '(root)',

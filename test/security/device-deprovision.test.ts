@@ -54,6 +54,39 @@ describe('deprovisioning a device (PROTOCOL §2b DELETE /api/devices/{id})', () 
     expect(JSON.stringify(log)).toContain('device.deprovisioned')
   })
 
+  it('raises no offline alert for a device deprovisioned while connected with a last will', async () => {
+    const { id, secret } = await t.api.provision('pendant', personId, 'pendant-handed-back')
+    const pendant = await new Promise<mqtt.MqttClient>((resolve, reject) => {
+      const client = mqtt.connect(t.mqttUrl, {
+        clientId: id,
+        username: id,
+        password: secret,
+        reconnectPeriod: 0,
+        will: { topic: `wellbeing/v1/devices/${id}/status`, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+      })
+      client.once('connect', () => resolve(client))
+      client.once('error', reject)
+    })
+    await pendant.publishAsync(`wellbeing/v1/devices/${id}/status`, JSON.stringify({ online: true }), { qos: 1, retain: true })
+    const closed = new Promise<void>((resolve) => pendant.once('close', () => resolve()))
+    expect((await t.api.request('DELETE', `/api/devices/${id}`)).status).toBe(200)
+    await closed
+    pendant.end(true)
+    // A will would be with alerting well within this; then an alarm of another device goes the same way.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const other = await t.api.provision('pendant', personId, 'pendant-witness')
+    const witness = await connectDevice(t.mqttUrl, other.id, other.secret)
+    await witness.publishAsync(`wellbeing/v1/devices/${other.id}/events`, JSON.stringify({ id: 'witness-1', type: 'alarm.pressed' }), { qos: 1 })
+    let alerts: Array<{ deviceId: string; kind: string }> = []
+    for (let i = 0; i < 50 && !alerts.some((a) => a.deviceId === other.id); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      alerts = (await t.api.request('GET', '/api/alerts?status=all')).body.alerts
+    }
+    expect(alerts.map((a) => a.deviceId)).toContain(other.id)
+    expect(alerts.filter((a) => a.deviceId === id)).toEqual([])
+    witness.end(true)
+  })
+
   it('leaves a device alone for someone who may not provision, and answers 404 for one it does not know', async () => {
     const { id, secret } = await t.api.provision('wearable', personId, 'wearable-kept')
     const me = (await t.api.request('GET', '/api/auth/me')).body

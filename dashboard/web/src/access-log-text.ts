@@ -33,6 +33,20 @@ const ACTIONS: Record<string, [staff: string, person: string]> = {
   'user.changed': ["Changed the person's account", 'Changed your account'],
   'user.disabled': ["Disabled the person's account", 'Disabled your account'],
   'device.provisioned': ['Added a device', 'Added a device to your home'],
+  'device.deprovisioned': ['Took a device out of service', 'Took one of your devices out of service'],
+  'device.secret-rotated': ["Replaced a device's secret", 'Replaced the secret of one of your devices'],
+  'device.moved-away': ['Moved a device to someone else', 'Moved one of your devices to someone else'],
+  'device.moved-in': ['Moved a device to this person', 'Moved a device to you'],
+  'person.archived': ['Archived the record', 'Archived your record'],
+  'person.unarchived': ['Brought the record back from the archive', 'Brought your record back from the archive'],
+  'wishes.read': ['Read what matters to the person', 'Looked at what matters to you'],
+  'wishes.history-read': ['Read the history of what matters to the person', 'Looked at the history of what matters to you'],
+  'wishes.changed': ['Changed what matters to the person', 'Changed what matters to you'],
+  'response-plan.read': ['Read the response plan', 'Looked at your response plan'],
+  'response-plan.history-read': ['Read the history of the response plan', 'Looked at the history of your response plan'],
+  'response-plan.changed': ['Changed the response plan', 'Changed your response plan'],
+  'alert.call-logged': ['Logged a call from the response plan', 'Logged a call to someone in your response plan'],
+  'alert.calls-read': ['Read the calls made about an alarm', 'Looked at the calls made about your alarm'],
 }
 
 /** An action in words; one Hearth has not named yet reads as its code, made readable. */

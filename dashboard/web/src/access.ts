@@ -2,8 +2,11 @@ import type { Role } from '../../../contract/circle-values.js'
 import { POLICY, type Action } from '../../access-policy.js'
 import type { UserView } from '../../ports.js'
 
-/** The signed-in user, as GET /api/auth/me and POST /api/auth/login answer. */
-export type SessionUser = Omit<UserView, 'disabled' | 'createdAt'>
+/**
+ * The signed-in user, as GET /api/auth/me and POST /api/auth/login answer; `mustEnrolTwoFactor`:
+ * past the grace for a role that requires two-factor sign-in, nothing but setting it up.
+ */
+export type SessionUser = Omit<UserView, 'disabled' | 'createdAt'> & { mustEnrolTwoFactor?: boolean }
 
 /** Mirrors the server's policy to decide what to show; the server still decides what is allowed. */
 export function can(user: SessionUser, action: Action): boolean {
@@ -19,7 +22,8 @@ export function isPersonAccount(user: SessionUser): boolean {
 /** Family carers and volunteers follow the people they support on the Family page. */
 const FAMILY_ROLES: readonly Role[] = ['family-carer', 'volunteer']
 
-export type PageName = 'me' | 'queue' | 'family' | 'people' | 'devices' | 'figures' | 'organisations' | 'users'
+/** `account` (the user's own sign-in settings) is open to everyone and reached from the header, not the navigation. */
+export type PageName = 'me' | 'queue' | 'family' | 'people' | 'devices' | 'figures' | 'organisations' | 'users' | 'account'
 
 export interface PageSpec {
   name: PageName

@@ -7,9 +7,11 @@ import { BreakGlassBanner, useBreakGlassNotices } from './components/break-glass
 import { ConnectionBanner } from './components/connection-banner.js'
 import { EmergencyBanner } from './components/emergency-banner.js'
 import { SiteHeader } from './components/site-header.js'
+import { TwoFactorBanner } from './components/two-factor-banner.js'
 import { LiveHub, LiveHubContext } from './live-hub.js'
 import { AlertQueueContext, LiveQueueContext, useLiveQueue } from './live-queue.js'
 import { NoAccess } from './components/no-access.js'
+import { AccountPage } from './pages/account-page.js'
 import { DevicesPage } from './pages/devices-page.js'
 import { FamilyPage } from './pages/family-page.js'
 import { FiguresPage } from './pages/figures-page.js'
@@ -69,6 +71,8 @@ function PageOf({ route, user }: PageProps) {
       return <FiguresPage />
     case 'users':
       return <UsersPage user={user} />
+    case 'account':
+      return <AccountPage user={user} />
   }
 }
 
@@ -162,6 +166,7 @@ export function Shell({ user, onSignedOut, onSessionEnded, onChangePassword }: P
         <ConnectionBanner state={live.state} resyncFailed={live.resyncFailed} />
         <EmergencyBanner emergencies={live.emergencies} onDismiss={live.dismissEmergency} />
         <BreakGlassBanner notices={breakGlass.notices} onDismiss={breakGlass.dismiss} />
+        {route.page !== 'account' && <TwoFactorBanner />}
       </div>
       <Announcer />
       <main id="main" ref={main} tabIndex={-1}>

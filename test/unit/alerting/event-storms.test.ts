@@ -242,4 +242,22 @@ describe('event storms: a device beyond its event limits', () => {
     r.storms.write()
     expect(r.alerts.store.get(flood.id)).toMatchObject({ status: 'resolved', outcome: 'technical', resolvedBy: 'hearth' })
   })
+
+  it("moved to another person mid-flood: repeats so far go to the first person's alarm, the next press meets the new person's alerts", () => {
+    let owner = 'p-1'
+    const r = rig(() => owner)
+    const alarm = r.raiseFromFullPath('alarm.pressed')
+    expect(r.send('e-1', 'alarm.pressed')).toBe('folded')
+    expect(r.send('e-2', 'alarm.pressed')).toBe('folded')
+
+    owner = 'p-2'
+    r.storms.deviceMoved(PENDANT)
+    expect(r.alerts.store.get(alarm.id)).toMatchObject({ personId: 'p-1', occurrences: 3 })
+    // The new person has no open alarm: the press is theirs and goes the full way, never folded into the first person's.
+    expect(r.send('e-3', 'alarm.pressed')).toBe('process')
+    r.clock.ms += 1000
+    r.storms.write()
+    expect(r.alerts.store.get(alarm.id)).toMatchObject({ personId: 'p-1', occurrences: 3 })
+    expect(r.alerts.rows.filter((a) => a.kind === EVENT_FLOOD_KIND).map((a) => a.personId)).toEqual(['p-2'])
+  })
 })

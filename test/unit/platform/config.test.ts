@@ -21,6 +21,12 @@ describe('loadConfig', () => {
     expect((error as HearthError).problems?.map((p) => p.field).sort()).toEqual(['HEARTH_ADMIN_PASSWORD', 'HEARTH_HTTP_PORT', 'HEARTH_MQTT_PORT'])
   })
 
+  it('gives the roles that require two-factor sign-in 7 days to set it up unless told otherwise (0: at once)', () => {
+    expect(loadConfig({}).twoFactorGraceMs).toBe(7 * 86_400_000)
+    expect(loadConfig({ HEARTH_TWO_FACTOR_GRACE_DAYS: '0' }).twoFactorGraceMs).toBe(0)
+    for (const bad of ['-1', '1.5', '366', 'a week']) expect(() => loadConfig({ HEARTH_TWO_FACTOR_GRACE_DAYS: bad })).toThrow(/HEARTH_TWO_FACTOR_GRACE_DAYS/)
+  })
+
   it('asks for both TLS files and names unknown HEARTH_ variables', () => {
     expect(() => loadConfig({ HEARTH_MQTTS_PORT: '8883' })).toThrow(/HEARTH_TLS_KEY_FILE/)
     expect(loadConfig({ HEARTH_MQTT_PROT: '1' }).unknownVariables).toEqual(['HEARTH_MQTT_PROT'])

@@ -23,7 +23,7 @@ describe('HEARTH_TRUST_PROXY', () => {
       const read = parseTrustProxy(everything)
       expect(read, everything).toEqual({ problem: expect.stringMatching(/would trust every peer.*X-Forwarded-For.*number of proxies.*or their addresses/) })
     }
-    expect(parseTrustProxy('0.0.0.0/0')).toEqual({ problem: expect.stringMatching(/prefix length must be 1 to 32 \(\/0 would trust every peer\)/) })
+    expect(parseTrustProxy('0.0.0.0/0')).toEqual({ problem: expect.stringMatching(/prefix length must be 1 to 32 \(\/0 would take in every address\)/) })
     expect(parseTrustProxy('::/0')).toEqual({ problem: expect.stringMatching(/1 to 128/) })
   })
 

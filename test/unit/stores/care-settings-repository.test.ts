@@ -119,4 +119,15 @@ describe('care settings repository', () => {
     clockMs = 30_000
     expect(repo.current(personId)).toMatchObject({ version: 2, settings: { inactivityHours: 4 } })
   })
+
+  it('knows once a clinician has set active hours, in every later version and after a restart', () => {
+    const repo = createCareSettingsRepository(db)
+    expect(repo.current(personId)?.activeHoursSet).toBe(false)
+    repo.patchSettings(personId, { inactivityHours: 4 }, 'sleeps in', 'cleo', T0)
+    expect(repo.current(personId)?.activeHoursSet).toBe(false)
+    repo.patchSettings(personId, { activeHours: { from: '07:00', to: '21:00' } }, 'early nights', 'cleo', T0)
+    repo.replaceThresholds(personId, [fastHeart], 'beta blockers', 'cleo', T0)
+    expect(repo.current(personId)).toMatchObject({ version: 3, activeHoursSet: true })
+    expect(createCareSettingsRepository(db).current(personId)?.activeHoursSet).toBe(true)
+  })
 })

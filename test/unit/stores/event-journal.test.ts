@@ -161,19 +161,32 @@ describe('event journal', () => {
   })
 
   describe('reading back', () => {
-    it("lists some devices' events newest first, processed or not, up to the limit", () => {
+    it("lists what a person's devices sent while theirs, newest first, processed or not, up to the limit", () => {
+      const persons = createPersonRepository(db)
+      const devices = createDeviceRepository(db)
+      const ada = persons.create({ name: 'Ada Lovelace', timeZone: 'Europe/London' }, T0).id
+      const bob = persons.create({ name: 'Bob Marley', timeZone: 'Europe/London' }, T0).id
+      devices.provision({ id: PENDANT, type: 'pendant', personId: ada, secretHash: 'h' }, T0)
+      devices.provision({ id: DOOR, type: 'door-sensor', personId: ada, secretHash: 'h' }, T0)
+      devices.provision({ id: 'bed-1', type: 'bed-sensor', personId: bob, secretHash: 'h' }, T0)
       journal.record(PENDANT, event('e-1'), T0)
       journal.record(DOOR, event('d-1', 'door.opened'), T0 + SECOND)
       journal.record(PENDANT, event('e-2', 'alarm.cancelled'), T0 + 2 * SECOND)
       journal.record('bed-1' as DeviceId, event('b-1', 'bed.exit'), T0 + 3 * SECOND)
       journal.markProcessed(PENDANT, 'e-1', T0 + 4 * SECOND)
-      expect(journal.recentForDevices([PENDANT, DOOR], 10).map((e) => [e.deviceId, e.event.id])).toEqual([
+      expect(journal.recentForPerson(ada, 10).map((e) => [e.deviceId, e.event.id])).toEqual([
         [PENDANT, 'e-2'],
         [DOOR, 'd-1'],
         [PENDANT, 'e-1'],
       ])
-      expect(journal.recentForDevices([PENDANT, DOOR], 1).map((e) => e.event.id)).toEqual(['e-2'])
-      expect(journal.recentForDevices([], 10)).toEqual([])
+      expect(journal.recentForPerson(ada, 1).map((e) => e.event.id)).toEqual(['e-2'])
+
+      // Moved to Bob: what it sent before stays Ada's, what it sends now is Bob's.
+      devices.reassign(PENDANT, bob)
+      journal.record(PENDANT, event('e-3'), T0 + 5 * SECOND)
+      expect(journal.recentForPerson(ada, 10).map((e) => e.event.id)).toEqual(['e-2', 'd-1', 'e-1'])
+      expect(journal.recentForPerson(bob, 10).map((e) => e.event.id)).toEqual(['e-3', 'b-1'])
+      expect(journal.recentForPerson('nobody', 10)).toEqual([])
     })
 
     it('tells when each person last showed activity, by the event types that count, through their devices', () => {

@@ -48,6 +48,18 @@ export class AlertItem extends Component<Props> {
           </h2>
           {hasAnswerClock(alert) && <AlertClock raisedAt={alert.raisedAt} waiting={alert.status === 'raised'} />}
         </div>
+        {alert.person && (
+          <p class="alert-speaking" data-testid="alert-speaking-to">
+            {alert.person.preferredName !== null && (
+              <span>
+                Likes to be called <strong>{alert.person.preferredName}</strong>
+              </span>
+            )}
+            {alert.person.communicationNeeds.map((need) => (
+              <span key={need}>{need}</span>
+            ))}
+          </p>
+        )}
         <p class="alert-meta">
           {alert.summary !== null && alert.summary !== kindText(alert.kind) && <span>{kindText(alert.kind)}</span>}
           <span>Device {alert.deviceId || 'none'}</span>

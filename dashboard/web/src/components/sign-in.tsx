@@ -1,18 +1,38 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { SessionUser } from '../access.js'
 import { api, ApiError, messageOf } from '../api.js'
+import type { TwoFactorStanding } from '../me/two-factor-context.js'
+
+/** POST /api/auth/login's answer: who signed in, and their two-factor sign-in. */
+export interface SignedIn {
+  user: SessionUser
+  twoFactor: TwoFactorStanding
+}
 
 interface Props {
   notice: string
-  onSignedIn: (user: SessionUser) => void
+  onSignedIn: (answer: SignedIn) => void
 }
 
+/** What the form says when the API refuses a sign-in. */
+function refusalText(caught: unknown, askedForCode: boolean): string {
+  if (!(caught instanceof ApiError)) return messageOf(caught)
+  if (caught.code === 'two_factor_required') return askedForCode ? 'That code is wrong or has been used. Enter the code the app shows now.' : ''
+  return caught.status === 401 ? 'Wrong username or password.' : messageOf(caught)
+}
+
+/** The sign-in form; for an account with two-factor sign-in, the password is followed by a code. */
 export function SignIn({ notice, onSignedIn }: Props) {
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
+  const [askCode, setAskCode] = useState(false)
   const username = useRef<HTMLInputElement>(null)
+  const code = useRef<HTMLInputElement>(null)
 
   useEffect(() => username.current?.focus(), [])
+  useEffect(() => {
+    if (askCode) code.current?.focus()
+  }, [askCode])
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
@@ -24,14 +44,22 @@ export function SignIn({ notice, onSignedIn }: Props) {
     setBusy(true)
     setError('')
     try {
-      const answer = await api<{ user: SessionUser }>('/api/auth/login', {
+      const typedCode = askCode ? field('code').trim() : ''
+      const answer = await api<SignedIn>('/api/auth/login', {
         method: 'POST',
-        body: { username: field('username').trim(), password: field('password') },
+        body: { username: field('username').trim(), password: field('password'), ...(typedCode === '' ? {} : { code: typedCode }) },
         expectUnauthorized: true,
       })
-      onSignedIn(answer.user)
+      onSignedIn(answer)
     } catch (caught) {
-      setError(caught instanceof ApiError && caught.status === 401 ? 'Wrong username or password.' : messageOf(caught))
+      const needsCode = caught instanceof ApiError && caught.code === 'two_factor_required'
+      setError(refusalText(caught, askCode))
+      // A wrong password after the code was asked for: back to the password alone.
+      setAskCode(needsCode)
+      if (needsCode && code.current) {
+        code.current.value = ''
+        code.current.focus()
+      }
       setBusy(false)
     }
   }
@@ -54,6 +82,15 @@ export function SignIn({ notice, onSignedIn }: Props) {
           <input id="signin-username" ref={username} name="username" autocomplete="username" autocapitalize="none" spellcheck={false} required />
           <label for="signin-password">Password</label>
           <input id="signin-password" name="password" type="password" autocomplete="current-password" required />
+          {askCode && (
+            <>
+              <label for="signin-code">Code from your authenticator app</label>
+              <p id="signin-code-hint" class="hint">
+                The 6-digit code it shows for Hearth now, or one of your recovery codes if you do not have your phone.
+              </p>
+              <input id="signin-code" ref={code} name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck={false} required aria-describedby="signin-code-hint" />
+            </>
+          )}
           <button type="submit" class="primary" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
           </button>

@@ -87,6 +87,9 @@ export function SiteHeader({ user, route, live, onSignOut, onChangePassword }: P
             </span>
           )}
         </span>
+        <a href="#/account" data-testid="nav-account" aria-current={current === 'account' ? 'page' : undefined}>
+          Your account
+        </a>
         <button type="button" class="link-button" onClick={onChangePassword}>
           Change password
         </button>

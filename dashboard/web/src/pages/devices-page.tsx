@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks'
 import { can, type SessionUser } from '../access.js'
 import { isForbidden } from '../api.js'
 import { Battery, DeviceState, LastSeen } from '../components/device-status.js'
@@ -8,18 +9,25 @@ import { formatDuration } from '../format.js'
 import { personHref } from '../router.js'
 import type { DeviceView, PersonView } from '../types.js'
 import { useApiData } from '../use-api-data.js'
+import { DeviceActions } from './device-actions.js'
 import { ProvisionForm } from './provision-form.js'
 import { useDocumentTitle } from '../document-title.js'
 
-/** Every device, those needing attention (offline, never seen, low battery) first; provisioning for admins and supervisors. */
+/**
+ * Every device, those needing attention (offline, never seen, low battery) first; for admins and
+ * supervisors, provisioning, and a new secret or another person for each device.
+ */
 export function DevicesPage({ user }: { user: SessionUser }) {
   useDocumentTitle('Devices')
   const devices = useApiData<{ devices: DeviceView[] }>('/api/devices', 30_000)
   const persons = useApiData<{ persons: PersonView[] }>('/api/persons', 60_000)
+  const [managing, setManaging] = useState<string>()
+  const provisions = can(user, 'devices:provision')
   if (isForbidden(devices.error)) return <NoAccess title="Devices" />
   const names = new Map((persons.data?.persons ?? []).map((p) => [p.id, p.name]))
   const now = devices.fetchedAt ?? Date.now()
   const list = sortDevicesForAttention(devices.data?.devices ?? [], now)
+  const managed = list.find((d) => d.id === managing)
   return (
     <section data-testid="devices-page" aria-labelledby="devices-title">
       <div class="page-head">
@@ -40,6 +48,7 @@ export function DevicesPage({ user }: { user: SessionUser }) {
                 <th scope="col">Person</th>
                 <th scope="col">Last seen</th>
                 <th scope="col">Checks in every</th>
+                {provisions && <th scope="col">Secret and person</th>}
               </tr>
             </thead>
             <tbody>
@@ -63,13 +72,23 @@ export function DevicesPage({ user }: { user: SessionUser }) {
                     <LastSeen device={device} nowMs={now} />
                   </td>
                   <td>{formatDuration(checkInSecondsOf(device))}</td>
+                  {provisions && (
+                    <td>
+                      <button type="button" aria-pressed={managing === device.id} onClick={() => setManaging(device.id)}>
+                        Manage<span class="visually-hidden"> {device.id}</span>
+                      </button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {can(user, 'devices:provision') && <ProvisionForm persons={persons.data?.persons ?? []} onProvisioned={devices.reload} />}
+      {provisions && managed && (
+        <DeviceActions key={managed.id} device={managed} persons={persons.data?.persons ?? []} onChanged={devices.reload} onClose={() => setManaging(undefined)} />
+      )}
+      {provisions && <ProvisionForm persons={persons.data?.persons ?? []} onProvisioned={devices.reload} />}
     </section>
   )
 }

@@ -4,6 +4,8 @@ import { api, messageOf } from '../api.js'
 import { RolesPicker } from '../components/roles-picker.js'
 import type { UserView } from '../types.js'
 import { PasswordResetControl } from './password-reset-control.js'
+import { UserDeleteControl } from './user-delete-control.js'
+import { TwoFactorResetControl } from './two-factor-reset-control.js'
 
 interface Message {
   text: string
@@ -50,8 +52,11 @@ function DisableControl({ user, isMe, onDone }: { user: UserView; isMe: boolean;
   )
 }
 
-/** PATCH /api/users/{id}: display name, roles, and disabled; a password reset beside them; the username and organisation stay. */
-export function UserRow({ user, isMe, onSaved }: { user: UserView; isMe: boolean; onSaved: () => void }) {
+/**
+ * PATCH /api/users/{id}: display name, roles, and disabled; a password reset and deleting beside
+ * them; the username and organisation stay. `onDeleted`: the row goes, so the page says it.
+ */
+export function UserRow({ user, isMe, onSaved, onDeleted }: { user: UserView; isMe: boolean; onSaved: () => void; onDeleted: (text: string) => void }) {
   const [displayName, setDisplayName] = useState(user.displayName)
   const [roles, setRoles] = useState<Role[]>(user.roles)
   const [message, setMessage] = useState<Message>({ text: '', isError: false })
@@ -84,6 +89,7 @@ export function UserRow({ user, isMe, onSaved }: { user: UserView; isMe: boolean
         {user.username}
         {user.disabled && <span class="tag tag-off">Disabled</span>}
         {user.mustChangePassword && <span class="tag">New password due</span>}
+        {user.twoFactorEnabled && <span class="tag">Two-factor on</span>}
         {user.personId && <span class="muted block sub">Person {user.personId}</span>}
       </th>
       <td>
@@ -112,14 +118,27 @@ export function UserRow({ user, isMe, onSaved }: { user: UserView; isMe: boolean
               }}
             />
           )}
-          <DisableControl
-            user={user}
-            isMe={isMe}
-            onDone={(m) => {
-              setMessage(m)
-              if (!m.isError) onSaved()
-            }}
-          />
+          {!isMe && (
+            <TwoFactorResetControl
+              user={user}
+              onDone={(m) => {
+                setMessage(m)
+                if (!m.isError) onSaved()
+              }}
+            />
+          )}
+          {/* Ending an account for a while or for good: side by side. */}
+          <div class="account-actions">
+            <DisableControl
+              user={user}
+              isMe={isMe}
+              onDone={(m) => {
+                setMessage(m)
+                if (!m.isError) onSaved()
+              }}
+            />
+            {!isMe && <UserDeleteControl user={user} onDone={(m) => (m.isError ? setMessage(m) : onDeleted(m.text))} />}
+          </div>
           <p class={message.isError ? 'error' : 'hint'} role={message.isError ? 'alert' : 'status'}>
             {message.text}
           </p>

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks'
 import type { Organisation } from '../../../../contract/circle-values.js'
 import type { SessionUser } from '../access.js'
 import { isForbidden } from '../api.js'
@@ -14,6 +15,8 @@ export function UsersPage({ user }: { user: SessionUser }) {
   useDocumentTitle('Users')
   const { data, error, reload } = useApiData<{ users: UserView[] }>('/api/users')
   const organisations = useApiData<{ organisations: Organisation[] }>('/api/organisations')
+  // Said here, not in the row: a deleted user's row leaves the table.
+  const [notice, setNotice] = useState('')
   if (isForbidden(error)) return <NoAccess title="Users" />
   const users = [...(data?.users ?? [])].sort((a, b) => a.username.localeCompare(b.username))
   return (
@@ -23,6 +26,9 @@ export function UsersPage({ user }: { user: SessionUser }) {
         {data && <p class="summary">{users.length} users</p>}
       </div>
       <LoadState error={error} title="Users" hasData={data !== undefined} />
+      <p class="hint" role="status" data-testid="users-notice">
+        {notice}
+      </p>
       {users.length > 0 && (
         <div class="table-wrap" role="region" aria-label="Table of users" tabIndex={0}>
           <table class="users">
@@ -40,7 +46,16 @@ export function UsersPage({ user }: { user: SessionUser }) {
             </thead>
             <tbody>
               {users.map((row) => (
-                <UserRow key={row.id} user={row} isMe={row.id === user.id} onSaved={reload} />
+                <UserRow
+                  key={row.id}
+                  user={row}
+                  isMe={row.id === user.id}
+                  onSaved={reload}
+                  onDeleted={(text) => {
+                    setNotice(text)
+                    reload()
+                  }}
+                />
               ))}
             </tbody>
           </table>

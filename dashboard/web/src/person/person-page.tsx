@@ -1,6 +1,6 @@
 import type { ThresholdInForce } from '../../../../contract/care-settings.js'
 import type { PersonAccess } from '../../../../contract/circle-values.js'
-import type { SessionUser } from '../access.js'
+import { can, type SessionUser } from '../access.js'
 import { ApiError, isForbidden } from '../api.js'
 import { hhmm } from '../alarm-text.js'
 import { LoadState } from '../components/load-state.js'
@@ -13,6 +13,7 @@ import { AbsencesPanel } from './absences-panel.js'
 import { AccessDetails } from './access-details.js'
 import { AccessLogPanel } from './access-log-panel.js'
 import { AlertHistory } from './alert-history.js'
+import { ArchiveControl, ArchivedBanner } from './archive-control.js'
 import { CircleSection } from './circle-section.js'
 import { LatestVitals } from './latest-vitals.js'
 import { NoteForm } from './note-form.js'
@@ -24,6 +25,8 @@ import { SectionNav } from './section-nav.js'
 import { CareSettingsPanel } from './care-settings-panel.js'
 import { ThresholdsForm } from './thresholds-form.js'
 import { VitalsCharts } from './vitals-charts.js'
+import { WishesPanel } from './wishes-panel.js'
+import { ResponsePlanPanel } from './response-plan-panel.js'
 import { useDocumentTitle } from '../document-title.js'
 
 export interface ThresholdsAnswer {
@@ -40,6 +43,8 @@ function sectionsFor(access: PersonAccess): Array<{ id: string; label: string }>
     { id: 'person-details', label: 'Details', shown: true },
     { id: 'person-vitals', label: 'Latest vitals', shown: has('vitals') },
     { id: 'person-devices', label: 'Devices', shown: has('alerts') || has('vitals') },
+    { id: 'person-wishes', label: 'What matters', shown: has('timeline') || has('care-settings') },
+    { id: 'person-response-plan', label: 'Response plan', shown: has('contacts') },
     { id: 'person-charts', label: 'Charts', shown: has('vitals') },
     { id: 'person-alerts', label: 'Alerts', shown: has('alerts') },
     { id: 'person-timeline', label: 'Timeline', shown: has('timeline') },
@@ -90,6 +95,7 @@ export function PersonPage({ personId, user }: { personId: string; user: Session
   return (
     <article data-testid="person-view" aria-labelledby="person-title" class="person-view">
       {access?.breakGlass && <BreakGlassNotice expiresAt={access.breakGlass.expiresAt} />}
+      {person && <ArchivedBanner person={person} />}
       <div class="page-head">
         <h1 id="person-title">{person?.name ?? 'Person'}</h1>
         {detail.fetchedAt !== undefined && (
@@ -104,10 +110,20 @@ export function PersonPage({ personId, user }: { personId: string; user: Session
         <>
           <SectionNav sections={sectionsFor(access)} />
           <div class="person-grid">
-            <PersonDetails person={person}>{has('access-details') && <AccessDetails personId={personId} hasAccessDetails={person.hasAccessDetails} />}</PersonDetails>
+            <PersonDetails person={person}>
+              {has('access-details') && <AccessDetails personId={personId} hasAccessDetails={person.hasAccessDetails} />}
+              {/* The monitoring service's admins and supervisors, from inside the circle (the server decides). */}
+              {access.circleAdmin && access.basis !== 'platform-admin' && can(user, 'persons:write') && <ArchiveControl person={person} onChanged={reload} />}
+            </PersonDetails>
             {has('vitals') && <LatestVitals latest={person.latest} />}
             {(has('alerts') || has('vitals')) && <PersonDevices devices={person.devices} nowMs={detail.fetchedAt ?? Date.now()} />}
           </div>
+          {(has('timeline') || has('care-settings') || has('contacts')) && (
+            <div class="two-col">
+              {(has('timeline') || has('care-settings')) && <WishesPanel personId={personId} />}
+              {has('contacts') && <ResponsePlanPanel personId={personId} />}
+            </div>
+          )}
           {has('vitals') && <VitalsCharts personId={personId} latest={person.latest} thresholds={thresholds.data?.thresholds ?? []} />}
           {has('notes:write') && <NoteForm personId={personId} onWritten={reload} />}
           {(has('alerts') || has('timeline')) && (

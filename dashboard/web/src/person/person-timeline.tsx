@@ -12,6 +12,7 @@ const SOURCE_TAGS: Record<TimelineItem['source'], string> = {
   note: 'Note',
   'care-settings': 'Care settings',
   absence: 'Absence',
+  call: 'Call',
 }
 
 const keyOf = (item: TimelineItem) => `${item.at}|${item.source}|${item.type}|${item.by ?? ''}|${item.text}`

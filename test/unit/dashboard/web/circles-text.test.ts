@@ -8,7 +8,7 @@ import { breakGlassNoticeText, memberKind, memberName, membershipState, membersh
 import { parseRoute } from '../../../../dashboard/web/src/router.js'
 import type { AlarmRecord } from '../../../../dashboard/web/src/types.js'
 
-const user = (roles: Role[]): SessionUser => ({ id: 'u-1', username: 'u', displayName: 'U', roles, organisationId: 'o-1', organisationName: 'Org', personId: roles.includes('person') ? 'p-1' : null, mustChangePassword: false })
+const user = (roles: Role[]): SessionUser => ({ id: 'u-1', username: 'u', displayName: 'U', roles, organisationId: 'o-1', organisationName: 'Org', personId: roles.includes('person') ? 'p-1' : null, mustChangePassword: false, twoFactorEnabled: false })
 const pagesOf = (roles: Role[]) => PAGES.filter((p) => p.allowed(user(roles))).map((p) => p.name)
 
 function member(change: Partial<CircleMembership>): CircleMembership {

@@ -1,0 +1,97 @@
+import type { AddressInfo } from 'node:net'
+import { SMTPServer } from 'smtp-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Alert } from '../../contract/index.js'
+import { VirtualDevice } from '../../simulators/virtual-device.js'
+import { eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+
+interface Mail {
+  to: string[]
+  subject: string
+  text: string
+}
+
+/** A mail server on 127.0.0.1 that keeps each message it accepts: recipients, subject and text. */
+async function startMailServer() {
+  const received: Mail[] = []
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8')
+        const split = raw.indexOf('\r\n\r\n')
+        const subject = /^subject: (.*(?:\r\n[ \t].*)*)/im.exec(raw.slice(0, split))?.[1]?.replace(/\r\n[ \t]+/g, ' ') ?? ''
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject, text: raw.slice(split + 4).replace(/=\r\n/g, '').replace(/\r\n/g, '\n') })
+        callback()
+      })
+    },
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.server.address() as AddressInfo
+  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+const PLAN = {
+  steps: [
+    { name: 'Mary Shaw', relationship: 'Daughter', phone: '07700 900101', email: 'mary@example.org' },
+    { name: 'Tom Reed', relationship: 'neighbour', phone: '07700 900102', email: 'tom@example.org' },
+    { name: 'Sam Shaw', relationship: 'son', phone: '07700 900104' },
+  ],
+  reason: 'agreed with Ada',
+}
+
+describe('family told of alarms by email, when the person shares them', { timeout: 60_000 }, () => {
+  const dataDir = tempDir()
+  let t: TestPlatform
+  let mail: Awaited<ReturnType<typeof startMailServer>>
+  let pendant: VirtualDevice
+  let ada: string
+
+  const alarmAndVisit = async (): Promise<Alert> => {
+    const before = new Set(((await t.api.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
+    await pendant.event('alarm.pressed')
+    const alarm = await eventually(async () => ((await t.api.request('GET', '/api/alerts')).body.alerts as Alert[]).find((a) => !before.has(a.id)), 'the alarm')
+    expect((await t.api.request('POST', `/api/alerts/${alarm.id}/resolve`, { outcome: 'responder-visited' })).status).toBe(200)
+    return alarm
+  }
+  const delivered = async (): Promise<string | undefined> => /hearth_notifications_delivered_total\{channel="email"\} (\d+)/.exec((await t.api.metrics()).body as string)?.[1]
+
+  beforeAll(async () => {
+    mail = await startMailServer()
+    t = await startTestPlatform(dataDir, { HEARTH_SMTP_URL: mail.url, HEARTH_SMTP_FROM: 'Hearth <alerts@care.example.org>', HEARTH_NOTIFICATION_RETRY_SECONDS: '0.2' })
+    ada = await t.api.createPerson('Ada Lovelace')
+    pendant = new VirtualDevice(await t.api.provision('pendant', ada, 'pendant-ada'), t.mqttUrl)
+    await pendant.connect()
+    expect((await t.api.request('PUT', `/api/persons/${ada}/response-plan`, PLAN)).status).toBe(200)
+  })
+  afterAll(async () => {
+    await pendant?.close()
+    await t?.close()
+    await mail?.close()
+    removeDir(dataDir)
+  })
+
+  it('emails the daughter of the alarm and how it ended only once Ada shares her alarms with her family', async () => {
+    const wishes = (share: boolean) => t.api.request('PUT', `/api/persons/${ada}/wishes`, { preferredName: 'Ada', shareAlarmsWithFamily: share, reason: 'her choice' })
+    expect((await wishes(false)).status).toBe(200)
+    await alarmAndVisit()
+
+    expect((await wishes(true)).status).toBe(200)
+    await alarmAndVisit()
+    await eventually(async () => ((await delivered()) === '2' ? true : undefined), 'two emails delivered')
+    expect((await t.api.metrics()).body).toMatch(/hearth_notifications_pending 0\b/)
+
+    // Tom is a neighbour, not family; Sam has no email; nothing about the first alarm. The two may arrive in either order.
+    const [raised, closed] = [...mail.received].sort((a, b) => a.subject.length - b.subject.length)
+    expect([raised, closed].map((m) => [m?.to, m?.subject])).toEqual([
+      [['mary@example.org'], 'Alarm for Ada: Alarm pressed'],
+      [['mary@example.org'], 'Alarm for Ada closed: a responder visited'],
+    ])
+    expect(raised?.text).toContain('The monitoring service is dealing with it')
+    expect(closed?.text).toMatch(/The alarm for Ada raised .* \(Alarm pressed\) was closed .*: a responder visited\./)
+  })
+})
