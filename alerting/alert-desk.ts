@@ -1,5 +1,8 @@
 import type { Logger } from 'pino'
 import { ACKNOWLEDGED_TEXT, HearthError, RESOLVED_TEXT, type Alert, type AlertHistoryEntry, type Clock, type Outcome } from '../contract/index.js'
+
+/** What a responder writes in an alert's log besides acknowledging and resolving it. */
+export type LogAction = Extract<AlertHistoryEntry['action'], 'note' | 'follow-up' | 'attendance' | 'script-answers'>
 import * as lifecycle from './alert-lifecycle.js'
 import type { CommandSender } from './command-sender.js'
 import type { AlertStore } from './ports.js'
@@ -53,16 +56,16 @@ export function createAlertDesk(deps: { logger: Logger; clock: Clock; alerts: Al
       deps.announce(alert)
       return alert
     },
-    addNote(alertId: string, by: string, text: string): { alert: Alert; entry: AlertHistoryEntry } {
+    addNote(alertId: string, by: string, text: string, action: LogAction = 'note'): { alert: Alert; entry: AlertHistoryEntry } {
       const result = deps.alerts.transaction(() => {
         const alert = deps.alerts.get(alertId)
         if (!alert) throw new HearthError('not_found', `no alert ${alertId}`)
-        const entry: AlertHistoryEntry = { at: new Date(deps.clock.now()).toISOString(), action: 'note', by, detail: text }
+        const entry: AlertHistoryEntry = { at: new Date(deps.clock.now()).toISOString(), action, by, detail: text }
         deps.alerts.addHistory(alert.id, entry)
         return { alert, entry }
       })
       // Who and where, never what: a note is health data.
-      log.info({ alertId, by }, 'note added to alert')
+      log.info({ alertId, by, action }, 'note added to alert')
       return result
     },
   }

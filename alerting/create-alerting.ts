@@ -16,11 +16,12 @@ import {
   type TakenEvent,
   type Service,
 } from '../contract/index.js'
-import { createAlertDesk } from './alert-desk.js'
+import { createAlertDesk, type LogAction } from './alert-desk.js'
 import { createCommandSender } from './command-sender.js'
 import { createRulesRunner } from './create-rules-runner.js'
 import { TICK_SLICES, createDeadlines } from './deadlines.js'
 import { createEventIntake } from './event-intake.js'
+import { createFollowUpRaiser, type FollowUpQueue } from './follow-up-raiser.js'
 import { createSlicedQueue } from './sliced-queue.js'
 import { DEFAULT_EVENT_STORMS, createEventStorms, type EventStormsConfig } from './event-storms.js'
 import { DEFAULT_LOG_SAMPLING, createLogSampler } from './log-sampler.js'
@@ -53,6 +54,8 @@ export interface AlertingDeps {
   inbox: EventInbox
   outbox: CommandOutbox
   devices: DeviceOwners
+  /** Follow-ups set on alerts, raised as alerts at their time. */
+  followUps: FollowUpQueue
 }
 
 type AlertListener = (alert: Alert) => void
@@ -74,7 +77,7 @@ export interface Alerting extends Service {
   acknowledge(alertId: string, by: string): Alert
   resolve(alertId: string, by: string, outcome: Outcome, note?: string): Alert
   /** A responder's note in the alert's history; open or closed, for the record. */
-  addNote(alertId: string, by: string, text: string): { alert: Alert; entry: AlertHistoryEntry }
+  addNote(alertId: string, by: string, text: string, action?: LogAction): { alert: Alert; entry: AlertHistoryEntry }
   onChange(listener: AlertListener): () => void
   health(): HealthReport
   /** Checks deadlines and silence rules now (also done every `tickIntervalMs`). */
@@ -153,7 +156,26 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
 
   const commands = createCommandSender({ logger: log, clock: deps.clock, outbox: deps.outbox, client: () => client })
   const desk = createAlertDesk({ logger: log, clock: deps.clock, alerts: deps.alerts, commands, announce })
-  const deadlines = createDeadlines({ logger: log, metrics: deps.metrics, clock: deps.clock, alerts: deps.alerts, desk, announce, rulesTick: (slice) => rules.tick(slice) })
+  const followUps = createFollowUpRaiser({
+    logger: log,
+    clock: deps.clock,
+    alerts: deps.alerts,
+    followUps: deps.followUps,
+    announce(alert) {
+      raised.inc({ priority: alert.priority, kind: alert.kind })
+      announce(alert)
+    },
+  })
+  const deadlines = createDeadlines({
+    logger: log,
+    metrics: deps.metrics,
+    clock: deps.clock,
+    alerts: deps.alerts,
+    desk,
+    announce,
+    rulesTick: (slice) => rules.tick(slice),
+    raiseDue: () => followUps.raiseDue(),
+  })
   const intake = createEventIntake({ ...eventParts, logger: log, sampled })
 
   const sweep = (): void => {
@@ -235,7 +257,7 @@ export function createAlerting(config: AlertingConfig, deps: AlertingDeps): Aler
     },
     acknowledge: (alertId, by) => desk.acknowledge(alertId, by),
     resolve: (alertId, by, outcome, note) => desk.resolve(alertId, by, outcome, note),
-    addNote: (alertId, by, text) => desk.addNote(alertId, by, text),
+    addNote: (alertId, by, text, action) => desk.addNote(alertId, by, text, action),
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

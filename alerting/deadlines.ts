@@ -21,6 +21,8 @@ export function createDeadlines(deps: {
   desk: AlertDesk
   announce: (alert: Alert) => void
   rulesTick: (slice?: { index: number; of: number }) => void
+  /** Follow-ups whose time has come, raised before deadlines are checked (follow-up-raiser.ts). */
+  raiseDue?: () => void
 }) {
   const log = deps.logger
   const escalated = new Counter({ name: 'hearth_alerts_escalated_total', help: 'Alert deadlines passed, by priority and what followed', labelNames: ['priority', 'action'], registers: [deps.metrics] })
@@ -44,6 +46,7 @@ export function createDeadlines(deps: {
     /** Deadlines and every person's silence rules, now. */
     tick(): void {
       try {
+        deps.raiseDue?.()
         escalateDue()
         deps.rulesTick()
       } catch (error) {
@@ -59,7 +62,10 @@ export function createDeadlines(deps: {
       const index = slice
       slice = (slice + 1) % TICK_SLICES
       try {
-        if (index === 0) escalateDue()
+        if (index === 0) {
+          deps.raiseDue?.()
+          escalateDue()
+        }
         deps.rulesTick({ index, of: TICK_SLICES })
       } catch (error) {
         log.error({ err: error }, 'alerting tick failed')

@@ -32,6 +32,8 @@ const FIXED_KINDS = [
   { kind: 'inactivity', priority: 'urgent', label: 'No activity', answerClock: true, raisedBy: 'rule' },
   { kind: 'night.door-exit', priority: 'urgent', label: 'Door opened at night', answerClock: true, raisedBy: 'rule' },
   { kind: 'night.bed-exit', priority: 'urgent', label: 'Out of bed at night', answerClock: true, raisedBy: 'rule' },
+  // A responder's "call back in 2 hours to check" (contract/follow-ups.ts): urgent, as a call about the person's welfare.
+  { kind: 'follow-up.due', priority: 'urgent', label: 'Follow-up due', answerClock: true, raisedBy: 'hearth' },
   { kind: 'device.offline', priority: 'technical', label: 'Device offline', answerClock: false, raisedBy: 'rule' },
   { kind: 'device.battery-low', priority: 'technical', label: 'Battery low', answerClock: false, raisedBy: 'rule' },
   { kind: 'device.event-flood', priority: 'technical', label: 'Device flooding events', answerClock: false, raisedBy: 'hearth' },

@@ -34,6 +34,9 @@ export type AlertAction =
   | 'reraised'
   | 'condition-cleared'
   | 'note'
+  | 'follow-up'
+  | 'attendance'
+  | 'script-answers'
 
 export interface AlertHistoryEntry {
   at: string

@@ -40,6 +40,8 @@ export const AlertSchema = z.object({
   reraisedCount: z.number().int().nonnegative(),
   /** When it escalates (raised) or is raised again (acknowledged) unless someone acts first. */
   nextEscalationAt: isoTime.nullable(),
+  /** A `follow-up.due` alert: the alert it follows up (contract/follow-ups.ts); absent on every other alert. */
+  followUpOf: z.string().optional(),
   /**
    * PROTOCOL §2c: how to speak to the person (what matters to them), for those who may see it;
    * absent when they have written nothing.

@@ -42,6 +42,9 @@ export const ChangePasswordBodySchema = z
 /** An admin resets a user's password: the user chooses their own at the next sign-in. */
 export const ResetPasswordBodySchema = z.strictObject({ password: NewPasswordSchema })
 
+/** A user's email address: one address, at most 254 characters (RFC 5321). */
+const UserEmailSchema = z.email('an email address such as name@example.org').max(254)
+
 /** PROTOCOL §2b: every user belongs to one organisation (the caller's when not named). */
 export const CreateUserBodySchema = z
   .strictObject({
@@ -52,6 +55,8 @@ export const CreateUserBodySchema = z
     organisationId: z.string().min(1).max(64).optional(),
     /** For role `person`: the person who signs in (or whose proxy does). */
     personId: z.string().min(1).max(64).optional(),
+    /** Where a supervisor is emailed of an alert nobody answered in time. */
+    email: UserEmailSchema.optional(),
   })
   .refine((b) => !b.roles.includes('person') || b.personId !== undefined, { message: 'a user of role person names the person', path: ['personId'] })
   .refine((b) => b.personId === undefined || b.roles.includes('person'), { message: 'only a user of role person names a person', path: ['personId'] })
@@ -182,9 +187,11 @@ export const UpdateUserBodySchema = z
     roles: z.array(RoleSchema).min(1).optional(),
     /** PROTOCOL §2b: true ends the user's access at once (sessions, tokens, live connections); false restores it. */
     disabled: z.boolean().optional(),
+    /** `null` removes it. */
+    email: UserEmailSchema.nullable().optional(),
   })
-  .refine((b) => b.displayName !== undefined || b.roles !== undefined || b.disabled !== undefined, {
-    message: 'change displayName, roles or disabled',
+  .refine((b) => b.displayName !== undefined || b.roles !== undefined || b.disabled !== undefined || b.email !== undefined, {
+    message: 'change displayName, roles, disabled or email',
     path: ['(root)'],
   })
 

@@ -17,6 +17,8 @@ export const POLICY = {
   // Thresholds and settings are clinical decisions.
   'care:write': ['admin', 'clinician'],
   'figures:read': ['admin', 'supervisor', 'responder'],
+  /** The questions responders ask for each alert kind: a supervisor's to change. */
+  'call-scripts:write': ['admin', 'supervisor'],
   'users:manage': ['admin', 'org-admin'],
   'organisations:manage': ['admin'],
   'tokens:manage': ['admin'],

@@ -6,9 +6,11 @@ import { Counter, type Registry } from 'prom-client'
 import type { Clock, Service } from '../contract/index.js'
 import { authenticate, passwordChosenFirst, signedInFirst, twoFactorEnrolledFirst } from './authenticate.js'
 import { createErrorHandler, notFound } from './error-handler.js'
+import { attachEscalationNotices } from './escalation-notices.js'
 import { attachFamilyNotices, type EmailQueue } from './family-notices.js'
 import { attachLiveAlerts } from './live-alerts.js'
 import { metricsRoute, renderMetrics } from './metrics-endpoint.js'
+import { incidentViews, watchIncidents } from './incident-view.js'
 import { createPersonGuard } from './person-guard.js'
 import type {
   AbsencesAdmin,
@@ -24,6 +26,7 @@ import type {
   DeviceSecretIssuer,
   Devices,
   HealthProbe,
+  IncidentHolds,
   Organisations,
   People,
   PersonNotes,
@@ -43,6 +46,10 @@ import { organisationRoutes } from './routes/organisation-routes.js'
 import { adminRoutes } from './routes/admin-routes.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { callRoutes } from './routes/call-routes.js'
+import { callScriptRoutes } from './routes/call-script-routes.js'
+import { followUpRoutes, followUpCancelRoutes } from './routes/follow-up-routes.js'
+import type { AttendanceLog, CallScripts, FollowUps } from './follow-up-ports.js'
+import { incidentRoutes } from './routes/incident-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { absenceRoutes } from './routes/absence-routes.js'
 import { careSettingsRoutes } from './routes/care-settings-routes.js'
@@ -103,6 +110,12 @@ export interface DashboardDeps {
   wishes: WishesStore
   responsePlans: ResponsePlans
   calls: AlertCalls
+  /** Follow-ups, a mobile responder's attendance and call scripts (contract/follow-ups.ts). */
+  followUps: FollowUps
+  attendance: AttendanceLog
+  callScripts: CallScripts
+  /** The call-handling console: who holds each person's incident. */
+  incidentHolds: IncidentHolds
   /** The notifications outbox's email: family members in a response plan are told of alarms when the person shares them. Absent: nobody is emailed. */
   enqueueEmail?: EmailQueue | undefined
   audit: AuditTrail
@@ -139,7 +152,8 @@ const PUBLIC_DIR = fileURLToPath(new URL('./dist', import.meta.url))
 
 export function createDashboard(config: DashboardConfig, deps: DashboardDeps): Service {
   let live: ReturnType<typeof attachLiveAlerts> | undefined
-  let stopFamilyNotices: (() => void) | undefined
+  let stopEmailNotices: (() => void) | undefined
+  let stopIncidents: (() => void) | undefined
   let closed = false
 
   return {
@@ -159,6 +173,8 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       const errors = new Counter({ name: 'hearth_http_errors_total', help: 'HTTP error responses, by code', labelNames: ['code'], registers: [deps.metrics] })
       const guard = createPersonGuard(deps)
       const twoFactorPolicy = createTwoFactorPolicy(deps.twoFactor, config.twoFactorGraceMs)
+      const incidents = incidentViews({ ...deps, guard })
+      const incidentChanged = (personId: string): void => live?.incidentChanged(personId, incidents.incidentOf(personId))
       const ctx: RouteContext = {
         ...deps,
         guard,
@@ -170,6 +186,8 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
         onOtherSessionsEnded: (userId, keptSession) => live?.dropUser(userId, keptSession),
         onPersonNote: (personId, item) => live?.personNote(personId, item),
         onBreakGlass: (grant) => live?.breakGlass(grant),
+        incidents,
+        onIncidentChanged: incidentChanged,
         onAbsenceChanged: (absence) => live?.absenceChanged(absence, deps.people.get(absence.personId)?.name ?? absence.personId),
         authorOf: (username, atMs) => {
           const user = deps.users.holderOf(username, atMs)
@@ -217,6 +235,10 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       api.use('/absences', absenceRoutes(ctx))
       api.use('/alerts', alertRoutes(ctx))
       api.use('/alerts', callRoutes(ctx))
+      api.use('/alerts', followUpRoutes(ctx))
+      api.use('/follow-ups', followUpCancelRoutes(ctx))
+      api.use('/call-scripts', callScriptRoutes(ctx))
+      api.use('/incidents', incidentRoutes(ctx))
       api.use('/figures', figuresRoutes(ctx))
       api.use('/', adminRoutes(ctx))
       api.use('/webhooks', webhookRoutes(ctx))
@@ -228,8 +250,16 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       // The app must be the server's request listener before socket.io wraps it for its own path.
       deps.server.on('request', app)
       live = attachLiveAlerts(deps.server, { ...deps, guard, originPolicy, twoFactorPolicy })
+      stopIncidents = watchIncidents({ ...deps, changed: incidentChanged })
       const { enqueueEmail } = deps
-      if (enqueueEmail) stopFamilyNotices = attachFamilyNotices({ ...deps, enqueueEmail })
+      if (enqueueEmail) {
+        const stopFamily = attachFamilyNotices({ ...deps, enqueueEmail })
+        const stopEscalation = attachEscalationNotices({ ...deps, enqueueEmail })
+        stopEmailNotices = () => {
+          stopFamily()
+          stopEscalation()
+        }
+      }
       deps.logger.info('dashboard ready')
       return Promise.resolve()
     },
@@ -237,7 +267,8 @@ export function createDashboard(config: DashboardConfig, deps: DashboardDeps): S
       if (!closed) {
         closed = true
         live?.close()
-        stopFamilyNotices?.()
+        stopEmailNotices?.()
+        stopIncidents?.()
       }
       return Promise.resolve()
     },

@@ -9,6 +9,7 @@ import {
   type BreakGlassGrant,
   type Clock,
   type ClientToServerEvents,
+  type Incident,
   type PersonAccess,
   type ServerToClientEvents,
   type TimelineItem,
@@ -131,6 +132,10 @@ export function attachLiveAlerts(
     /** A note on a person's record, to every member who follows their timeline. */
     personNote(personId: string, item: TimelineItem): void {
       sendAbout(personId, (v) => v.reads.timeline, (socket) => socket.emit('person.note', { personId, item }))
+    },
+    /** A person's incident changed: to each who may see its alerts, as they may see it (incident-view.ts). */
+    incidentChanged(personId: string, incidentFor: (reads: PersonReads) => Incident): void {
+      sendAbout(personId, (v) => v.reads.alerts, (socket, v) => socket.emit('incident', incidentFor(v.reads)))
     },
     /** Emergency access, at once to the person's circle admins and their own account. */
     breakGlass(grant: BreakGlassGrant): void {

@@ -33,6 +33,8 @@ export interface UserView {
   mustChangePassword: boolean
   /** Two-factor sign-in is on: signing in takes a code too. */
   twoFactorEnabled: boolean
+  /** Where a supervisor is emailed of an alert nobody answered in time; shown to user admins and the user themselves. */
+  email: string | null
   createdAt: string
 }
 
@@ -52,7 +54,7 @@ export interface TokenView {
 export interface Users {
   count(): number
   create(
-    user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined },
+    user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined; email?: string | undefined },
     nowMs: number,
   ): UserView
   get(id: string): UserView | undefined
@@ -60,7 +62,7 @@ export interface Users {
   credentialsOf(username: string): { user: UserView; passwordHash: string } | undefined
   list(): UserView[]
   listOfOrganisation(organisationId: string): UserView[]
-  update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined }): UserView | undefined
+  update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined; email?: string | null | undefined }): UserView | undefined
   setDisabled(id: string, disabled: boolean, nowMs: number): UserView | undefined
   /** Ends the user's access as disabling does, then the account for good: the row stays for the records that name it. */
   remove(id: string, by: string, nowMs: number): boolean
@@ -158,7 +160,8 @@ export type DeviceSecretIssuer = () => { secret: string; secretHash: string }
 export interface AlertDesk {
   acknowledge(alertId: string, by: string): Alert
   resolve(alertId: string, by: string, outcome: Outcome, note?: string): Alert
-  addNote(alertId: string, by: string, text: string): { alert: Alert; entry: AlertHistoryEntry }
+  /** A responder's note, or another entry in the alert's log (follow-up set, attendance, script answers). */
+  addNote(alertId: string, by: string, text: string, action?: 'note' | 'follow-up' | 'attendance' | 'script-answers'): { alert: Alert; entry: AlertHistoryEntry }
   onChange(listener: (alert: Alert) => void): () => void
 }
 
@@ -236,4 +239,12 @@ export interface AlertCalls {
   forAlert(alertId: string): AlertCall[]
   /** Newest first. */
   recentForPerson(personId: string, limit: number): AlertCall[]
+}
+
+/** The call-handling console: who holds each person's incident (all their open alerts), and since when. */
+export interface IncidentHolds {
+  get(personId: string): { personId: string; userId: string; heldSinceMs: number } | undefined
+  hold(personId: string, userId: string, nowMs: number): { personId: string; userId: string; heldSinceMs: number }
+  /** True when there was a hold to end. */
+  release(personId: string): boolean
 }

@@ -1,5 +1,6 @@
 import type { Basis, Organisation, OrganisationKind, Role, Scope } from '../contract/index.js'
 import { ApiClient } from '../simulators/api-client.js'
+import { createDemoPlans } from './demo-plans.js'
 
 /**
  * The demo's circles of care (docs/circles-of-care.md), made through the HTTP API as any
@@ -70,9 +71,16 @@ type Where = Visitor | 'telecare' | 'family'
 const WHERE_ORDER: readonly Where[] = ['telecare', ...VISITORS.map((v) => v.key), 'family']
 
 /** One user of each kind; `sees` is what the demo tells them they will find. */
-const USERS: ReadonlyArray<{ username: (s: Story) => string; displayName: (s: Story) => string; where: Where; role: Role; sees: (s: Story) => string }> = [
+const USERS: ReadonlyArray<{ username: (s: Story) => string; displayName: (s: Story) => string; where: Where; role: Role; email?: string; sees: (s: Story) => string }> = [
   { username: () => 'responder', displayName: () => 'Rhys Morgan', where: 'telecare', role: 'responder', sees: (s) => `all ${s.all} people: the alert queue, every detail, key-safe codes on request` },
-  { username: () => 'supervisor', displayName: () => 'Priya Shah', where: 'telecare', role: 'supervisor', sees: (s) => `all ${s.all} people; adds and ends members of their circles` },
+  {
+    username: () => 'supervisor',
+    displayName: () => 'Priya Shah',
+    where: 'telecare',
+    role: 'supervisor',
+    email: 'priya.shah@hearth.example.org',
+    sees: (s) => `all ${s.all} people; adds and ends members of their circles; emailed of alarms nobody answers`,
+  },
   { username: () => 'nurse', displayName: () => 'Nia Roberts', where: 'nursing', role: 'clinician', sees: (s) => `${s.circle} people: vital signs, medical notes, care settings, notes` },
   { username: () => 'nurse.admin', displayName: () => 'Owen Price', where: 'nursing', role: 'org-admin', sees: (s) => `the nursing team's users; alerts and timeline of ${s.circle} people` },
   { username: () => 'gp', displayName: () => 'Dr Amir Khan', where: 'surgery', role: 'clinician', sees: (s) => `${s.circle} people: vital signs, medical notes, care settings` },
@@ -119,6 +127,7 @@ export async function createDemoCircles(options: DemoCirclesOptions): Promise<De
   // Family stand in a circle as themselves (docs/circles-of-care.md), not as their organisation.
   const daughter = { userId: userIds.daughter, relationship: 'daughter', scopes: FAMILY_SCOPES, basis: 'consent' }
   await call('POST', `/api/persons/${encodeURIComponent(firstId)}/circle`, daughter)
+  await createDemoPlans(call, options.personIds)
   return { organisations: WHERE_ORDER.map((w) => made[w]), accounts, circlePersonIds }
 }
 
@@ -145,6 +154,7 @@ async function createUsers(call: Call, made: Made, story: Story, firstId: string
       organisationId: organisation.id,
       roles: [u.role],
       ...(u.role === 'person' ? { personId: firstId } : {}),
+      ...(u.email === undefined ? {} : { email: u.email }),
     }
     userIds[body.username] = (await call<{ id: string }>('POST', '/api/users', body)).id
     accounts.push({ username: body.username, displayName: body.displayName, organisation: organisation.name, role: u.role, sees: u.sees(story) })

@@ -13,7 +13,10 @@ vitals and, now and then, press a pendant or fall, so live alerts reach the dash
 minute. The people stand in circles of care: the telecare service monitors them all, and a
 community nursing team, a GP practice, social care, a housing provider and a befriending charity
 join the circles of the first five (one of them by a proxy's consent); the first person also
-has a daughter in their circle and an account of their own. Prints where to sign in: admin, and
+has a daughter in their circle and an account of their own. Every person has what matters to
+them (preferred name, goals, communication needs, routine) and a response plan of 2 to 4 people
+to call, a family member with an email among them; the supervisor has an email, for alarms
+nobody answers in time (with HEARTH_SMTP_URL set). Prints where to sign in: admin, and
 a user of each kind with one shared demo password, and what each will see. Ctrl-C stops it.
 HEARTH_ variables apply as for npm start, except HEARTH_DATA_DIR: the demo always uses
 ./demo-data and wipes it first. HEARTH_ADMIN_PASSWORD, when set, is admin's password; the demo

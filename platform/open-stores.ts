@@ -10,7 +10,11 @@ import { createOrganisationRepository } from '../stores/organisation-repository.
 import { createPersonNoteRepository } from '../stores/person-note-repository.js'
 import { createCareSettingsRepository } from '../stores/care-settings-repository.js'
 import { createAlertCallRepository } from '../stores/alert-call-repository.js'
+import { createAttendanceRepository } from '../stores/attendance-repository.js'
+import { createCallScriptRepository } from '../stores/call-script-repository.js'
+import { createFollowUpRepository } from '../stores/follow-up-repository.js'
 import { createResponsePlanRepository } from '../stores/response-plan-repository.js'
+import { createIncidentHoldRepository } from '../stores/incident-hold-repository.js'
 import { createWishesRepository } from '../stores/wishes-repository.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
 import { createEventJournal } from '../stores/event-journal.js'
@@ -60,6 +64,10 @@ export function openStores(config: Config, logger: Logger, metrics: Registry, si
     wishes: createWishesRepository(db),
     responsePlans: createResponsePlanRepository(db),
     calls: createAlertCallRepository(db),
+    followUps: createFollowUpRepository(db),
+    attendance: createAttendanceRepository(db),
+    callScripts: createCallScriptRepository(db),
+    incidentHolds: createIncidentHoldRepository(db),
     audit: createAuditLog(auditDb),
     signInLimits: createSignInLimits(signInDb, signInLimits),
     twoFactor: createTwoFactorRepository(db),

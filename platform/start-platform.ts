@@ -128,6 +128,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         inbox: journal,
         outbox: createCommandOutbox(db),
         devices,
+        followUps: stores.followUps,
       },
     )
     handOver(alerting)
@@ -187,6 +188,10 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         wishes: stores.wishes,
         responsePlans: stores.responsePlans,
         calls: stores.calls,
+        followUps: stores.followUps,
+        attendance: stores.attendance,
+        callScripts: stores.callScripts,
+        incidentHolds: stores.incidentHolds,
         enqueueEmail: (email, key) => notifications.enqueueEmail(email, key),
         audit: stores.audit,
         signInLimits: stores.signInLimits,

@@ -27,6 +27,7 @@ interface Row {
   cleared_at: number | null
   deadline_at: number | null
   reraised_count: number
+  follow_up_of: number | null
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -57,6 +58,7 @@ function toAlert(row: Row): Alert {
     flapping: row.flapping === 1,
     reraisedCount: row.reraised_count,
     nextEscalationAt: iso(row.deadline_at),
+    ...(row.follow_up_of === null ? {} : { followUpOf: `a-${row.follow_up_of}` }),
   }
 }
 
@@ -104,10 +106,10 @@ export function createAlertRepository(db: SqliteDatabase) {
   const insert = db.prepare(
     `INSERT INTO alerts (person_id, device_id, kind, fold_key, priority, status, raised_at, last_occurred_at, acknowledged_at,
        acknowledged_by, resolved_at, resolved_by, outcome, note, cancelled_at, occurrences, escalation_level,
-       summary, flapping, cleared_at, deadline_at, reraised_count)
+       summary, flapping, cleared_at, deadline_at, reraised_count, follow_up_of)
      VALUES (@personId, @deviceId, @kind, @foldKey, @priority, @status, @raisedAt, @lastOccurredAt, @acknowledgedAt,
        @acknowledgedBy, @resolvedAt, @resolvedBy, @outcome, @note, @cancelledAt, @occurrences, @escalationLevel,
-       @summary, @flapping, @clearedAt, @nextEscalationAt, @reraisedCount)`,
+       @summary, @flapping, @clearedAt, @nextEscalationAt, @reraisedCount, @followUpOf)`,
   )
   const update = db.prepare(
     `UPDATE alerts SET status = @status, priority = @priority, last_occurred_at = @lastOccurredAt,
@@ -148,6 +150,7 @@ export function createAlertRepository(db: SqliteDatabase) {
     acknowledgedAt: ms(alert.acknowledgedAt),
     resolvedAt: ms(alert.resolvedAt),
     cancelledAt: ms(alert.cancelledAt),
+    followUpOf: alert.followUpOf === undefined ? null : (seqOf(alert.followUpOf) ?? null),
   })
 
   return {

@@ -5,6 +5,9 @@ import { REMOVAL_AND_ARCHIVE_MIGRATION } from './removal-and-archive-migration.j
 import { TWO_FACTOR_MIGRATION } from './two-factor-migration.js'
 import { NOTIFICATIONS_MIGRATION } from './notifications-migration.js'
 import { RESPONSE_PLANS_MIGRATION } from './response-plans-migration.js'
+import { INCIDENTS_MIGRATION } from './incidents-migration.js'
+import { FOLLOW_UPS_MIGRATION } from './follow-ups-migration.js'
+import { USER_EMAIL_MIGRATION } from './user-email-migration.js'
 
 export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
   INITIAL_SCHEMA_MIGRATION,
@@ -214,4 +217,7 @@ export const OPERATIONAL_MIGRATIONS: readonly Migration[] = [
   TWO_FACTOR_MIGRATION,
   NOTIFICATIONS_MIGRATION,
   RESPONSE_PLANS_MIGRATION,
+  INCIDENTS_MIGRATION,
+  FOLLOW_UPS_MIGRATION,
+  USER_EMAIL_MIGRATION,
 ]

@@ -18,6 +18,7 @@ interface UserRow {
   disabled_at: number | null
   must_change_password: number
   two_factor_on: number
+  email: string | null
   created_at: number
   deleted_username: string | null
 }
@@ -50,6 +51,7 @@ function toUser(row: UserRow): UserRecord {
     disabled: row.disabled_at !== null,
     mustChangePassword: row.must_change_password === 1,
     twoFactorEnabled: row.two_factor_on === 1,
+    email: row.email,
     createdAt: new Date(row.created_at).toISOString(),
   }
 }
@@ -82,7 +84,7 @@ function hashToken(token: string): string {
 
 export function createUserRepository(db: SqliteDatabase) {
   const insertUser = db.prepare(
-    'INSERT INTO users (id, username, display_name, password_hash, roles, organisation_id, person_id, must_change_password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO users (id, username, display_name, password_hash, roles, organisation_id, person_id, must_change_password, created_at, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   const byUsername = db.prepare<[string], UserRow>(`${USERS} WHERE username = ? AND ${LIVE}`)
   const byId = db.prepare<[string], UserRow>(`${USERS} WHERE users.id = ? AND ${LIVE}`)
@@ -95,6 +97,7 @@ export function createUserRepository(db: SqliteDatabase) {
   const ofOrganisation = db.prepare<[string], UserRow>(`${USERS} WHERE users.organisation_id = ? AND ${LIVE} ORDER BY username`)
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users')
   const updateUser = db.prepare('UPDATE users SET display_name = COALESCE(?, display_name), roles = COALESCE(?, roles) WHERE id = ?')
+  const setEmail = db.prepare('UPDATE users SET email = ? WHERE id = ?')
   const setDisabled = db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?')
   const deleteSessionsOf = db.prepare('DELETE FROM sessions WHERE user_id = ?')
   const revokeTokensOf = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL')
@@ -125,11 +128,11 @@ export function createUserRepository(db: SqliteDatabase) {
   return {
     count: (): number => count.get()?.n ?? 0,
     create(
-      user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined; mustChangePassword?: boolean },
+      user: { username: string; displayName: string; passwordHash: string; roles: Role[]; organisationId: string; personId?: string | undefined; mustChangePassword?: boolean; email?: string | undefined },
       nowMs: number,
     ): UserRecord {
       const id = `u-${randomBytes(6).toString('hex')}`
-      insertUser.run(id, user.username, user.displayName, user.passwordHash, JSON.stringify(user.roles), user.organisationId, user.personId ?? null, user.mustChangePassword === true ? 1 : 0, nowMs)
+      insertUser.run(id, user.username, user.displayName, user.passwordHash, JSON.stringify(user.roles), user.organisationId, user.personId ?? null, user.mustChangePassword === true ? 1 : 0, nowMs, user.email ?? null)
       return toUser(byId.get(id) as UserRow)
     },
     get(id: string): UserRecord | undefined {
@@ -188,9 +191,10 @@ export function createUserRepository(db: SqliteDatabase) {
       return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined
     },
     list: (): UserRecord[] => all.all().map(toUser),
-    /** Changes a user's name or roles; undefined for an unknown id. Sessions keep working with the new roles. */
-    update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined }): UserRecord | undefined {
+    /** Changes a user's name, roles or email (`null` removes it); undefined for an unknown id. Sessions keep working with the new roles. */
+    update(id: string, change: { displayName?: string | undefined; roles?: Role[] | undefined; email?: string | null | undefined }): UserRecord | undefined {
       updateUser.run(change.displayName ?? null, change.roles ? JSON.stringify(change.roles) : null, id)
+      if (change.email !== undefined) setEmail.run(change.email, id)
       const row = byId.get(id)
       return row ? toUser(row) : undefined
     },
@@ -232,6 +236,7 @@ export function createUserRepository(db: SqliteDatabase) {
         disabled: false,
         mustChangePassword: false,
         twoFactorEnabled: false,
+        email: null,
         createdAt: new Date(row.created_at).toISOString(),
       }
     },

@@ -90,6 +90,7 @@ export function adminRoutes(ctx: RouteContext): Router {
         roles: body.roles,
         organisationId,
         personId: body.personId,
+        email: body.email,
       },
       ctx.clock.now(),
     )

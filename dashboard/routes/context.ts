@@ -1,5 +1,6 @@
 import type { Absence, BreakGlassGrant, Role, TimelineItem } from '../../contract/index.js'
 import type { DashboardDeps } from '../create-dashboard.js'
+import type { IncidentViews } from '../incident-view.js'
 import type { PersonGuard } from '../person-guard.js'
 import type { Author } from '../person-timeline.js'
 import type { TwoFactorPolicy } from '../two-factor-policy.js'
@@ -25,6 +26,10 @@ export type RouteContext = Omit<DashboardDeps, 'server' | 'metrics'> & {
   onPersonNote: (personId: string, item: TimelineItem) => void
   /** An absence planned or ended: the queues of those who follow the person's alerts say so at once. */
   onAbsenceChanged: (absence: Absence) => void
+  /** The call-handling console: each person's open alerts as one incident, and who holds it. */
+  incidents: IncidentViews
+  /** A person's incident was taken or handed on: everyone who may see its alerts is told at once. */
+  onIncidentChanged: (personId: string) => void
   /** Emergency access is shown at once to the person's circle admins and the person. */
   onBreakGlass: (grant: BreakGlassGrant) => void
   /** Runs writes to several repositories as one transaction. */

@@ -58,6 +58,7 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
           disabled: false,
           mustChangePassword: false,
           twoFactorEnabled: false,
+          email: null,
           createdAt: iso(T0),
         })
         expect(users.get(sue.id)).toEqual(sue)
@@ -115,6 +116,14 @@ function userRepositoryContract(name: string, setup: () => UserRepositoryFixture
         expect(users.update(sue.id, { roles: ['responder', 'admin'] })).toEqual({ ...sue, displayName: 'Sue Perkins', roles: ['responder', 'admin'] })
         expect(users.update(sue.id, {})).toEqual({ ...sue, displayName: 'Sue Perkins', roles: ['responder', 'admin'] })
         expect(users.get(sue.id)).toMatchObject({ displayName: 'Sue Perkins', roles: ['responder', 'admin'] })
+      })
+
+      it('keeps an email given at creation, changes it, and removes it with null', () => {
+        const sam = users.create({ username: 'sam', displayName: 'Sam', passwordHash: 'hash-of-sam', roles: ['supervisor'], organisationId: service, email: 'sam@care.example.org' }, T0)
+        expect(sam.email).toBe('sam@care.example.org')
+        expect(users.update(sam.id, { email: 'sam.night@care.example.org' })?.email).toBe('sam.night@care.example.org')
+        expect(users.update(sam.id, { displayName: 'Samuel' })?.email).toBe('sam.night@care.example.org')
+        expect(users.update(sam.id, { email: null })?.email).toBeNull()
       })
 
       it('changes nobody else, and answers undefined for a user it does not know', () => {

@@ -31,7 +31,7 @@ export type PersonPlace = 'full' | 'reduced' | 'outside'
  * `user` (a volunteer's account), `enrolled` (one with two-factor sign-in on). About a person:
  * `archivable` (nothing provisioned, no alert open), `archived`.
  */
-export type Kind = 'alert' | 'membership' | 'absence' | 'device' | 'token' | 'stranger' | 'user' | 'enrolled' | 'archivable' | 'archived'
+export type Kind = 'alert' | 'follow-up' | 'membership' | 'absence' | 'device' | 'token' | 'stranger' | 'user' | 'enrolled' | 'archivable' | 'archived'
 
 export const MEDICAL_NOTES = 'Atrial fibrillation, on apixaban.'
 export const ACCESS_DETAILS = 'Key safe left of the front door, code 4721.'
@@ -210,6 +210,10 @@ export class World {
     switch (kind) {
       case 'alert':
         return this.raiseAlert(place as PersonPlace)
+      case 'follow-up': {
+        const alertId = await this.fresh('alert', place)
+        return ok(await keeper('POST', `/api/alerts/${alertId}/follow-ups`, { inMinutes: 120, note: 'ring back to check' }), 201).id
+      }
       case 'membership':
         return ok(await keeper('POST', `/api/persons/${personId}/circle`, { organisationId: this.orgs.spare, relationship: 'befriending service', scopes: ['timeline'], basis: 'consent' }), 201).id
       case 'absence': {

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import type { DeviceType } from '../../contract/index.js'
+import type { Clock, DeviceType } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
 import { launchBrowser, signIn } from './browser.js'
 import { removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
@@ -18,9 +18,9 @@ export class BrowserRig {
   private readonly contexts: BrowserContext[] = []
   private readonly devices: VirtualDevice[] = []
 
-  /** `env` as startTestPlatform takes it (HEARTH_ variables over the harness's defaults). */
-  async start(env: Record<string, string> = {}): Promise<TestPlatform> {
-    this.platform = await startTestPlatform(this.dataDir, env)
+  /** `env` and `clock` as startTestPlatform takes them (HEARTH_ variables over the harness's defaults; a clock the suite moves). */
+  async start(env: Record<string, string> = {}, clock?: Clock): Promise<TestPlatform> {
+    this.platform = await startTestPlatform(this.dataDir, env, clock)
     this.browser = await launchBrowser()
     return this.platform
   }

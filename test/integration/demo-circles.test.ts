@@ -72,4 +72,22 @@ describe("the demo's circles of care", { timeout: 60_000 }, () => {
     for (const m of visiting) expect(m).toMatchObject({ basis: 'proxy-consent', proxy: { authority: 'lasting-power-of-attorney' } })
     expect((await (await signIn('responder')).request('GET', '/api/persons')).body.persons).toHaveLength(3)
   })
+
+  it('gives every person what matters to them and a response plan of 2 to 4 steps with a family member to email', async () => {
+    for (const personId of personIds) {
+      const wishes = (await t.api.request('GET', `/api/persons/${personId}/wishes`)).body
+      expect(wishes).toMatchObject({ version: 1, preferredName: expect.any(String), routine: { wake: expect.any(String), sleep: expect.any(String) } })
+      expect(wishes.goals.length).toBeGreaterThan(0)
+      expect(wishes.communicationNeeds.length).toBeGreaterThan(0)
+      const plan = (await t.api.request('GET', `/api/persons/${personId}/response-plan`)).body
+      expect(plan.version).toBe(1)
+      expect(plan.steps.length).toBeGreaterThanOrEqual(2)
+      expect(plan.steps.length).toBeLessThanOrEqual(4)
+      expect(plan.steps.some((s: { family: boolean; email?: string }) => s.family && s.email?.endsWith('@example.org'))).toBe(true)
+      expect(plan.steps.some((s: { availability?: unknown[] }) => (s.availability?.length ?? 0) > 0)).toBe(true)
+    }
+    expect((await t.api.request('GET', `/api/persons/${personIds[0]}/wishes`)).body.preferredName).toBe('Ada')
+    const supervisor = ((await t.api.request('GET', '/api/users')).body.users as Array<{ username: string; email: string | null }>).find((u) => u.username === 'supervisor')
+    expect(supervisor?.email).toBe('priya.shah@hearth.example.org')
+  })
 })

@@ -33,6 +33,8 @@ const WEBHOOK_ADMINS: readonly Role[] = ['admin', 'org-admin']
 /** Thresholds and care settings are clinical decisions. */
 const CLINICAL: readonly Role[] = ['admin', 'clinician']
 const BREAK_GLASS: readonly Role[] = ['admin', 'supervisor', 'responder', 'clinician']
+/** Call scripts are the service's own: its supervisors write them. */
+const SCRIPT_EDITORS: readonly Role[] = ['admin', 'supervisor']
 
 /** Who holds each scope with every scope granted: what each role's work needs. */
 const HOLD: Record<Scope, readonly Role[]> = {
@@ -101,6 +103,24 @@ const alertWithPlan = async (w: World, place: Place) => {
     planned.add(place)
   }
   return { id: await w.fresh('alert', place) }
+}
+
+/** Incidents: made with a fresh alert about the person, and put back in the queue after each request (a supervisor may). */
+const withIncident = async (w: World, place: Place) => {
+  if (place !== 'outside') await w.fresh('alert', place)
+  return { personId: w.person(place) }
+}
+const releaseIncidents = async (w: World): Promise<void> => {
+  for (const place of ['full', 'reduced'] as const) await w.caller('supervisor').send('POST', `/api/incidents/${w.person(place)}/release`, {})
+}
+/** Whom an incident is handed to: the world's responder, a colleague of every caller's organisation. */
+let deskColleague = ''
+const withColleague = async (w: World, place: Place) => {
+  if (!deskColleague) {
+    const users = (await w.caller('admin').send('GET', '/api/users')).body.users as Array<{ id: string; username: string }>
+    deskColleague = users.find((u) => u.username === w.caller('responder').username)?.id ?? ''
+  }
+  return withIncident(w, place)
 }
 
 const ROWS: Row[] = [
@@ -271,6 +291,40 @@ const ROWS: Row[] = [
   { route: 'POST /api/alerts/:id/notes', allowed: { full: DESK, reduced: DESK }, ok: 201, gate: DESK, params: fresh('alert'), body: () => ({ text: 'Rang back, all well.' }) },
   { route: 'GET /api/alerts/:id/calls', allowed: { full: HOLD.alerts, reduced: reduced('alerts') }, params: fresh('alert') },
   { route: 'POST /api/alerts/:id/calls', allowed: { full: DESK, reduced: DESK }, ok: 201, gate: DESK, params: alertWithPlan, body: () => ({ step: 0, outcome: 'no-answer' }) },
+  // Incidents: held by people on duty, never by an integration.
+  { route: 'GET /api/incidents', allowed: { any: DESK }, check: noneAbout('incidents') },
+  {
+    route: 'POST /api/incidents/take-next',
+    allowed: { any: DESK },
+    viaToken: 403,
+    params: async (w) => withIncident(w, 'full'),
+    undo: async (w) => {
+      await releaseIncidents(w)
+      // Its alerts were acknowledged: later requests get new ones.
+      w.spent('alert', 'full')
+      w.spent('alert', 'reduced')
+    },
+    check: (body, w) => expect(body.personId).not.toBe(w.persons.outside),
+  },
+  { route: 'POST /api/incidents/:personId/take', allowed: { full: DESK, reduced: DESK }, gate: DESK, viaToken: 403, params: withIncident, body: () => ({}), consumes: 'alert', undo: releaseIncidents },
+  {
+    route: 'POST /api/incidents/:personId/transfer',
+    allowed: { full: DESK, reduced: DESK },
+    gate: DESK,
+    viaToken: 403,
+    params: withColleague,
+    body: () => ({ toUserId: deskColleague, note: 'matrix' }),
+    undo: releaseIncidents,
+  },
+  { route: 'POST /api/incidents/:personId/release', allowed: { full: DESK, reduced: DESK }, gate: DESK, viaToken: 403, params: withIncident, body: () => ({}) },
+  { route: 'GET /api/alerts/:id/follow-ups', allowed: { full: HOLD.alerts, reduced: reduced('alerts') }, params: fresh('alert') },
+  { route: 'POST /api/alerts/:id/follow-ups', allowed: { full: DESK, reduced: DESK }, ok: 201, gate: DESK, params: fresh('alert'), body: () => ({ inMinutes: 120, note: 'Ring back to check.' }) },
+  { route: 'DELETE /api/follow-ups/:id', allowed: { full: DESK, reduced: DESK }, gate: DESK, params: fresh('follow-up'), consumes: 'follow-up' },
+  { route: 'GET /api/alerts/:id/attendance', allowed: { full: HOLD.alerts, reduced: reduced('alerts') }, params: fresh('alert') },
+  { route: 'POST /api/alerts/:id/attendance', allowed: { full: DESK, reduced: DESK }, ok: 201, gate: DESK, params: fresh('alert'), body: () => ({ event: 'arrived', by: 'Sam Mobile' }) },
+  { route: 'POST /api/alerts/:id/script-answers', allowed: { full: DESK, reduced: DESK }, ok: 201, gate: DESK, params: fresh('alert'), body: () => ({ answers: [{ question: 'Are you hurt?', answer: 'No' }] }) },
+  { route: 'GET /api/call-scripts', allowed: { any: DESK } },
+  { route: 'PUT /api/call-scripts/:kind', allowed: { any: SCRIPT_EDITORS }, params: () => ({ kind: 'fall.detected' }), body: () => ({ questions: ['Are you hurt?', 'Can you get up?'], reason: 'matrix' }) },
   { route: 'GET /api/absences/in-force', allowed: { any: DESK } },
   { route: 'GET /api/figures/answer-times', allowed: { any: DESK }, query: `?from=${new Date(Date.now() - 24 * HOUR).toISOString()}&to=${new Date().toISOString()}` },
 

@@ -6,7 +6,7 @@ import type { UserView } from '../../ports.js'
  * The signed-in user, as GET /api/auth/me and POST /api/auth/login answer; `mustEnrolTwoFactor`:
  * past the grace for a role that requires two-factor sign-in, nothing but setting it up.
  */
-export type SessionUser = Omit<UserView, 'disabled' | 'createdAt'> & { mustEnrolTwoFactor?: boolean }
+export type SessionUser = Omit<UserView, 'disabled' | 'createdAt' | 'email'> & { mustEnrolTwoFactor?: boolean }
 
 /** Mirrors the server's policy to decide what to show; the server still decides what is allowed. */
 export function can(user: SessionUser, action: Action): boolean {

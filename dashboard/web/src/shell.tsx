@@ -6,6 +6,7 @@ import { api, ApiError, messageOf } from './api.js'
 import { BreakGlassBanner, useBreakGlassNotices } from './components/break-glass-banner.js'
 import { ConnectionBanner } from './components/connection-banner.js'
 import { EmergencyBanner } from './components/emergency-banner.js'
+import { EscalationBanner, useEscalations } from './components/escalation-banner.js'
 import { SiteHeader } from './components/site-header.js'
 import { TwoFactorBanner } from './components/two-factor-banner.js'
 import { LiveHub, LiveHubContext } from './live-hub.js'
@@ -99,6 +100,8 @@ export function Shell({ user, onSignedOut, onSessionEnded, onChangePassword }: P
   const hub = useMemo(() => new LiveHub(), [])
   const live = useLiveQueue(can(user, 'alerts:read'), hub, onSessionEnded)
   const breakGlass = useBreakGlassNotices(hub)
+  // Alerts nobody answered in time escalate to the supervisors (and admins); responders keep the queue's view.
+  const escalated = useEscalations(live.queue, can(user, 'alerts:read') && user.roles.some((r) => r === 'supervisor' || r === 'admin'))
   const main = useRef<HTMLElement>(null)
   const banners = useRef<HTMLDivElement>(null)
   const firstRoute = useRef(true)
@@ -165,6 +168,7 @@ export function Shell({ user, onSignedOut, onSessionEnded, onChangePassword }: P
         )}
         <ConnectionBanner state={live.state} resyncFailed={live.resyncFailed} />
         <EmergencyBanner emergencies={live.emergencies} onDismiss={live.dismissEmergency} />
+        <EscalationBanner escalated={escalated} />
         <BreakGlassBanner notices={breakGlass.notices} onDismiss={breakGlass.dismiss} />
         {route.page !== 'account' && <TwoFactorBanner />}
       </div>

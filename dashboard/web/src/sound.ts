@@ -65,3 +65,28 @@ export function playEmergencyCue(): void {
     oscillator.stop(at + 0.22)
   }
 }
+
+/**
+ * The supervisor's cue for an alert nobody answered in time: two long falling tones, unlike the
+ * emergency's three short square beeps, so that it is told apart without looking. Muted with it.
+ */
+export function playEscalationCue(): void {
+  const ctx = isMuted() ? undefined : audioContext()
+  if (!ctx) return
+  if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined)
+  const start = ctx.currentTime + 0.05
+  for (let i = 0; i < 2; i++) {
+    const at = start + i * 0.7
+    const oscillator = ctx.createOscillator()
+    const gain = ctx.createGain()
+    oscillator.type = 'triangle'
+    oscillator.frequency.setValueAtTime(660, at)
+    oscillator.frequency.exponentialRampToValueAtTime(440, at + 0.55)
+    gain.gain.setValueAtTime(0.0001, at)
+    gain.gain.exponentialRampToValueAtTime(0.25, at + 0.05)
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.6)
+    oscillator.connect(gain).connect(ctx.destination)
+    oscillator.start(at)
+    oscillator.stop(at + 0.62)
+  }
+}

@@ -200,7 +200,7 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     expect(await page.locator(`[data-alert-id="${firstId}"]`).count()).toBe(1)
 
     connected = true
-    await page.getByTestId('alert-item').filter({ hasText: 'Fall detected' }).waitFor({ timeout: 20_000 })
+    await page.getByTestId('alert-item').filter({ hasText: 'Fall detected' }).waitFor({ timeout: 40_000 })
     await page.locator(`[data-alert-id="${firstId}"]`).waitFor({ state: 'detached' })
     await expect.poll(() => page.getByTestId('connection-banner').count()).toBe(0)
     await fallDetector.close()
