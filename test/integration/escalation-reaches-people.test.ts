@@ -1,47 +1,8 @@
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
 import { ManualClock, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
-
-interface Mail {
-  to: string[]
-  subject: string
-  text: string
-}
-
-/** A header's RFC 2047 encoded words (`=?UTF-8?Q?…?=`, as a subject with an em dash is sent) decoded. */
-function decodeWords(header: string): string {
-  return header
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_, text: string) => decodeURIComponent(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, '%$1')))
-}
-
-/** A mail server on 127.0.0.1 that keeps each message it accepts: recipients, subject and text. */
-async function startMailServer() {
-  const received: Mail[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8')
-        const split = raw.indexOf('\r\n\r\n')
-        const header = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ')
-        const subject = decodeWords(/^subject: (.*)$/im.exec(header)?.[1] ?? '')
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject, text: raw.slice(split + 4).replace(/=\r\n/g, '').replace(/\r\n/g, '\n') })
-        callback()
-      })
-    },
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.server.address() as AddressInfo
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
+import { startMailInbox } from '../helpers/mail-inbox.js'
 
 const T0 = Date.parse('2026-06-15T12:00:00Z')
 const S = 1000
@@ -50,7 +11,7 @@ describe('an alarm nobody answers in time reaches the supervisors by email', { t
   const dataDir = tempDir()
   const clock = new ManualClock(T0)
   let t: TestPlatform
-  let mail: Awaited<ReturnType<typeof startMailServer>>
+  let mail: Awaited<ReturnType<typeof startMailInbox>>
   let pendant: VirtualDevice
 
   const press = async (): Promise<Alert> => {
@@ -72,7 +33,7 @@ describe('an alarm nobody answers in time reaches the supervisors by email', { t
   }
 
   beforeAll(async () => {
-    mail = await startMailServer()
+    mail = await startMailInbox()
     t = await startTestPlatform(dataDir, { HEARTH_SMTP_URL: mail.url, HEARTH_SMTP_FROM: 'Hearth <alerts@care.example.org>', HEARTH_NOTIFICATION_RETRY_SECONDS: '0.2' }, clock)
     const person = await t.api.createPerson('Harold Wilson')
     pendant = new VirtualDevice(await t.api.provision('pendant', person, 'pendant-harold'), t.mqttUrl)

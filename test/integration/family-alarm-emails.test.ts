@@ -1,39 +1,8 @@
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
 import { eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
-
-interface Mail {
-  to: string[]
-  subject: string
-  text: string
-}
-
-/** A mail server on 127.0.0.1 that keeps each message it accepts: recipients, subject and text. */
-async function startMailServer() {
-  const received: Mail[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8')
-        const split = raw.indexOf('\r\n\r\n')
-        const subject = /^subject: (.*(?:\r\n[ \t].*)*)/im.exec(raw.slice(0, split))?.[1]?.replace(/\r\n[ \t]+/g, ' ') ?? ''
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject, text: raw.slice(split + 4).replace(/=\r\n/g, '').replace(/\r\n/g, '\n') })
-        callback()
-      })
-    },
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.server.address() as AddressInfo
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
+import { startMailInbox } from '../helpers/mail-inbox.js'
 
 const PLAN = {
   steps: [
@@ -47,7 +16,7 @@ const PLAN = {
 describe('family told of alarms by email, when the person shares them', { timeout: 60_000 }, () => {
   const dataDir = tempDir()
   let t: TestPlatform
-  let mail: Awaited<ReturnType<typeof startMailServer>>
+  let mail: Awaited<ReturnType<typeof startMailInbox>>
   let pendant: VirtualDevice
   let ada: string
 
@@ -61,7 +30,7 @@ describe('family told of alarms by email, when the person shares them', { timeou
   const delivered = async (): Promise<string | undefined> => /hearth_notifications_delivered_total\{channel="email"\} (\d+)/.exec((await t.api.metrics()).body as string)?.[1]
 
   beforeAll(async () => {
-    mail = await startMailServer()
+    mail = await startMailInbox()
     t = await startTestPlatform(dataDir, { HEARTH_SMTP_URL: mail.url, HEARTH_SMTP_FROM: 'Hearth <alerts@care.example.org>', HEARTH_NOTIFICATION_RETRY_SECONDS: '0.2' })
     ada = await t.api.createPerson('Ada Lovelace')
     pendant = new VirtualDevice(await t.api.provision('pendant', ada, 'pendant-ada'), t.mqttUrl)

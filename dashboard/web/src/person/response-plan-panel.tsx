@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks'
 import type { ResponsePlanVersion, ResponseStep } from '../../../../contract/response-plan-values.js'
 import { messageOf } from '../api.js'
-import { formatDateTime } from '../format.js'
 import { useApiData } from '../use-api-data.js'
+import { VersionFooter } from './version-footer.js'
 import { alertKindsText, availabilityText } from './plan-text.js'
 import { ResponsePlanForm } from './response-plan-form.js'
 
@@ -47,19 +47,7 @@ export function ResponsePlanPanel({ personId }: { personId: string }) {
               ))}
             </ol>
           )}
-          {data.changedAt && (
-            <p class="hint">
-              Changed {formatDateTime(data.changedAt)} by {data.changedBy}: {data.reason}
-            </p>
-          )}
-          <p class="hint" role="status">
-            {done}
-          </p>
-          {data.canEdit && (
-            <button type="button" data-testid="plan-edit" onClick={() => setEditing(true)}>
-              Edit the plan
-            </button>
-          )}
+          <VersionFooter changed={data} done={done} canEdit={data.canEdit} editTestId="plan-edit" editLabel="Edit the plan" onEdit={() => setEditing(true)} />
         </>
       )}
       {data && editing && (

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks'
 import type { ActiveHoursInForce, WishesVersion } from '../../../../contract/wishes-values.js'
 import { messageOf } from '../api.js'
-import { formatDateTime } from '../format.js'
 import { useApiData } from '../use-api-data.js'
+import { VersionFooter } from './version-footer.js'
 import { WishesForm } from './wishes-form.js'
 
 /** GET /api/persons/{id}/wishes: what matters to the person, the active hours it leads to, and whether the caller may change it. */
@@ -65,19 +65,7 @@ export function WishesPanel({ personId }: { personId: string }) {
             <dt>Family told of alarms</dt>
             <dd>{data.shareAlarmsWithFamily ? 'Yes: family in the response plan are emailed when an alarm is raised and how it ended' : 'No'}</dd>
           </dl>
-          {data.changedAt && (
-            <p class="hint">
-              Changed {formatDateTime(data.changedAt)} by {data.changedBy}: {data.reason}
-            </p>
-          )}
-          <p class="hint" role="status">
-            {done}
-          </p>
-          {data.canEdit && (
-            <button type="button" data-testid="wishes-edit" onClick={() => setEditing(true)}>
-              Edit what matters
-            </button>
-          )}
+          <VersionFooter changed={data} done={done} canEdit={data.canEdit} editTestId="wishes-edit" editLabel="Edit what matters" onEdit={() => setEditing(true)} />
         </>
       )}
       {data && editing && (
