@@ -44,3 +44,7 @@ export interface AlertHistoryEntry {
   by: string | null
   detail: string | null
 }
+
+/** The console's order of incidents (contract/incidents.ts): emergencies first, then the one waiting longest. */
+export const compareIncidents = (a: { priority: Priority | null; oldestRaisedAt: string | null }, b: { priority: Priority | null; oldestRaisedAt: string | null }): number =>
+  PRIORITY_RANK[a.priority ?? 'technical'] - PRIORITY_RANK[b.priority ?? 'technical'] || (a.oldestRaisedAt ?? '').localeCompare(b.oldestRaisedAt ?? '')

@@ -27,3 +27,4 @@ export const TransferIncidentBodySchema = z.strictObject({
   toUserId: z.string().trim().min(1, 'the colleague to hand the incident to').max(64),
   note: z.string().trim().max(1000).optional(),
 })
+

@@ -1,4 +1,4 @@
-import { PRIORITY_RANK, compareAlertsForQueue, type Alert, type Incident } from '../contract/index.js'
+import { compareAlertsForQueue, compareIncidents, type Alert, type Incident } from '../contract/index.js'
 import type { Principal } from './access-policy.js'
 import { alertFor } from './alert-view.js'
 import type { PersonGuard } from './person-guard.js'
@@ -14,10 +14,6 @@ interface Holder {
   displayName: string
   heldSinceMs: number
 }
-
-/** Emergencies first, then the incident waiting longest. */
-const compareIncidents = (a: Incident, b: Incident): number =>
-  PRIORITY_RANK[a.priority ?? 'technical'] - PRIORITY_RANK[b.priority ?? 'technical'] || (a.oldestRaisedAt ?? '').localeCompare(b.oldestRaisedAt ?? '')
 
 /** One incident per person from alerts already shown as the reader may see them and in queue order. */
 function groupIncidents(alerts: readonly Alert[], holderOf: (personId: string) => Holder | undefined): Incident[] {

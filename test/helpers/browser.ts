@@ -34,6 +34,21 @@ interface Api {
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>
 }
 
+/** An init script that records the waveform of every tone a page starts, so that a test can hear its cues and tell them apart. */
+export const RECORD_TONES = `
+  window.__tones = []
+  const create = AudioContext.prototype.createOscillator
+  AudioContext.prototype.createOscillator = function () {
+    const oscillator = create.call(this)
+    const start = oscillator.start.bind(oscillator)
+    oscillator.start = (...args) => { window.__tones.push(oscillator.type); start(...args) }
+    return oscillator
+  }
+`
+
+/** The waveforms of the tones the page has started, in order (with RECORD_TONES). */
+export const tonesOf = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __tones: string[] }).__tones)
+
 export interface SceneUser {
   id: string
   username: string

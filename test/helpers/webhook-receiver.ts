@@ -63,6 +63,19 @@ export function verifiedPayload(secret: string, message: ReceivedWebhook): any {
   })
 }
 
+/**
+ * As verifiedPayload, for a Hearth whose clock a test has set elsewhere in time: the signature over
+ * id, timestamp and body is checked with the reference library, the timestamp's age is not (it is
+ * compared with `expectedAtMs`, the time the test's clock gave, instead).
+ */
+export function signedPayloadAt(secret: string, message: ReceivedWebhook, expectedAtMs: number): any {
+  const at = new Date(Number(message.timestamp) * 1000)
+  if (Math.abs(at.getTime() - expectedAtMs) > 5 * 60_000) throw new Error(`webhook-timestamp ${message.timestamp} is not near ${new Date(expectedAtMs).toISOString()}`)
+  const expected = new Webhook(secret).sign(message.id, at, message.body).split(' ')
+  if (!message.signature.split(' ').some((s) => expected.includes(s))) throw new Error('webhook-signature does not verify')
+  return JSON.parse(message.body)
+}
+
 /** A port nothing listens on now (taken and given back), for a receiver that is down until it starts there. */
 export async function freePort(): Promise<number> {
   const server = createServer()

@@ -4,6 +4,7 @@ import type { Alert } from '../../../contract/alert.js'
 import type { TimelineItem } from '../../../contract/api.js'
 import type { SilencedNotice } from '../../../contract/care-settings.js'
 import type { BreakGlassGrant } from '../../../contract/circle-values.js'
+import type { Incident } from '../../../contract/incidents.js'
 
 /** A note on a person's record, as it reaches every member with the timeline scope. */
 export interface PersonNoteEvent {
@@ -17,6 +18,7 @@ export interface LiveEventMap {
   'person.note': PersonNoteEvent
   'break-glass': BreakGlassGrant
   silenced: SilencedNotice
+  incident: Incident
   /** (Re)connected at this server time: whatever a page shows may have missed events, so it fetches again. */
   ready: string
 }
@@ -30,6 +32,7 @@ export class LiveHub {
     'person.note': new Set(),
     'break-glass': new Set(),
     silenced: new Set(),
+    incident: new Set(),
     ready: new Set(),
   }
   private readies = 0

@@ -60,6 +60,8 @@ function useQueueChanges(queue: AlertQueue, onChange?: (change: QueueChange | un
 const ANNOUNCE_EVERY_MS = 1000
 /** A failed resync is tried again after 1 s, 2 s, 4 s… up to this. */
 const MAX_RETRY_MS = 30_000
+/** While an emergency waits for a responder its cue sounds again this often (unless muted in this browser). */
+const REPEAT_CUE_MS = 5000
 
 /**
  * The live connection of the whole signed-in session, for every user: its events go to `hub`; for
@@ -134,6 +136,7 @@ export function useLiveQueue(queueEnabled: boolean, hub: LiveHub, onUnauthorized
       onPersonNote: (event) => hub.emit('person.note', event),
       onBreakGlass: (grant) => hub.emit('break-glass', grant),
       onSilenced: (notice) => hub.emit('silenced', notice),
+      onIncident: (incident) => hub.emit('incident', incident),
       onReady: (serverTime) => {
         setServerTime(serverTime)
         failures = 0
@@ -161,6 +164,15 @@ export function useLiveQueue(queueEnabled: boolean, hub: LiveHub, onUnauthorized
       pendingAnnouncements.current = []
     }
   }, [queueEnabled, queue, hub])
+
+  // An emergency nobody has taken is not let slip: its cue repeats until someone does.
+  useEffect(() => {
+    if (!queueEnabled) return undefined
+    const timer = window.setInterval(() => {
+      if (queue.sorted().some((a) => a.status === 'raised' && a.priority === 'emergency')) playEmergencyCue()
+    }, REPEAT_CUE_MS)
+    return () => window.clearInterval(timer)
+  }, [queueEnabled, queue])
 
   // Taken or closed emergencies leave the banner.
   const emergencies = emergencyIds.map((id) => queue.get(id)).filter((a): a is Alert => a?.status === 'raised')

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client'
 import type { Alert } from '../../../contract/alert.js'
 import type { SilencedNotice } from '../../../contract/care-settings.js'
 import type { BreakGlassGrant } from '../../../contract/circle-values.js'
+import type { Incident } from '../../../contract/incidents.js'
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../../../contract/socket.js'
 import type { PersonNoteEvent } from './live-hub.js'
 
@@ -12,6 +13,8 @@ export interface LiveHandlers {
   onPersonNote(event: PersonNoteEvent): void
   onBreakGlass(grant: BreakGlassGrant): void
   onSilenced(notice: SilencedNotice): void
+  /** A person's incident taken, handed on, released or joined by an alert (the call-handling console). */
+  onIncident(incident: Incident): void
   /** After every (re)connection: the view must be rebuilt from the API, since events may have been missed. */
   onReady(serverTime: string): void
   onState(state: LiveState): void
@@ -25,7 +28,7 @@ export interface LiveConnection {
 
 /**
  * The socket.io feed of PROTOCOL §2: `alert` on every change, `ready` once connected; and of the
- * circles of care: `person.note` and `break-glass`; and `silenced`, an absence planned or ended. The server sends each user only what they may see.
+ * circles of care: `person.note` and `break-glass`; and `silenced`, an absence planned or ended; `incident`, for the console. The server sends each user only what they may see.
  */
 export function connectLive(handlers: LiveHandlers): LiveConnection {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: SOCKET_PATH, transports: ['websocket', 'polling'] })
@@ -40,6 +43,7 @@ export function connectLive(handlers: LiveHandlers): LiveConnection {
   socket.on('person.note', (event) => handlers.onPersonNote(event))
   socket.on('break-glass', (grant) => handlers.onBreakGlass(grant))
   socket.on('silenced', (notice) => handlers.onSilenced(notice))
+  socket.on('incident', (incident) => handlers.onIncident(incident))
   socket.on('disconnect', (reason) => {
     if (closed) return
     handlers.onState('lost')

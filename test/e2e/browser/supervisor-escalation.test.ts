@@ -1,22 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { VirtualDevice } from '../../../simulators/virtual-device.js'
+import { RECORD_TONES, tonesOf as tones } from '../../helpers/browser.js'
 import { BrowserRig } from '../../helpers/browser-rig.js'
 import { ManualClock, eventually, type TestPlatform } from '../../../harness/test-platform.js'
 
 const S = 1000
-
-/** Records the waveform of every tone the page starts, so that the test can tell its cues apart. */
-const RECORD_TONES = `
-  window.__tones = []
-  const create = AudioContext.prototype.createOscillator
-  AudioContext.prototype.createOscillator = function () {
-    const oscillator = create.call(this)
-    const start = oscillator.start.bind(oscillator)
-    oscillator.start = (...args) => { window.__tones.push(oscillator.type); start(...args) }
-    return oscillator
-  }
-`
 
 /** An alarm nobody answers in time reaches the supervisor's screen, with its own banner and sound. */
 describe("escalation on the supervisor's screen in a real browser", { timeout: 120_000 }, () => {
@@ -38,7 +27,6 @@ describe("escalation on the supervisor's screen in a real browser", { timeout: 1
     await page.getByTestId('queue').waitFor()
     return page
   }
-  const tones = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __tones: string[] }).__tones)
 
   beforeAll(async () => {
     t = await rig.start({}, clock)

@@ -1,0 +1,49 @@
+import { useState } from 'preact/hooks'
+import type { Incident } from '../../../../contract/incidents.js'
+import { hasAnswerClock } from '../answer-clock.js'
+import { formatTime, kindText, PRIORITY_LABELS } from '../format.js'
+import { CallPlan } from './call-plan.js'
+import { CallScriptPanel } from './call-script.js'
+import { IncidentActions } from './incident-actions.js'
+import { IncidentLog } from './incident-log.js'
+import { PersonBrief } from './person-brief.js'
+
+interface Props {
+  incident: Incident
+  onChanged: (incident: Incident) => void
+  onLeft: (message: string) => void
+}
+
+/**
+ * The incident the responder holds, answered: who the person is, what happened, the script, the
+ * response plan to call, and what else to do, with everything done so far in its log.
+ */
+export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
+  const [logVersion, setLogVersion] = useState(0)
+  const done = () => setLogVersion((v) => v + 1)
+  // The call is about the incident's first alert: the highest priority, the oldest.
+  const first = incident.alerts[0]
+  if (!first) return null
+  return (
+    <article class="desk" data-testid="incident-desk" data-person-id={incident.personId} aria-labelledby="desk-person">
+      <PersonBrief incident={incident} />
+      <section class="desk-panel" aria-label="What happened" data-testid="desk-alerts">
+        <ul class="desk-alerts">
+          {incident.alerts.map((a) => (
+            <li key={a.id} data-priority={a.priority}>
+              <span class="priority-badge" data-priority={a.priority}>
+                {PRIORITY_LABELS[a.priority]}
+              </span>{' '}
+              <strong>{a.summary ?? kindText(a.kind)}</strong> <span class="muted">raised {formatTime(a.raisedAt)}</span>
+              {!hasAnswerClock(a) && <span class="muted"> · technical, not on the 60 s clock</span>}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <CallScriptPanel alert={first} onRecorded={done} />
+      <CallPlan personId={incident.personId} alert={first} onLogged={done} />
+      <IncidentActions incident={incident} alertId={first.id} onDone={done} onChanged={onChanged} onLeft={onLeft} />
+      <IncidentLog personId={incident.personId} alertIds={incident.alerts.map((a) => a.id)} refreshKey={logVersion} />
+    </article>
+  )
+}
