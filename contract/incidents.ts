@@ -17,6 +17,8 @@ export interface Incident {
   alerts: Alert[]
   heldBy: { userId: string; displayName: string } | null
   heldSince: string | null
+  /** The newest note a responder wrote on any of its alerts, so that everyone at the console sees it on the card. */
+  latestNote: { at: string; by: string; text: string } | null
 }
 
 /** `POST /api/incidents/{personId}/take`: `force` lets a supervisor take an incident someone else holds. */

@@ -15,14 +15,16 @@ interface Holder {
   heldSinceMs: number
 }
 
+type LatestNote = Incident['latestNote']
+
 /** One incident per person from alerts already shown as the reader may see them and in queue order. */
-function groupIncidents(alerts: readonly Alert[], holderOf: (personId: string) => Holder | undefined): Incident[] {
+function groupIncidents(alerts: readonly Alert[], holderOf: (personId: string) => Holder | undefined, noteOf: (alerts: readonly Alert[]) => LatestNote): Incident[] {
   const byPerson = new Map<string, Alert[]>()
   for (const alert of alerts) byPerson.set(alert.personId, [...(byPerson.get(alert.personId) ?? []), alert])
-  return [...byPerson].map(([personId, own]) => incidentOf(personId, own[0]?.personName ?? personId, own, holderOf(personId))).sort(compareIncidents)
+  return [...byPerson].map(([personId, own]) => incidentOf(personId, own[0]?.personName ?? personId, own, holderOf(personId), noteOf(own))).sort(compareIncidents)
 }
 
-function incidentOf(personId: string, name: string, alerts: readonly Alert[], holder: Holder | undefined): Incident {
+function incidentOf(personId: string, name: string, alerts: readonly Alert[], holder: Holder | undefined, latestNote: LatestNote): Incident {
   const first = alerts[0]
   const oldest = alerts.map((a) => a.raisedAt).sort()[0]
   return {
@@ -33,6 +35,7 @@ function incidentOf(personId: string, name: string, alerts: readonly Alert[], ho
     alerts: [...alerts],
     heldBy: holder ? { userId: holder.userId, displayName: holder.displayName } : null,
     heldSince: holder ? new Date(holder.heldSinceMs).toISOString() : null,
+    latestNote,
   }
 }
 
@@ -43,9 +46,9 @@ function incidentOf(personId: string, name: string, alerts: readonly Alert[], ho
  */
 export function incidentViews(deps: {
   guard: Pick<PersonGuard, 'accessMap'>
-  alerts: Pick<AlertQueries, 'listForPersons'>
+  alerts: Pick<AlertQueries, 'listForPersons' | 'history'>
   incidentHolds: Pick<IncidentHolds, 'get'>
-  users: Pick<Users, 'getIncludingDeleted'>
+  users: Pick<Users, 'getIncludingDeleted' | 'holderOf'>
   people: Pick<People, 'get'>
   wishes: Pick<WishesStore, 'current'>
 }) {
@@ -64,7 +67,16 @@ export function incidentViews(deps: {
     const open = deps.alerts.listForPersons('open', [personId], MAX_OPEN_ALERTS).sort(compareAlertsForQueue)
     const holder = open.length > 0 ? holderOf(personId) : undefined
     const name = open[0]?.personName ?? deps.people.get(personId)?.name ?? personId
-    return (reads) => incidentOf(personId, name, open.map((a) => alertFor(a, reads, deps.wishes)), holder)
+    const note = latestNoteOf(open)
+    return (reads) => incidentOf(personId, name, open.map((a) => alertFor(a, reads, deps.wishes)), holder, note)
+  }
+  /** The newest note on the incident's alerts, by the display name its writer had then. */
+  const latestNoteOf = (alerts: readonly Alert[]): LatestNote => {
+    const notes = alerts.flatMap((a) => deps.alerts.history(a.id)).filter((e) => e.action === 'note' && e.detail !== null)
+    const newest = notes.sort((a, b) => b.at.localeCompare(a.at))[0]
+    if (!newest) return null
+    const by = newest.by === null ? 'Hearth' : (deps.users.holderOf(newest.by, Date.parse(newest.at))?.displayName ?? newest.by)
+    return { at: newest.at, by, text: newest.detail as string }
   }
   return {
     holderOf,
@@ -73,7 +85,7 @@ export function incidentViews(deps: {
       const reads = new Map([...deps.guard.accessMap(principal)].map(([id, access]) => [id, personReads(principal, access)]))
       const ids = [...reads].filter(([, r]) => r.alerts).map(([id]) => id)
       const alerts = deps.alerts.listForPersons('open', ids, MAX_OPEN_ALERTS).map((a) => alertFor(a, reads.get(a.personId) as PersonReads, deps.wishes))
-      return groupIncidents(alerts.sort(compareAlertsForQueue), holderOf)
+      return groupIncidents(alerts.sort(compareAlertsForQueue), holderOf, latestNoteOf)
     },
     incidentOf: personIncident,
     incidentFor: (personId: string, reads: Pick<PersonReads, 'vitals' | 'speakingTo'>): Incident => personIncident(personId)(reads),

@@ -77,6 +77,8 @@ export function alertRoutes(ctx: RouteContext): Router {
     const access = ctx.guard.check(req, alert.personId, 'act-on-alerts')
     const noted = ctx.desk.addNote(alert.id, req.principal?.username ?? 'unknown', body.text)
     ctx.guard.recordFor(req, access, 'alert.noted', alert.personId, { target: alert.id, scope: 'alerts' })
+    // The note shows on the incident's card at every console.
+    ctx.onIncidentChanged(alert.personId)
     res.status(201).json({ ...noted, alert: alertFor(noted.alert, personReads(principalOf(req), access), ctx.wishes) })
   })
 

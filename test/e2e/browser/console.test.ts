@@ -92,6 +92,11 @@ describe('the call-handling console', { timeout: 180_000 }, () => {
     await row(sol, ada).getByTestId('incident-open').click()
     await sol.getByTestId('incident-desk').waitFor()
     await expect.poll(async () => (await sol.getByTestId('incident-log-item').allTextContents()).join('\n')).toContain('Incident handed to Sol Adeyemi')
+
+    // A note on the incident shows on its card at every console.
+    await sol.getByTestId('desk-note').fill('Ada is on the floor in the kitchen, conscious')
+    await sol.getByTestId('incident-desk').getByRole('button', { name: 'Add note' }).click()
+    await expect.poll(() => row(rhys, ada).getByTestId('incident-note').textContent()).toBe('Ada is on the floor in the kitchen, conscious · Sol Adeyemi')
   })
 
   it('sounds the emergency cue again every few seconds until every emergency is answered; muting is remembered by the browser', async () => {

@@ -144,6 +144,7 @@ describe('a night-time fall answered on the console, end to end', { timeout: 180
     await desk(page).getByTestId('attender').fill('Tom Reed')
     await desk(page).getByTestId('attendance-arrived').click()
     await expect.poll(() => logText(page)).toContain('Tom Reed arrived')
+    await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: `${SCREENSHOTS}/console.png`, fullPage: true })
     expect(await seriousViolations(page)).toEqual([])
     await desk(page).getByTestId('desk-outcome').selectOption('responder-visited')

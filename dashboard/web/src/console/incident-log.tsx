@@ -17,7 +17,11 @@ export function IncidentLog({ personId, alertIds, refreshKey }: { personId: stri
     reload()
   }, [refreshKey, reload])
   const ids = new Set(alertIds)
-  const items = (data?.items ?? []).filter((i) => i.alertId !== undefined && ids.has(i.alertId)).reverse()
+  // Oldest first; at the same moment, what happened to the alert before the calls made about it.
+  const items = (data?.items ?? [])
+    .filter((i) => i.alertId !== undefined && ids.has(i.alertId))
+    .reverse()
+    .sort((a, b) => a.at.localeCompare(b.at) || Number(a.source === 'call') - Number(b.source === 'call'))
   return (
     <section class="desk-panel" aria-labelledby="desk-log" data-testid="incident-log">
       <h3 id="desk-log">Incident log</h3>

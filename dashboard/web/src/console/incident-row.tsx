@@ -77,6 +77,11 @@ export function IncidentRow({ incident, userId, supervisor, selected, busy, onTa
           ))}
         </p>
       )}
+      {incident.latestNote && (
+        <p class="incident-note" data-testid="incident-note" title={incident.latestNote.text}>
+          <q>{incident.latestNote.text}</q> <span class="muted">· {incident.latestNote.by}</span>
+        </p>
+      )}
       <p class="incident-meta">
         <span data-testid="incident-what">{incident.alerts.map((a) => a.summary ?? kindText(a.kind)).join(' · ')}</span>
         <span data-testid="incident-holder">
