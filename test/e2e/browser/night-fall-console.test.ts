@@ -15,6 +15,8 @@ const T0 = Date.parse('2026-02-03T03:02:00Z')
 const PLAN = {
   steps: [
     { name: 'Mary Shaw', relationship: 'daughter', phone: '07700 900101', email: 'mary@example.org' },
+    // Sam works nights away: only weekday evenings.
+    { name: 'Sam Hughes', relationship: 'son', phone: '07700 900104', availability: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '18:00', to: '22:00' }] },
     { name: 'Tom Reed', relationship: 'neighbour and key-holder', phone: '07700 900102' },
     { name: 'Out-of-hours GP', relationship: 'GP out of hours', phone: '111', alertKinds: ['fall.detected', 'news2'] },
   ],
@@ -123,13 +125,16 @@ describe('a night-time fall answered on the console, end to end', { timeout: 180
 
     // Mary does not answer; Tom, the key-holder, will come in 15 minutes.
     const steps = desk(page).getByTestId('call-step')
-    await expect.poll(() => steps.count()).toBe(3)
+    await expect.poll(() => steps.count()).toBe(4)
     expect(await steps.nth(0).getAttribute('data-next')).toBe('true')
+    // At three in the morning Sam is not to be rung: Hearth passes him by.
+    await expect.poll(() => steps.nth(1).getByTestId('call-step-not-now').textContent()).toBe('Not available now')
+    expect(await steps.nth(2).getByTestId('call-step-not-now').count()).toBe(0)
     await steps.nth(0).getByTestId('call-no-answer').click()
     await expect.poll(() => desk(page).getByTestId('call-result').textContent()).toBe('Mary Shaw: No answer. Next: Tom Reed (neighbour and key-holder).')
-    await expect.poll(() => steps.nth(1).getAttribute('data-next')).toBe('true')
-    await steps.nth(1).getByTestId('call-eta').fill('15')
-    await steps.nth(1).getByTestId('call-will-attend').click()
+    await expect.poll(() => steps.nth(2).getAttribute('data-next')).toBe('true')
+    await steps.nth(2).getByTestId('call-eta').fill('15')
+    await steps.nth(2).getByTestId('call-will-attend').click()
     await expect.poll(() => desk(page).getByTestId('call-result').textContent()).toMatch(/^Tom Reed: Will attend in about 15 min\./)
     await expect.poll(() => logText(page)).toContain('Call to Tom Reed (neighbour and key-holder): will attend, in about 15 min')
 

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { Alert } from '../../../../contract/alert.js'
-import { CALL_OUTCOME_LABELS, CALL_OUTCOMES, type AlertCall, type CallOutcome, type NextStep } from '../../../../contract/response-plan-values.js'
+import { availableAt, CALL_OUTCOME_LABELS, CALL_OUTCOMES, stepCovers, type AlertCall, type CallOutcome, type NextStep, type ResponseStep } from '../../../../contract/response-plan-values.js'
+import { serverNow } from '../answer-clock.js'
 import { api, messageOf } from '../api.js'
 import { formatTime } from '../format.js'
 import type { ResponsePlanAnswer } from '../person/response-plan-panel.js'
@@ -18,11 +19,18 @@ export function callOutcomeText(call: Pick<AlertCall, 'outcome' | 'etaMinutes'>)
   return `${CALL_OUTCOME_LABELS[call.outcome]}${eta}`
 }
 
+/** Why a step is not one to call about this alert now, if it is not: "Not for this alert", "Not available now". */
+function notNow(step: ResponseStep, alert: Alert, timeZone: string | undefined): string | undefined {
+  if (!stepCovers(step, alert)) return 'Not for this alert'
+  if (timeZone && !availableAt(step, serverNow(), timeZone)) return 'Not available now'
+  return undefined
+}
+
 /**
  * The person's response plan, walked on the call: whom to ring in order, the one to try next marked,
  * each call's outcome logged against its step (no answer and declined move on to the next).
  */
-export function CallPlan({ personId, alert, onLogged }: { personId: string; alert: Alert; onLogged: () => void }) {
+export function CallPlan({ personId, timeZone, alert, onLogged }: { personId: string; timeZone: string | undefined; alert: Alert; onLogged: () => void }) {
   const plan = useApiData<ResponsePlanAnswer>(`/api/persons/${encodeURIComponent(personId)}/response-plan`)
   const calls = useApiData<CallsAnswer>(`/api/alerts/${encodeURIComponent(alert.id)}/calls`)
   const [eta, setEta] = useState<Record<number, string>>({})
@@ -63,11 +71,17 @@ export function CallPlan({ personId, alert, onLogged }: { personId: string; aler
       <ol class="call-steps">
         {steps.map((step, i) => {
           const made = (calls.data?.calls ?? []).filter((c) => c.step === i && c.planVersion === plan.data?.version)
+          const why = notNow(step, alert, timeZone)
           return (
-            <li key={i} class="call-step" data-testid="call-step" data-next={String(next === i)}>
+            <li key={i} class="call-step" data-testid="call-step" data-next={String(next === i)} data-not-now={String(why !== undefined)}>
               <div>
                 <strong>{step.name}</strong>, {step.relationship} · <a href={`tel:${step.phone}`}>{step.phone}</a>
                 {next === i && <span class="tag tag-next">Call next</span>}
+                {why && (
+                  <span class="tag" data-testid="call-step-not-now">
+                    {why}
+                  </span>
+                )}
                 <br />
                 <span class="muted">
                   {availabilityText(step.availability)} · {alertKindsText(step.alertKinds)}

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks'
 import type { Incident } from '../../../../contract/incidents.js'
 import { hasAnswerClock } from '../answer-clock.js'
 import { formatTime, kindText, PRIORITY_LABELS } from '../format.js'
+import type { PersonDetail } from '../types.js'
+import { useApiData } from '../use-api-data.js'
 import { CallPlan } from './call-plan.js'
 import { CallScriptPanel } from './call-script.js'
 import { IncidentActions } from './incident-actions.js'
@@ -19,6 +21,7 @@ interface Props {
  * response plan to call, and what else to do, with everything done so far in its log.
  */
 export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
+  const detail = useApiData<PersonDetail>(`/api/persons/${encodeURIComponent(incident.personId)}`)
   const [logVersion, setLogVersion] = useState(0)
   const done = () => setLogVersion((v) => v + 1)
   // The call is about the incident's first alert: the highest priority, the oldest.
@@ -26,7 +29,7 @@ export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
   if (!first) return null
   return (
     <article class="desk" data-testid="incident-desk" data-person-id={incident.personId} aria-labelledby="desk-person">
-      <PersonBrief incident={incident} />
+      <PersonBrief incident={incident} detail={detail} />
       <section class="desk-panel" aria-label="What happened" data-testid="desk-alerts">
         <ul class="desk-alerts">
           {incident.alerts.map((a) => (
@@ -41,7 +44,7 @@ export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
         </ul>
       </section>
       <CallScriptPanel alert={first} onRecorded={done} />
-      <CallPlan personId={incident.personId} alert={first} onLogged={done} />
+      <CallPlan personId={incident.personId} timeZone={detail.data?.timeZone} alert={first} onLogged={done} />
       <IncidentActions incident={incident} alertId={first.id} onDone={done} onChanged={onChanged} onLeft={onLeft} />
       <IncidentLog personId={incident.personId} alertIds={incident.alerts.map((a) => a.id)} refreshKey={logVersion} />
     </article>

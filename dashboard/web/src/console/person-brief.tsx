@@ -6,7 +6,7 @@ import { api, messageOf } from '../api.js'
 import { formatAgo, formatDate, formatDateTime, kindText, metricLabel, metricUnit, OUTCOME_LABELS } from '../format.js'
 import { personHref } from '../router.js'
 import type { AlarmRecord, PersonDetail } from '../types.js'
-import { useApiData } from '../use-api-data.js'
+import { useApiData, type ApiData } from '../use-api-data.js'
 import { speakingName } from './incident-row.js'
 
 const DAY_MS = 86_400_000
@@ -53,9 +53,8 @@ function AccessDetails({ personId }: { personId: string }) {
  * Who the person is, for the call: how to speak to them first, then age, address, medical flags,
  * access, the latest vital signs and their alarms of the last 30 days with how each ended.
  */
-export function PersonBrief({ incident }: { incident: Incident }) {
+export function PersonBrief({ incident, detail }: { incident: Incident; detail: ApiData<PersonDetail> }) {
   const personId = incident.personId
-  const detail = useApiData<PersonDetail>(`/api/persons/${encodeURIComponent(personId)}`)
   const alarms = useApiData<{ alarms: AlarmRecord[] }>(`/api/persons/${encodeURIComponent(personId)}/alarms`)
   const name = speakingName(incident.person)
   const person = detail.data
