@@ -238,6 +238,12 @@ export interface TimelineItem {
   text: string
   deviceId?: string
   alertId?: string
+  /**
+   * Hearth extension: the incident the item's alert belongs to, on every item with an `alertId`.
+   * Alerts of the person that were open at the same time (overlapping, directly or through
+   * another) are one incident, answered together; its id is the id of its first-raised alert.
+   */
+  incidentId?: string
   /** Who wrote or did it (their display name), with their organisation and role, so each keeps its identity. */
   by?: string | null
   organisation?: string | null

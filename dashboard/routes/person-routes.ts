@@ -14,9 +14,13 @@ import { alertFor, timelineAlertsFor } from '../alert-view.js'
 import type { PersonView } from '../ports.js'
 import { listedPerson, personReads, personRecordFor, revealedAccessDetails } from '../person-reads.js'
 import { buildTimeline, noteItem } from '../person-timeline.js'
+import { incidentIdsOf, withIncidents } from '../incident-spans.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
 import { primaryRole, type RouteContext } from './context.js'
+
+/** Far beyond the alerts of any one person: all of them, to tell which were open together (incidents). */
+const MAX_PERSON_ALERTS = 10_000
 
 /** What a person's record shows to whom is decided in person-reads.ts: these routes show only what it allows. */
 export function personRoutes(ctx: RouteContext): Router {
@@ -120,12 +124,13 @@ export function personRoutes(ctx: RouteContext): Router {
         notes: ctx.notes.recentForPerson(person.id, limit),
         settings: reads.careSettings ? ctx.careSettings.history(person.id, limit) : [],
         absences: reads.absences ? ctx.absences.list(person.id) : [],
-        calls: ctx.calls.recentForPerson(person.id, limit),
+        calls: reads.alerts ? ctx.calls.recentForPerson(person.id, limit) : [],
         authorOf: ctx.authorOf,
       },
       limit,
     )
-    res.json({ personId: person.id, items })
+    const incidents = items.some((i) => i.alertId !== undefined) ? incidentIdsOf(ctx.alerts.listForPerson(person.id, MAX_PERSON_ALERTS)) : new Map<string, string>()
+    res.json({ personId: person.id, items: withIncidents(items, incidents) })
   })
 
   /** A note from any member who may write one, labelled with their organisation and role; it reaches the circle live. */

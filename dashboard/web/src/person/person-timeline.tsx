@@ -5,6 +5,7 @@ import { roleText } from '../circle-text.js'
 import { formatDateTime } from '../format.js'
 import { useLiveEvent } from '../live-hub.js'
 import { useApiData } from '../use-api-data.js'
+import { timelineRows } from './timeline-groups.js'
 
 const SOURCE_TAGS: Record<TimelineItem['source'], string> = {
   event: 'Device',
@@ -24,9 +25,22 @@ function authorText(item: Pick<TimelineItem, 'by' | 'organisation' | 'role'>): s
   return about ? `${item.by} (${about})` : item.by
 }
 
+/** One entry: when, what kind, what was said or done, and by whom. */
+function TimelineEntry({ item }: { item: TimelineItem }) {
+  return (
+    <li data-source={item.source} data-testid="timeline-item">
+      <time dateTime={item.at}>{formatDateTime(item.at)}</time> <span class="tag">{SOURCE_TAGS[item.source] ?? item.source}</span>{' '}
+      {item.source === 'note' ? <q class="note-text">{item.text}</q> : item.text}
+      {item.by && <span class="author"> · {authorText(item)}</span>}
+      {item.deviceId && <span class="muted"> · {item.deviceId}</span>}
+    </li>
+  )
+}
+
 /**
  * Device events, alerts and their handling, notes from every member, care settings changes and
- * absences, newest first; a note written by anyone in the circle appears at once.
+ * absences, newest first; a note written by anyone in the circle appears at once. Everything done
+ * on one incident is one entry, its log read in order.
  */
 export function PersonTimeline({ personId, refreshKey }: { personId: string; refreshKey: number }) {
   const { data, error, reload } = useApiData<{ items: TimelineItem[] }>(`/api/persons/${encodeURIComponent(personId)}/timeline?limit=100`)
@@ -59,14 +73,20 @@ export function PersonTimeline({ personId, refreshKey }: { personId: string; ref
       {items.length > 0 && (
         <div class="timeline-scroll" role="region" aria-label="Timeline entries, newest first" tabIndex={0}>
           <ol class="timeline">
-            {items.map((item) => (
-              <li key={keyOf(item)} data-source={item.source} data-testid="timeline-item">
-                <time dateTime={item.at}>{formatDateTime(item.at)}</time> <span class="tag">{SOURCE_TAGS[item.source] ?? item.source}</span>{' '}
-                {item.source === 'note' ? <q class="note-text">{item.text}</q> : item.text}
-                {item.by && <span class="author"> · {authorText(item)}</span>}
-                {item.deviceId && <span class="muted"> · {item.deviceId}</span>}
-              </li>
-            ))}
+            {timelineRows(items).map((row) =>
+              'item' in row ? (
+                <TimelineEntry key={keyOf(row.item)} item={row.item} />
+              ) : (
+                <li key={`incident|${row.incidentId}`} class="timeline-incident" data-testid="timeline-incident" data-incident-id={row.incidentId}>
+                  <p class="incident-heading">{row.heading}</p>
+                  <ol class="timeline" aria-label="Incident log, oldest first">
+                    {row.items.map((item) => (
+                      <TimelineEntry key={keyOf(item)} item={item} />
+                    ))}
+                  </ol>
+                </li>
+              ),
+            )}
           </ol>
         </div>
       )}
