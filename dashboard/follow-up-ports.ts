@@ -6,6 +6,8 @@ export interface FollowUps {
   get(id: string): FollowUp | undefined
   /** Soonest first. */
   forAlert(alertId: string): FollowUp[]
+  /** A person's pending ones, due or not, soonest first. */
+  pendingForPerson(personId: string): FollowUp[]
   /** False when it was raised or cancelled already. */
   cancel(id: string, by: string, nowMs: number): boolean
 }

@@ -50,6 +50,7 @@ export function createFollowUpRepository(db: SqliteDatabase) {
   const insert = db.prepare('INSERT INTO follow_ups (id, alert_seq, person_id, due_at, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
   const byId = db.prepare<[string], Row>('SELECT * FROM follow_ups WHERE id = ?')
   const ofAlert = db.prepare<[number], Row>('SELECT * FROM follow_ups WHERE alert_seq = ? ORDER BY due_at, rowid')
+  const pendingOfPerson = db.prepare<[string], Row>('SELECT * FROM follow_ups WHERE person_id = ? AND raised_alert_seq IS NULL AND cancelled_at IS NULL ORDER BY due_at, rowid')
   const due = db.prepare<[number, number], Row>('SELECT * FROM follow_ups WHERE raised_alert_seq IS NULL AND cancelled_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT ?')
   const raised = db.prepare('UPDATE follow_ups SET raised_alert_seq = ? WHERE id = ? AND raised_alert_seq IS NULL AND cancelled_at IS NULL')
   const cancel = db.prepare('UPDATE follow_ups SET cancelled_at = ?, cancelled_by = ? WHERE id = ? AND raised_alert_seq IS NULL AND cancelled_at IS NULL')
@@ -65,6 +66,8 @@ export function createFollowUpRepository(db: SqliteDatabase) {
     },
     /** Soonest first. */
     forAlert: (alertId: string): FollowUp[] => ofAlert.all(seqOf(alertId)).map(toFollowUp),
+    /** A person's pending ones, due or not, soonest first. */
+    pendingForPerson: (personId: string): FollowUp[] => pendingOfPerson.all(personId).map(toFollowUp),
     /** Pending ones whose time has come, soonest first. */
     due: (nowMs: number, limit: number): FollowUp[] => due.all(nowMs, limit).map(toFollowUp),
     /** Marks it raised as that alert; false when it was cancelled or raised already. */

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express'
-import { ArchivePersonBodySchema, HearthError, UnarchivePersonBodySchema } from '../../contract/index.js'
+import { ArchivePersonBodySchema, HearthError, UnarchivePersonBodySchema, type FollowUp } from '../../contract/index.js'
 import { requires } from '../authenticate.js'
 import type { PersonView } from '../ports.js'
 import { validate } from '../validate-input.js'
@@ -25,6 +25,18 @@ function refusalToArchive(ctx: RouteContext, person: PersonView): HearthError | 
 }
 
 /**
+ * An archived person is out of monitoring: their follow-up calls still to come are cancelled by
+ * whoever archives them, each noted in its alert's log as a cancelled follow-up is.
+ */
+function cancelFollowUps(ctx: RouteContext, person: PersonView, by: string, nowMs: number): FollowUp[] {
+  return ctx.followUps.pendingForPerson(person.id).filter((f) => {
+    if (!ctx.followUps.cancel(f.id, by, nowMs)) return false
+    ctx.desk.addNote(f.alertId, by, `follow-up due ${f.dueAt} cancelled: ${f.note} (${person.name} archived)`, 'follow-up')
+    return true
+  })
+}
+
+/**
  * Archiving a person: kept for the record (readable on their own page, in the access log and the
  * audit), out of the people lists and of monitoring. By the admins and supervisors of the
  * organisation monitoring them; outside the circle the person does not exist (404).
@@ -38,15 +50,17 @@ export function archiveRoutes(ctx: RouteContext): Router {
     const access = ctx.guard.check(req, idOf(req), 'archive-person')
     const body = validate(ArchivePersonBodySchema, req.body, 'archive')
     // One transaction: nothing provisioned or raised between the checks and the archive.
-    const person = ctx.transaction(() => {
+    const { person, cancelled } = ctx.transaction(() => {
       const found = ctx.people.get(idOf(req)) as PersonView
       const refused = refusalToArchive(ctx, found)
       if (refused) throw refused
-      ctx.people.archive(found.id, body.reason, byOf(req), ctx.clock.now())
-      return ctx.people.get(found.id) as PersonView
+      const nowMs = ctx.clock.now()
+      ctx.people.archive(found.id, body.reason, byOf(req), nowMs)
+      return { person: ctx.people.get(found.id) as PersonView, cancelled: cancelFollowUps(ctx, found, byOf(req), nowMs) }
     })
     ctx.guard.recordFor(req, access, 'person.archived', person.id, { reason: body.reason })
-    ctx.logger.info({ personId: person.id, by: byOf(req) }, 'person archived')
+    for (const f of cancelled) ctx.guard.recordFor(req, access, 'alert.follow-up-cancelled', person.id, { target: f.alertId, scope: 'alerts', reason: 'person archived' })
+    ctx.logger.info({ personId: person.id, by: byOf(req), followUpsCancelled: cancelled.length }, 'person archived')
     res.json(archiveState(person))
   })
 

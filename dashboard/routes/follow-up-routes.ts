@@ -49,6 +49,8 @@ export function followUpRoutes(ctx: RouteContext): Router {
     const nowMs = ctx.clock.now()
     const dueAtMs = dueAtOf(body, nowMs)
     const followUp = ctx.transaction(() => {
+      // An archived person is out of monitoring: no call is raised for them (archiving cancels those set before).
+      if (ctx.people.get(alert.personId)?.archivedAt) throw new HearthError('conflict', `person ${alert.personId} is archived: unarchive them before setting a follow-up`)
       const made = ctx.followUps.add({ alertId: alert.id, personId: alert.personId, dueAtMs, note: body.note, by: principal.username }, nowMs)
       ctx.desk.addNote(alert.id, principal.username, `follow-up due ${made.dueAt}: ${made.note}`, 'follow-up')
       return made

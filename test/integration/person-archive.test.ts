@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Alert } from '../../contract/index.js'
+import type { Alert, FollowUp } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
 import { ManualClock, eventually, removeDir, signedInUser, startTestPlatform, tempDir, type TestApi, type TestPlatform } from '../../harness/test-platform.js'
 
@@ -16,6 +16,7 @@ describe('archiving a person: kept for the record, out of the lists and of monit
   let otto: TestApi
   let ada = ''
   let sensor: VirtualDevice
+  let inactivityAlert = ''
   const devices: VirtualDevice[] = []
 
   const alertsOf = async (personId: string): Promise<Alert[]> => (await sam.request('GET', `/api/persons/${personId}`)).body.alerts
@@ -74,6 +75,11 @@ describe('archiving a person: kept for the record, out of the lists and of monit
     expect(withAlert.status).toBe(409)
     expect(withAlert.body.error.message).toBe(`alerts still open: ${quiet.id}; resolve them first, then archive`)
     expect((await sam.request('POST', `/api/alerts/${quiet.id}/resolve`, { outcome: 'resolved-by-phone', note: 'Ada was out in the garden' })).status).toBe(200)
+    // Calls still to come do not hold the archive up: archiving cancels them.
+    for (const [inMinutes, note] of [[120, 'Check Ada is back indoors'], [24 * 60, 'Ask Ada how the move went']] as const) {
+      expect((await rita.request('POST', `/api/alerts/${quiet.id}/follow-ups`, { inMinutes, note })).status).toBe(201)
+    }
+    inactivityAlert = quiet.id
 
     const archived = await archive(sam)
     expect(archived).toMatchObject({
@@ -99,6 +105,29 @@ describe('archiving a person: kept for the record, out of the lists and of monit
     const device = await sam.request('POST', '/api/devices', { type: 'pendant', personId: ada })
     expect(device.status).toBe(409)
     expect(device.body.error.message).toMatch(/is archived/)
+  })
+
+  it('cancels the follow-ups still to come, by whoever archived, so none is raised after its time; no new one is set', async () => {
+    const followUps = (await rita.request('GET', `/api/alerts/${inactivityAlert}/follow-ups`)).body.followUps as FollowUp[]
+    expect(followUps.map((f) => [f.note, f.status, f.cancelledBy])).toEqual([
+      ['Check Ada is back indoors', 'cancelled', 'sam'],
+      ['Ask Ada how the move went', 'cancelled', 'sam'],
+    ])
+    const log = ((await sam.request('GET', `/api/alerts/${inactivityAlert}`)).body.history as Array<{ by: string; detail: string | null }>).filter((e) => e.detail?.includes('cancelled'))
+    expect(log.map((e) => [e.by, e.detail])).toEqual(followUps.map((f) => ['sam', `follow-up due ${f.dueAt} cancelled: ${f.note} (Ada Lovelace archived)`]))
+    const refused = await rita.request('POST', `/api/alerts/${inactivityAlert}/follow-ups`, { inMinutes: 30, note: 'One more call' })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toMatch(/is archived/)
+
+    // Past the time of both: nothing is raised for Ada.
+    clock.set(clock.now() + 25 * HOUR)
+    t.platform.tick()
+    expect((await sam.request('GET', '/api/alerts?status=all')).body.alerts.filter((a: Alert) => a.kind === 'follow-up.due')).toEqual([])
+    const audit = (await t.api.request('GET', `/api/persons/${ada}/access-log`)).body as Array<{ action: string; username: string; reason: string | null }>
+    expect(audit.filter((e) => e.action === 'alert.follow-up-cancelled').map((e) => [e.username, e.reason])).toEqual([
+      ['sam', 'person archived'],
+      ['sam', 'person archived'],
+    ])
   })
 
   it('raises no welfare alert for an archived person, and watches them again once brought back', async () => {

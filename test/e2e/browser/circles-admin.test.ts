@@ -43,6 +43,7 @@ describe('organisations and users in a real browser', { timeout: 120_000 }, () =
     await form.getByLabel('Username').fill('nia')
     await form.getByLabel('Password').fill('nia-password-1')
     await form.getByLabel('Display name').fill('Nia Jones')
+    await form.getByLabel('Email (for escalations)').fill('nia.jones@riverside.example.org')
     await form.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Riverside District Nursing (NHS health team)' })
     await form.getByLabel('Responder', { exact: true }).uncheck()
     await form.getByLabel('Clinician', { exact: true }).check()
@@ -51,6 +52,8 @@ describe('organisations and users in a real browser', { timeout: 120_000 }, () =
     const nia = page.locator('[data-testid="user-row"][data-username="nia"]')
     await nia.waitFor()
     expect(await nia.textContent()).toContain('Riverside District Nursing')
+    expect(await nia.getByLabel('Email of nia').inputValue()).toBe('nia.jones@riverside.example.org')
+    expect(await form.getByLabel('Email (for escalations)').inputValue()).toBe('')
 
     await form.getByLabel('Username').fill('edith')
     await form.getByLabel('Password').fill('edith-password-1')
@@ -63,6 +66,38 @@ describe('organisations and users in a real browser', { timeout: 120_000 }, () =
     await page.locator('[data-testid="user-row"][data-username="edith"]').waitFor()
     expect(await seriousViolations(page)).toEqual([])
     await page.screenshot({ path: `${SCREENSHOTS}/users.png`, fullPage: true })
+  })
+
+  it("changes a user's email on their row, shows the field's problem with one that is not an address, and removes it", async () => {
+    const page = await adminPage()
+    await page.goto(`${t.httpUrl}/#/users`)
+    const row = page.locator('[data-testid="user-row"][data-username="nia"]')
+    const email = row.getByLabel('Email of nia')
+    const emailOfNia = async () => ((await t.api.request('GET', '/api/users')).body.users as Array<{ username: string; email: string | null }>).find((u) => u.username === 'nia')?.email
+    // An address the browser lets through but that is not one: Hearth says so beside the field, and keeps the old one.
+    await email.fill('nia.jones@riverside')
+    await row.getByRole('button', { name: 'Save nia' }).click()
+    await row.locator('.field-error').getByText('an email address such as name@example.org').waitFor()
+    expect(await email.getAttribute('aria-invalid')).toBe('true')
+    expect(await row.getByRole('alert').filter({ hasText: 'Not saved' }).textContent()).toBe('Not saved: check the marked fields.')
+    expect(await seriousViolations(page)).toEqual([])
+    expect(await emailOfNia()).toBe('nia.jones@riverside.example.org')
+
+    await email.fill('nia.jones@riverside.nhs.uk')
+    await row.getByRole('button', { name: 'Save nia' }).click()
+    await row.getByText('Saved.').waitFor()
+    expect(await row.locator('.field-error').count()).toBe(0)
+    await page.reload()
+    expect(await email.inputValue()).toBe('nia.jones@riverside.nhs.uk')
+    expect(await emailOfNia()).toBe('nia.jones@riverside.nhs.uk')
+
+    // Emptied, the address is removed: Nia is emailed of nothing.
+    await email.fill('')
+    await row.getByRole('button', { name: 'Save nia' }).click()
+    await row.getByText('Saved.').waitFor()
+    await page.reload()
+    expect(await email.inputValue()).toBe('')
+    expect(await emailOfNia()).toBeNull()
   })
 
   it('disables a user after asking, which ends their session at once, and enables them again', async () => {

@@ -6,16 +6,18 @@ import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { RolesPicker } from '../components/roles-picker.js'
 import { useSubmission } from '../use-submission.js'
 
-const SHOWN_BESIDE = ['username', 'password', 'displayName', 'roles', 'organisationId', 'personId']
+const SHOWN_BESIDE = ['username', 'password', 'displayName', 'email', 'roles', 'organisationId', 'personId']
 
 /**
  * POST /api/users: a username, a password of 12 or more characters, a display name, an
  * organisation (the creator's unless chosen) and at least one role; role `person` names the person.
+ * An email address is optional: where a supervisor is emailed of an alarm nobody answered in time.
  */
 export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUser; organisations: readonly Organisation[]; onCreated: () => void }) {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [displayName, setDisplayName] = useState('')
+  const [email, setEmail] = useState('')
   const [organisationId, setOrganisationId] = useState(me.organisationId)
   const [roles, setRoles] = useState<Role[]>(['responder'])
   const [personId, setPersonId] = useState('')
@@ -35,6 +37,7 @@ export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUs
         roles,
         organisationId,
         ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+        ...(email.trim() ? { email: email.trim() } : {}),
         ...(isPerson ? { personId: personId.trim() } : {}),
       }
       await api('/api/users', { method: 'POST', body })
@@ -43,6 +46,7 @@ export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUs
       setUsername('')
       setPassword('')
       setDisplayName('')
+      setEmail('')
       setPersonId('')
       onCreated()
     })
@@ -68,6 +72,12 @@ export function UserCreateForm({ me, organisations, onCreated }: { me: SessionUs
         <label for="new-user-display">Display name</label>
         <input id="new-user-display" value={displayName} maxLength={128} onInput={(e) => setDisplayName(e.currentTarget.value)} {...invalidProps('new-user-display', problems('displayName'))} />
         <FieldProblems id="new-user-display-problems" problems={problems('displayName')} />
+      </div>
+      <div class="field">
+        <label for="new-user-email">Email (for escalations)</label>
+        <input id="new-user-email" type="email" autocomplete="off" maxLength={254} value={email} onInput={(e) => setEmail(e.currentTarget.value)} {...invalidProps('new-user-email', problems('email'))} />
+        <p class="hint">Optional. A supervisor is emailed here of an alarm nobody answered in time.</p>
+        <FieldProblems id="new-user-email-problems" problems={problems('email')} />
       </div>
       <div class="field">
         <label for="new-user-organisation">Organisation</label>

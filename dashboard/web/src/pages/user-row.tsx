@@ -1,11 +1,16 @@
 import { useState } from 'preact/hooks'
 import type { Role } from '../../../../contract/circle-values.js'
-import { api, messageOf } from '../api.js'
+import { api, formErrorText, messageOf, problemsFor } from '../api.js'
+import { FieldProblems, invalidProps } from '../components/field-problems.js'
 import { RolesPicker } from '../components/roles-picker.js'
 import type { UserView } from '../types.js'
+import { useSubmission } from '../use-submission.js'
 import { PasswordResetControl } from './password-reset-control.js'
 import { UserDeleteControl } from './user-delete-control.js'
 import { TwoFactorResetControl } from './two-factor-reset-control.js'
+
+/** The fields of a row that show the API's problems beside them; the rest are spelled out under the row's actions. */
+const SHOWN_BESIDE = ['displayName', 'email']
 
 interface Message {
   text: string
@@ -53,34 +58,34 @@ function DisableControl({ user, isMe, onDone }: { user: UserView; isMe: boolean;
 }
 
 /**
- * PATCH /api/users/{id}: display name, roles, and disabled; a password reset and deleting beside
- * them; the username and organisation stay. `onDeleted`: the row goes, so the page says it.
+ * PATCH /api/users/{id}: display name, email (emptied, it is removed), roles, and disabled; a
+ * password reset and deleting beside them; the username and organisation stay. `onDeleted`: the row goes, so the page says it.
  */
 export function UserRow({ user, isMe, onSaved, onDeleted }: { user: UserView; isMe: boolean; onSaved: () => void; onDeleted: (text: string) => void }) {
   const [displayName, setDisplayName] = useState(user.displayName)
+  const [email, setEmail] = useState(user.email ?? '')
   const [roles, setRoles] = useState<Role[]>(user.roles)
   const [message, setMessage] = useState<Message>({ text: '', isError: false })
-  const [busy, setBusy] = useState(false)
-  const changed = displayName.trim() !== user.displayName || roles.join() !== user.roles.join()
+  const { busy, error, run } = useSubmission()
+  const emailChanged = email.trim() !== (user.email ?? '')
+  const changed = displayName.trim() !== user.displayName || emailChanged || roles.join() !== user.roles.join()
   const prefix = `user-${user.id}`
+  const problems = (field: string) => problemsFor(error, field)
 
   const save = async (event: SubmitEvent) => {
     event.preventDefault()
     if (!changed) return
-    setBusy(true)
-    try {
+    setMessage({ text: '', isError: false })
+    await run(async () => {
       const body = {
         ...(displayName.trim() !== user.displayName ? { displayName: displayName.trim() } : {}),
+        ...(emailChanged ? { email: email.trim() || null } : {}),
         ...(roles.join() !== user.roles.join() ? { roles } : {}),
       }
       await api(`/api/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body })
       setMessage({ text: 'Saved.', isError: false })
       onSaved()
-    } catch (caught) {
-      setMessage({ text: messageOf(caught), isError: true })
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -96,7 +101,15 @@ export function UserRow({ user, isMe, onSaved, onDeleted }: { user: UserView; is
         <label class="visually-hidden" for={`${prefix}-name`}>
           Display name of {user.username}
         </label>
-        <input id={`${prefix}-name`} form={`${prefix}-form`} value={displayName} required maxLength={128} onInput={(e) => setDisplayName(e.currentTarget.value)} />
+        <input id={`${prefix}-name`} form={`${prefix}-form`} value={displayName} required maxLength={128} onInput={(e) => setDisplayName(e.currentTarget.value)} {...invalidProps(`${prefix}-name`, problems('displayName'))} />
+        <FieldProblems id={`${prefix}-name-problems`} problems={problems('displayName')} />
+      </td>
+      <td>
+        <label class="visually-hidden" for={`${prefix}-email`}>
+          Email of {user.username}
+        </label>
+        <input id={`${prefix}-email`} form={`${prefix}-form`} type="email" autocomplete="off" maxLength={254} placeholder="No email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} {...invalidProps(`${prefix}-email`, problems('email'))} />
+        <FieldProblems id={`${prefix}-email-problems`} problems={problems('email')} />
       </td>
       <td>{user.organisationName}</td>
       <td>
@@ -141,6 +154,9 @@ export function UserRow({ user, isMe, onSaved, onDeleted }: { user: UserView; is
           </div>
           <p class={message.isError ? 'error' : 'hint'} role={message.isError ? 'alert' : 'status'}>
             {message.text}
+          </p>
+          <p class="error" role="alert">
+            {formErrorText(error, (f) => SHOWN_BESIDE.includes(f))}
           </p>
         </div>
       </td>

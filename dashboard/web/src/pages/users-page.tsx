@@ -37,6 +37,7 @@ export function UsersPage({ user }: { user: SessionUser }) {
               <tr>
                 <th scope="col">Username</th>
                 <th scope="col">Display name</th>
+                <th scope="col">Email (for escalations)</th>
                 <th scope="col">Organisation</th>
                 <th scope="col">Roles</th>
                 <th scope="col">
