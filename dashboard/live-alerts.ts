@@ -14,6 +14,7 @@ import {
   type ServerToClientEvents,
   type TimelineItem,
 } from '../contract/index.js'
+import { can } from './access-policy.js'
 import { alertFor } from './alert-view.js'
 import { identify, type Identified } from './authenticate.js'
 import type { PersonGuard } from './person-guard.js'
@@ -135,7 +136,10 @@ export function attachLiveAlerts(
     },
     /** A person's incident changed: to each who may see its alerts, as they may see it (incident-view.ts). */
     incidentChanged(personId: string, incidentFor: (reads: PersonReads) => Incident): void {
-      sendAbout(personId, (v) => v.reads.alerts, (socket, v) => socket.emit('incident', incidentFor(v.reads)))
+      // The console is the desk's (as GET /api/incidents): not circle members who only follow the person's alerts.
+      sendAbout(personId, (v) => v.reads.alerts, (socket, v) => {
+        if (can(socket.data.principal, 'alerts:read')) socket.emit('incident', incidentFor(v.reads))
+      })
     },
     /** Emergency access, at once to the person's circle admins and their own account. */
     breakGlass(grant: BreakGlassGrant): void {

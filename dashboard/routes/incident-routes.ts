@@ -129,16 +129,18 @@ export function incidentRoutes(ctx: RouteContext): Router {
   })
 
   /**
-   * Whom the caller may hand this person's incident to: colleagues of their organisation, on duty
-   * (responders and supervisors), who may act on the person's alerts; the caller left out.
+   * Whom the caller may hand this person's incident to: colleagues of their organisation who answer
+   * alarms (responders and supervisors) and may act on the person's alerts; the caller and the
+   * incident's holder left out.
    */
   router.get('/:personId/colleagues', requires('alerts:act'), (req, res) => {
     const personId = req.params.personId as string
     const principal = onDuty(req)
     ctx.guard.check(req, personId, 'act-on-alerts')
+    const holder = ctx.incidents.holderOf(personId)
     const colleagues = ctx.users
       .listOfOrganisation(principal.organisationId)
-      .filter((u) => u.id !== principal.id && !u.disabled && holdsRole(u.roles) && ctx.guard.accessOf(principalOfUser(u), personId)?.canActOnAlerts === true)
+      .filter((u) => u.id !== principal.id && u.id !== holder?.userId && !u.disabled && holdsRole(u.roles) && ctx.guard.accessOf(principalOfUser(u), personId)?.canActOnAlerts === true)
       .map((u) => ({ userId: u.id, displayName: u.displayName, supervisor: u.roles.includes('supervisor') }))
       .sort((a, b) => Number(b.supervisor) - Number(a.supervisor) || a.displayName.localeCompare(b.displayName))
     res.json({ personId, colleagues })

@@ -15,6 +15,7 @@ describe('the call-handling console', { timeout: 180_000 }, () => {
   let t: TestPlatform
   const people: string[] = []
   let battery: VirtualDevice
+  let adasFallDetector: VirtualDevice
   const staff: Record<'rhys' | 'sol' | 'sue', SceneUser> = {} as never
 
   const consoleOf = async (who: SceneUser, init?: string): Promise<Page> => {
@@ -43,6 +44,7 @@ describe('the call-handling console', { timeout: 180_000 }, () => {
       // One after another, so that the oldest is known.
       await eventually(async () => (((await t.api.request('GET', '/api/alerts')).body.alerts as Alert[]).length === i + 1 ? true : undefined), `alarm ${i + 1}`)
     }
+    adasFallDetector = await rig.device('fall-detector', people[0] as string, 'fall-ada')
     const ivy = await t.api.createPerson('Ivy Compton')
     people.push(ivy)
     battery = await rig.device('pendant', ivy, 'pendant-ivy')
@@ -79,6 +81,15 @@ describe('the call-handling console', { timeout: 180_000 }, () => {
     expect(await desk.getAttribute('data-person-id')).toBe(ada)
     expect(await rhys.getByTestId('console-message').textContent()).toBe('Ada Lovelace: answered by you, the next in the queue.')
 
+    // A fall joins the incident Rhys holds: it waits, and says so, until he takes it too; the desk stays on the press.
+    await adasFallDetector.event('fall.detected')
+    await desk.getByTestId('desk-alert-new').waitFor()
+    await row(rhys, ada).getByTestId('incident-take-new').click()
+    await desk.getByTestId('desk-alert-new').waitFor({ state: 'detached' })
+    expect(await row(rhys, ada).getByTestId('incident-take-new').count()).toBe(0)
+    expect(await desk.getByTestId('desk-alerts').textContent()).toContain('Fall detected')
+    expect(await desk.getByTestId('call-script').getByRole('heading').textContent()).toContain('Alarm pressed')
+
     // Everyone else sees at once who holds it; a responder cannot answer it, a supervisor may take it over.
     await expect.poll(() => row(sol, ada).getByTestId('incident-holder').textContent()).toBe('Held by Rhys Morgan')
     expect(await row(sol, ada).getByTestId('incident-take').count()).toBe(0)
@@ -97,6 +108,13 @@ describe('the call-handling console', { timeout: 180_000 }, () => {
     await sol.getByTestId('desk-note').fill('Ada is on the floor in the kitchen, conscious')
     await sol.getByTestId('incident-desk').getByRole('button', { name: 'Add note' }).click()
     await expect.poll(() => row(rhys, ada).getByTestId('incident-note').textContent()).toBe('Ada is on the floor in the kitchen, conscious · Sol Adeyemi')
+
+    // The supervisor takes it over: Sol's desk closes, and Sol is told who has it now.
+    await row(sue, ada).getByTestId('incident-take-over').click()
+    await sue.getByTestId('incident-desk').waitFor()
+    await sol.getByTestId('incident-desk').waitFor({ state: 'detached' })
+    expect(await sol.getByTestId('console-message').textContent()).toBe('Ada Lovelace: now held by Sue Marsh.')
+    await expect.poll(() => row(rhys, ada).getByTestId('incident-holder').textContent()).toBe('Held by Sue Marsh')
   })
 
   it('sounds the emergency cue again every few seconds until every emergency is answered; muting is remembered by the browser', async () => {

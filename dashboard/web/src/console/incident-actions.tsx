@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks'
 import { OUTCOMES, type Outcome } from '../../../../contract/alert-values.js'
 import type { Incident } from '../../../../contract/incidents.js'
 import { announce } from '../announcer.js'
-import { api, messageOf } from '../api.js'
-import { OUTCOME_LABELS } from '../format.js'
+import { api, ApiError, messageOf } from '../api.js'
+import { kindText, OUTCOME_LABELS } from '../format.js'
 import { useApiData } from '../use-api-data.js'
 
 interface Colleague {
@@ -43,12 +43,12 @@ export function IncidentActions({ incident, alertId, onDone, onChanged, onLeft }
     setBusy(true)
     setResult({ text: '', error: false })
     try {
-      const text = await work()
-      setResult({ text, error: false })
-      announce(text)
+      // The status line below reads the result out; an error is read out at once.
+      setResult({ text: await work(), error: false })
       onDone()
     } catch (caught) {
       setResult({ text: messageOf(caught), error: true })
+      announce(messageOf(caught), true)
     } finally {
       setBusy(false)
     }
@@ -121,9 +121,16 @@ export function IncidentActions({ incident, alertId, onDone, onChanged, onLeft }
       <form class="inline-form" data-testid="resolve-form" onSubmit={submit(async () => {
         if (close.outcome === '') throw new Error('Choose the outcome first.')
         const text = close.note.trim()
+        // Every alert is tried: one closed meanwhile by someone else does not stop the others.
+        const failed: string[] = []
         for (const alert of incident.alerts) {
-          await post(`/api/alerts/${encodeURIComponent(alert.id)}/resolve`, { outcome: close.outcome, ...(text ? { note: text } : {}) })
+          try {
+            await post(`/api/alerts/${encodeURIComponent(alert.id)}/resolve`, { outcome: close.outcome, ...(text ? { note: text } : {}) })
+          } catch (caught) {
+            if (!(caught instanceof ApiError && caught.code === 'conflict')) failed.push(`${alert.summary ?? kindText(alert.kind)}: ${messageOf(caught)}`)
+          }
         }
+        if (failed.length > 0) throw new Error(`${incident.alerts.length - failed.length} of ${incident.alerts.length} alerts closed; not closed: ${failed.join('; ')}`)
         const done = `Resolved: ${incident.alerts.length === 1 ? 'its alert' : `its ${incident.alerts.length} alerts`} closed.`
         onLeft(done)
         return done

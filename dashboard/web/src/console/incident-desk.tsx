@@ -24,8 +24,10 @@ export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
   const detail = useApiData<PersonDetail>(`/api/persons/${encodeURIComponent(incident.personId)}`)
   const [logVersion, setLogVersion] = useState(0)
   const done = () => setLogVersion((v) => v + 1)
-  // The call is about the incident's first alert: the highest priority, the oldest.
-  const first = incident.alerts[0]
+  // The call is about the alert first in the incident when it was answered; an alert joining later
+  // (even a higher one) does not move the script, the calls or the notes under the responder's hands.
+  const [answeredId] = useState(incident.alerts[0]?.id)
+  const first = incident.alerts.find((a) => a.id === answeredId) ?? incident.alerts[0]
   if (!first) return null
   return (
     <article class="desk" data-testid="incident-desk" data-person-id={incident.personId} aria-labelledby="desk-person">
@@ -39,12 +41,17 @@ export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
               </span>{' '}
               <strong>{a.summary ?? kindText(a.kind)}</strong> <span class="muted">raised {formatTime(a.raisedAt)}</span>
               {!hasAnswerClock(a) && <span class="muted"> · technical, not on the 60 s clock</span>}
+              {a.status === 'raised' && (
+                <span class="tag tag-new" data-testid="desk-alert-new">
+                  New: not acknowledged yet
+                </span>
+              )}
             </li>
           ))}
         </ul>
       </section>
-      <CallScriptPanel alert={first} onRecorded={done} />
-      <CallPlan personId={incident.personId} timeZone={detail.data?.timeZone} alert={first} onLogged={done} />
+      <CallScriptPanel key={first.id} alert={first} onRecorded={done} />
+      <CallPlan key={first.id} personId={incident.personId} timeZone={detail.data?.timeZone} alert={first} onLogged={done} />
       <IncidentActions incident={incident} alertId={first.id} onDone={done} onChanged={onChanged} onLeft={onLeft} />
       <IncidentLog personId={incident.personId} alertIds={incident.alerts.map((a) => a.id)} refreshKey={logVersion} />
     </article>

@@ -87,8 +87,14 @@ export function IncidentRow({ incident, userId, supervisor, selected, busy, onTa
         <span data-testid="incident-holder">
           {incident.heldBy ? `Held by ${mine ? 'you' : incident.heldBy.displayName}` : waiting ? 'Waiting for a responder' : 'Taken, held by nobody'}
         </span>
+        {mine && waiting && (
+          // A new alert joined the incident held: it waits, and its cue sounds, until the holder takes it too.
+          <button type="button" class="primary small" data-testid="incident-take-new" disabled={busy} onClick={() => onTake(false)}>
+            Acknowledge new alert<span class="visually-hidden"> for {name.first}</span>
+          </button>
+        )}
         {mine ? (
-          <button type="button" class="primary small" data-testid="incident-open" onClick={onOpen}>
+          <button type="button" class="small" data-testid="incident-open" aria-current={selected ? 'true' : undefined} onClick={onOpen}>
             Open
             <span class="visually-hidden"> {name.first}</span>
           </button>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { compareIncidents } from '../../../../contract/alert-values.js'
 import type { Incident } from '../../../../contract/incidents.js'
 import { api, isAborted, messageOf } from '../api.js'
-import { useLiveEvent, useReconnected } from '../live-hub.js'
+import { useLiveEvent } from '../live-hub.js'
 
 export interface Incidents {
   /** Open incidents, emergencies first, then the one waiting longest. */
@@ -53,15 +53,18 @@ export function useIncidents(): Incidents {
         setError('')
       },
       (caught: unknown) => {
+        // Aborted: a newer load is under way, and the events held back are its own.
+        if (isAborted(caught)) return
         pending.current = undefined
-        if (!isAborted(caught)) setError(`Could not load the incidents: ${messageOf(caught)}`)
+        setError(`Could not load the incidents: ${messageOf(caught)}`)
       },
     )
     return () => controller.abort()
   }, [generation])
 
   useLiveEvent('incident', apply)
-  useReconnected(() => setGeneration((g) => g + 1))
+  // Fetched again on every (re)connection: the first one may come after the first fetch, and events between were never heard.
+  useLiveEvent('ready', () => setGeneration((g) => g + 1))
 
   const list = [...byPerson.values()].sort(compareIncidents)
   return { list, loaded, error, get: (personId) => byPerson.get(personId), apply }

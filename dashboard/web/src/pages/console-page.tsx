@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Incident } from '../../../../contract/incidents.js'
 import type { SessionUser } from '../access.js'
 import { announce } from '../announcer.js'
@@ -9,6 +9,11 @@ import { useIncidents } from '../console/use-incidents.js'
 import { useDocumentTitle } from '../document-title.js'
 import { useLiveQueueContext } from '../live-queue.js'
 
+/** Focuses an element once the page has re-rendered after an action. */
+function focusSoon(elementId: string): void {
+  window.setTimeout(() => document.getElementById(elementId)?.focus(), 0)
+}
+
 /**
  * The call-handling console: one incident per person, emergencies first; a responder answers one
  * (or takes the next), and works it on the desk beside the list: who the person is, the script,
@@ -17,25 +22,43 @@ import { useLiveQueueContext } from '../live-queue.js'
 export function ConsolePage({ user }: { user: SessionUser }) {
   const incidents = useIncidents()
   const live = useLiveQueueContext()
-  const [selected, setSelected] = useState<string | undefined>()
+  const [selected, setSelectedState] = useState<string | undefined>()
+  /** The incident on the desk as of the latest action, ahead of the render: an effect of an earlier render must not undo it. */
+  const selectedNow = useRef<string | undefined>()
+  const setSelected = (personId: string | undefined) => {
+    selectedNow.current = personId
+    setSelectedState(personId)
+  }
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState('')
   const supervisor = user.roles.includes('supervisor')
   const waiting = incidents.list.filter((i) => i.heldBy === null && i.alerts.some((a) => a.status === 'raised')).length
   useDocumentTitle(`Console (${incidents.list.length})`)
 
-  // The desk shows the incident the user holds; one handed on or closed leaves it.
+  // The desk shows the incident the user holds. One taken over, handed on, put back or closed by
+  // someone else leaves it, and the responder is told at once what became of it.
   const open = selected === undefined ? undefined : incidents.get(selected)
+  const lastHeld = useRef<Incident>()
   useEffect(() => {
-    if (selected !== undefined && incidents.loaded && open === undefined) setSelected(undefined)
-  }, [selected, open, incidents.loaded])
+    if (selected === undefined || selected !== selectedNow.current || !incidents.loaded) return
+    if (open?.heldBy?.userId === user.id) {
+      lastHeld.current = open
+      return
+    }
+    const name = speakingName((open ?? lastHeld.current)?.person ?? { name: 'The incident', preferredName: null, communicationNeeds: [] }).first
+    const text = open === undefined ? `${name}: closed.` : open.heldBy ? `${name}: now held by ${open.heldBy.displayName}.` : `${name}: back in the queue.`
+    setSelected(undefined)
+    setMessage(text)
+    announce(text, true)
+    focusSoon('console-title')
+  }, [selected, open, incidents.loaded, user.id])
 
   const held = (incident: Incident, what: string) => {
     incidents.apply(incident)
+    lastHeld.current = incident
     setSelected(incident.personId)
-    const text = `${speakingName(incident.person).first}: ${what}`
-    setMessage(text)
-    announce(text)
+    setMessage(`${speakingName(incident.person).first}: ${what}`)
+    focusSoon('desk-person')
   }
   const run = async (work: () => Promise<void>) => {
     setBusy(true)
@@ -43,6 +66,7 @@ export function ConsolePage({ user }: { user: SessionUser }) {
     try {
       await work()
     } catch (error) {
+      // Read out at once: the polite status below would wait its turn.
       setMessage(messageOf(error))
       announce(messageOf(error), true)
     } finally {
@@ -102,6 +126,7 @@ export function ConsolePage({ user }: { user: SessionUser }) {
               onLeft={(text) => {
                 setSelected(undefined)
                 setMessage(text)
+                focusSoon('console-title')
               }}
             />
           ) : (
