@@ -21,6 +21,7 @@ describe('incidents in the call-handling console', { timeout: 90_000 }, () => {
   const sockets: Array<Socket<ServerToClientEvents>> = []
   const seenBy = { sol: [] as Incident[], outsider: [] as Incident[] }
   const toAdasPendant: Array<{ type: string; text?: string }> = []
+  const nurseHeard = { alerts: [] as Alert[], incidents: [] as Incident[] }
 
   const device = async (personId: string, type: 'pendant' | 'fall-detector'): Promise<VirtualDevice> => {
     const d = new VirtualDevice(await t.api.provision(type, personId), t.mqttUrl)
@@ -60,6 +61,12 @@ describe('incidents in the call-handling console', { timeout: 90_000 }, () => {
       sockets.push(socket)
     }
 
+    // A clinician who follows the people's alerts, not the console.
+    const nurseSocket = await connectLive(nurse.api)
+    nurseSocket.on('incident', (incident) => nurseHeard.incidents.push(incident))
+    nurseSocket.on('alert', (alert) => nurseHeard.alerts.push(alert))
+    sockets.push(nurseSocket)
+
     // Bob's missed dose first (a warning), then Ada's pendant and fall, then Cy's pendant.
     await (await device(people.bob, 'pendant')).event('medication.missed', { dose: 'evening' })
     await alertsOf(people.bob, 1)
@@ -92,6 +99,13 @@ describe('incidents in the call-handling console', { timeout: 90_000 }, () => {
     const ada = incidents[0] as Incident
     expect(ada.alerts.map((a) => a.kind).sort()).toEqual(['alarm.pressed', 'fall.detected'])
     expect(ada.oldestRaisedAt).toBe('2026-02-03T10:01:00.000Z')
+  })
+
+  it("sends the console's incidents to the desk only: a clinician following the alerts hears the alerts, not who holds them or the notes", async () => {
+    await eventually(() => (nurseHeard.alerts.length >= 4 ? true : undefined), "the clinician's alerts")
+    expect(seenBy.sol.length).toBeGreaterThan(0)
+    expect(nurseHeard.incidents).toEqual([])
+    expect((await nurse.api.request('GET', '/api/incidents')).status).toBe(403)
   })
 
   it('gives each responder in turn a different person, emergencies first, and says who holds each', async () => {
