@@ -3,6 +3,7 @@ import { ArchivePersonBodySchema, HearthError, UnarchivePersonBodySchema, type F
 import { requires } from '../authenticate.js'
 import type { PersonView } from '../ports.js'
 import { validate } from '../validate-input.js'
+import { followUpDueText } from '../follow-up-text.js'
 import type { RouteContext } from './context.js'
 
 /** What an archive or unarchive answers: the person's archive state, nothing of their health. */
@@ -31,7 +32,7 @@ function refusalToArchive(ctx: RouteContext, person: PersonView): HearthError | 
 function cancelFollowUps(ctx: RouteContext, person: PersonView, by: string, nowMs: number): FollowUp[] {
   return ctx.followUps.pendingForPerson(person.id).filter((f) => {
     if (!ctx.followUps.cancel(f.id, by, nowMs)) return false
-    ctx.desk.addNote(f.alertId, by, `follow-up due ${f.dueAt} cancelled: ${f.note} (${person.name} archived)`, 'follow-up')
+    ctx.desk.addNote(f.alertId, by, `follow-up due ${followUpDueText(f.dueAt, person.timeZone)} cancelled: ${f.note} (${person.name} archived)`, 'follow-up')
     return true
   })
 }

@@ -12,6 +12,7 @@ import {
 import type { Principal } from '../access-policy.js'
 import { requires } from '../authenticate.js'
 import { validate } from '../validate-input.js'
+import { followUpDueText } from '../follow-up-text.js'
 import type { RouteContext } from './context.js'
 
 /** When the follow-up falls due, or a 400 when that is not 1 minute to 7 days ahead. */
@@ -52,7 +53,7 @@ export function followUpRoutes(ctx: RouteContext): Router {
       // An archived person is out of monitoring: no call is raised for them (archiving cancels those set before).
       if (ctx.people.get(alert.personId)?.archivedAt) throw new HearthError('conflict', `person ${alert.personId} is archived: unarchive them before setting a follow-up`)
       const made = ctx.followUps.add({ alertId: alert.id, personId: alert.personId, dueAtMs, note: body.note, by: principal.username }, nowMs)
-      ctx.desk.addNote(alert.id, principal.username, `follow-up due ${made.dueAt}: ${made.note}`, 'follow-up')
+      ctx.desk.addNote(alert.id, principal.username, `follow-up due ${followUpDueText(made.dueAt, ctx.people.get(alert.personId)?.timeZone)}: ${made.note}`, 'follow-up')
       return made
     })
     ctx.guard.recordFor(req, access, 'alert.follow-up-set', alert.personId, { target: alert.id, scope: 'alerts' })
@@ -115,7 +116,7 @@ export function followUpCancelRoutes(ctx: RouteContext): Router {
     if (followUp.status === 'pending' && Date.parse(followUp.dueAt) <= ctx.clock.now()) throw new HearthError('conflict', `follow-up ${id} is due already`)
     const cancelled = ctx.transaction(() => {
       if (!ctx.followUps.cancel(id, principal.username, ctx.clock.now())) return false
-      ctx.desk.addNote(followUp.alertId, principal.username, `follow-up due ${followUp.dueAt} cancelled: ${followUp.note}`, 'follow-up')
+      ctx.desk.addNote(followUp.alertId, principal.username, `follow-up due ${followUpDueText(followUp.dueAt, ctx.people.get(followUp.personId)?.timeZone)} cancelled: ${followUp.note}`, 'follow-up')
       return true
     })
     if (!cancelled) throw new HearthError('conflict', `follow-up ${id} is ${ctx.followUps.get(id)?.status ?? 'gone'}`)

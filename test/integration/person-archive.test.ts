@@ -114,7 +114,10 @@ describe('archiving a person: kept for the record, out of the lists and of monit
       ['Ask Ada how the move went', 'cancelled', 'sam'],
     ])
     const log = ((await sam.request('GET', `/api/alerts/${inactivityAlert}`)).body.history as Array<{ by: string; detail: string | null }>).filter((e) => e.detail?.includes('cancelled'))
-    expect(log.map((e) => [e.by, e.detail])).toEqual(followUps.map((f) => ['sam', `follow-up due ${f.dueAt} cancelled: ${f.note} (Ada Lovelace archived)`]))
+    // When each was due, in Ada's own time (Europe/London): "Tue 3 Feb, 14:00".
+    const local = (iso: string) => new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' }).format(new Date(iso))
+    expect(log.map((e) => [e.by, e.detail])).toEqual(followUps.map((f) => ['sam', `follow-up due ${local(f.dueAt)} cancelled: ${f.note} (Ada Lovelace archived)`]))
+    expect(log[0]?.detail).toMatch(/^follow-up due \w{3} \d{1,2} \w{3}, \d\d:\d\d cancelled/)
     const refused = await rita.request('POST', `/api/alerts/${inactivityAlert}/follow-ups`, { inMinutes: 30, note: 'One more call' })
     expect(refused.status).toBe(409)
     expect(refused.body.error.message).toMatch(/is archived/)
