@@ -160,6 +160,20 @@ describe('a night-time fall answered on the console, end to end', { timeout: 180
     await row.waitFor({ state: 'detached' })
     expect(await page.getByTestId('console-message').textContent()).toBe('Resolved: its alert closed.')
     expect(await desk(page).count()).toBe(0)
+
+    // Two hours on, the callback lands on the console, with the night's history attached.
+    clock.set(T0 + 121 * MINUTE)
+    t.platform.tick()
+    await row.waitFor()
+    // (The detector, silent for two hours of this test's clock, is reported offline beside it.)
+    expect(await row.getByTestId('incident-what').textContent()).toMatch(/^Follow-up: Check Peggy is comfortable and warm( · |$)/)
+    await row.getByTestId('incident-take').click()
+    await expect.poll(() => logText(page)).toContain('Tom Reed arrived')
+    expect(await logText(page)).toContain('Call to Mary Shaw (daughter): no answer')
+    await desk(page).getByTestId('desk-outcome').selectOption('resolved-by-phone')
+    await desk(page).getByTestId('desk-closing-note').fill('Peggy slept well and is warm; her hip is sore, the nurse will visit')
+    await desk(page).getByTestId('desk-resolve').click()
+    await row.waitFor({ state: 'detached' })
   })
 
   it("shows it all on Peggy's timeline to the nurse in her circle", async () => {

@@ -53,7 +53,7 @@ export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
       <CallScriptPanel key={first.id} alert={first} onRecorded={done} />
       <CallPlan key={first.id} personId={incident.personId} timeZone={detail.data?.timeZone} alert={first} onLogged={done} />
       <IncidentActions incident={incident} alertId={first.id} onDone={done} onChanged={onChanged} onLeft={onLeft} />
-      <IncidentLog personId={incident.personId} alertIds={incident.alerts.map((a) => a.id)} refreshKey={logVersion} />
+      <IncidentLog personId={incident.personId} alertIds={incident.alerts.flatMap((a) => (a.followUpOf ? [a.followUpOf, a.id] : [a.id]))} refreshKey={logVersion} />
     </article>
   )
 }

@@ -6,7 +6,8 @@ import { useApiData } from '../use-api-data.js'
 
 /**
  * Everything done on the incident so far, oldest first: the script's answers, calls, notes,
- * callbacks, attendance and hand-overs, from the person's timeline (so the circle sees the same).
+ * callbacks, attendance and hand-overs, from the person's timeline (so the circle sees the same);
+ * for a follow-up that fell due, the history of the alert it follows up as well.
  */
 export function IncidentLog({ personId, alertIds, refreshKey }: { personId: string; alertIds: readonly string[]; refreshKey: number }) {
   const { data, error, reload } = useApiData<{ items: TimelineItem[] }>(`/api/persons/${encodeURIComponent(personId)}/timeline?limit=500`)
