@@ -111,6 +111,7 @@ describe('the call-handling console', { timeout: 180_000 }, () => {
 
     // The supervisor takes it over: Sol's desk closes, and Sol is told who has it now.
     await row(sue, ada).getByTestId('incident-take-over').click()
+    await row(sue, ada).getByTestId('incident-take-over-confirm').click()
     await sue.getByTestId('incident-desk').waitFor()
     await sol.getByTestId('incident-desk').waitFor({ state: 'detached' })
     expect(await sol.getByTestId('console-message').textContent()).toBe('Ada Lovelace: now held by Sue Marsh.')

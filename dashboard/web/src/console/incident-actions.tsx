@@ -16,6 +16,8 @@ interface Props {
   incident: Incident
   /** The alert the call is about (the incident's first): notes, callbacks and attendance go on its log. */
   alertId: string
+  /** The person's time zone: a callback's time as they will live it. */
+  timeZone: string | undefined
   onDone: () => void
   onChanged: (incident: Incident) => void
   /** The incident left this desk (handed on, released, resolved): what to tell the responder. */
@@ -27,7 +29,7 @@ interface Props {
  * hours"), a mobile responder's arrival and clearing, a hand-over to a colleague, and the outcome
  * that closes every alert of it.
  */
-export function IncidentActions({ incident, alertId, onDone, onChanged, onLeft }: Props) {
+export function IncidentActions({ incident, alertId, timeZone, onDone, onChanged, onLeft }: Props) {
   const personPath = `/api/incidents/${encodeURIComponent(incident.personId)}`
   const alertPath = `/api/alerts/${encodeURIComponent(alertId)}`
   const colleagues = useApiData<{ colleagues: Colleague[] }>(`${personPath}/colleagues`)
@@ -75,7 +77,7 @@ export function IncidentActions({ incident, alertId, onDone, onChanged, onLeft }
         const minutes = Number(callback.minutes)
         const made = await post<{ dueAt: string }>(`${alertPath}/follow-ups`, { inMinutes: Number.isInteger(minutes) ? minutes : -1, note: callback.note.trim() })
         setCallback({ minutes: '120', note: '' })
-        return `Callback set for ${new Date(made.dueAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.`
+        return `Callback set for ${new Date(made.dueAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) })}.`
       })}>
         <label for="desk-callback-minutes">Call back in (minutes)</label>
         <input id="desk-callback-minutes" data-testid="callback-minutes" inputMode="numeric" size={5} value={callback.minutes} onInput={(e) => setCallback({ ...callback, minutes: e.currentTarget.value })} />

@@ -28,6 +28,8 @@ export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
   // (even a higher one) does not move the script, the calls or the notes under the responder's hands.
   const [answeredId] = useState(incident.alerts[0]?.id)
   const first = incident.alerts.find((a) => a.id === answeredId) ?? incident.alerts[0]
+  // What colleagues do on the incident (a note, a new alert, an acknowledgement) reaches the log too.
+  const changes = `${logVersion}|${incident.latestNote?.at ?? ''}|${incident.alerts.map((a) => `${a.id}:${a.status}`).join(',')}|${incident.heldSince ?? ''}`
   if (!first) return null
   return (
     <article class="desk" data-testid="incident-desk" data-person-id={incident.personId} aria-labelledby="desk-person">
@@ -52,8 +54,8 @@ export function IncidentDesk({ incident, onChanged, onLeft }: Props) {
       </section>
       <CallScriptPanel key={first.id} alert={first} onRecorded={done} />
       <CallPlan key={first.id} personId={incident.personId} timeZone={detail.data?.timeZone} alert={first} onLogged={done} />
-      <IncidentActions incident={incident} alertId={first.id} onDone={done} onChanged={onChanged} onLeft={onLeft} />
-      <IncidentLog personId={incident.personId} alertIds={incident.alerts.flatMap((a) => (a.followUpOf ? [a.followUpOf, a.id] : [a.id]))} refreshKey={logVersion} />
+      <IncidentActions incident={incident} alertId={first.id} timeZone={detail.data?.timeZone} onDone={done} onChanged={onChanged} onLeft={onLeft} />
+      <IncidentLog personId={incident.personId} alertIds={incident.alerts.flatMap((a) => (a.followUpOf ? [a.followUpOf, a.id] : [a.id]))} refreshKey={changes} />
     </article>
   )
 }

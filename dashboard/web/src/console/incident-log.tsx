@@ -9,7 +9,7 @@ import { useApiData } from '../use-api-data.js'
  * callbacks, attendance and hand-overs, from the person's timeline (so the circle sees the same);
  * for a follow-up that fell due, the history of the alert it follows up as well.
  */
-export function IncidentLog({ personId, alertIds, refreshKey }: { personId: string; alertIds: readonly string[]; refreshKey: number }) {
+export function IncidentLog({ personId, alertIds, refreshKey }: { personId: string; alertIds: readonly string[]; refreshKey: string }) {
   const { data, error, reload } = useApiData<{ items: TimelineItem[] }>(`/api/persons/${encodeURIComponent(personId)}/timeline?limit=500`)
   const seen = useRef(refreshKey)
   useEffect(() => {

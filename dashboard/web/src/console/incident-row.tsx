@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks'
 import type { Alert } from '../../../../contract/alert.js'
 import type { Incident } from '../../../../contract/incidents.js'
 import { hasAnswerClock } from '../answer-clock.js'
@@ -45,6 +46,8 @@ export function IncidentRow({ incident, userId, supervisor, selected, busy, onTa
   const heldByOther = incident.heldBy !== null && !mine
   const waiting = incident.alerts.some((a) => a.status === 'raised')
   const titleId = `incident-title-${incident.personId}`
+  // Taking over from a colleague mid-call is asked twice.
+  const [confirming, setConfirming] = useState(false)
   return (
     <li
       class="incident"
@@ -99,11 +102,21 @@ export function IncidentRow({ incident, userId, supervisor, selected, busy, onTa
             <span class="visually-hidden"> {name.first}</span>
           </button>
         ) : heldByOther ? (
-          supervisor && (
-            <button type="button" class="small" data-testid="incident-take-over" disabled={busy} onClick={() => onTake(true)}>
+          supervisor &&
+          (confirming ? (
+            <span class="confirm-take-over">
+              <button type="button" class="primary small" data-testid="incident-take-over-confirm" disabled={busy} onClick={() => onTake(true)}>
+                Yes, take it from {incident.heldBy?.displayName}
+              </button>
+              <button type="button" class="small" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </span>
+          ) : (
+            <button type="button" class="small" data-testid="incident-take-over" disabled={busy} onClick={() => setConfirming(true)}>
               Take over<span class="visually-hidden"> {name.first}</span>
             </button>
-          )
+          ))
         ) : (
           <button type="button" class="primary small" data-testid="incident-take" disabled={busy} onClick={() => onTake(false)}>
             Answer<span class="visually-hidden"> {name.first}</span>
