@@ -55,3 +55,13 @@ export function useApiData<T>(path: string | null, refreshMs?: number): ApiData<
   const own = held !== undefined && held.path === path ? held : undefined
   return { data: own?.data, error: own?.error, fetchedAt: own?.fetchedAt, reload }
 }
+
+/** Calls `reload` whenever `key` changes, not on mount (the first fetch is the mount's own). */
+export function useReloadOn(key: string | number, reload: () => void): void {
+  const seen = useRef(key)
+  useEffect(() => {
+    if (seen.current === key) return
+    seen.current = key
+    reload()
+  }, [key, reload])
+}

@@ -1,8 +1,7 @@
-import { useEffect, useRef } from 'preact/hooks'
 import type { TimelineItem } from '../../../../contract/api.js'
 import { messageOf } from '../api.js'
 import { formatTime } from '../format.js'
-import { useApiData } from '../use-api-data.js'
+import { useApiData, useReloadOn } from '../use-api-data.js'
 
 /**
  * Everything done on the incident so far, oldest first: the script's answers, calls, notes,
@@ -11,12 +10,7 @@ import { useApiData } from '../use-api-data.js'
  */
 export function IncidentLog({ personId, alertIds, refreshKey }: { personId: string; alertIds: readonly string[]; refreshKey: string }) {
   const { data, error, reload } = useApiData<{ items: TimelineItem[] }>(`/api/persons/${encodeURIComponent(personId)}/timeline?limit=500`)
-  const seen = useRef(refreshKey)
-  useEffect(() => {
-    if (seen.current === refreshKey) return
-    seen.current = refreshKey
-    reload()
-  }, [refreshKey, reload])
+  useReloadOn(refreshKey, reload)
   const ids = new Set(alertIds)
   // Oldest first; at the same moment, what happened to the alert before the calls made about it.
   const items = (data?.items ?? [])

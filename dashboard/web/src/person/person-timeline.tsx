@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import type { TimelineItem } from '../../../../contract/api.js'
 import { ApiError, messageOf } from '../api.js'
 import { roleText } from '../circle-text.js'
 import { formatDateTime } from '../format.js'
 import { useLiveEvent } from '../live-hub.js'
-import { useApiData } from '../use-api-data.js'
+import { useApiData, useReloadOn } from '../use-api-data.js'
 import { timelineRows } from './timeline-groups.js'
 
 const SOURCE_TAGS: Record<TimelineItem['source'], string> = {
@@ -46,12 +46,7 @@ export function PersonTimeline({ personId, refreshKey }: { personId: string; ref
   const { data, error, reload } = useApiData<{ items: TimelineItem[] }>(`/api/persons/${encodeURIComponent(personId)}/timeline?limit=100`)
   const [heard, setHeard] = useState<TimelineItem[]>([])
   // Fetched again whenever the person is (every few seconds, or at once on an alert about them); not on mount, which fetched already.
-  const seenKey = useRef(refreshKey)
-  useEffect(() => {
-    if (seenKey.current === refreshKey) return
-    seenKey.current = refreshKey
-    reload()
-  }, [refreshKey, reload])
+  useReloadOn(refreshKey, reload)
   useLiveEvent('person.note', (event) => {
     if (event.personId === personId) setHeard((old) => [event.item, ...old])
   })
