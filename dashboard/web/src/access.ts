@@ -23,7 +23,7 @@ export function isPersonAccount(user: SessionUser): boolean {
 const FAMILY_ROLES: readonly Role[] = ['family-carer', 'volunteer']
 
 /** `account` (the user's own sign-in settings) is open to everyone and reached from the header, not the navigation. */
-export type PageName = 'me' | 'queue' | 'console' | 'family' | 'people' | 'devices' | 'figures' | 'organisations' | 'users' | 'account'
+export type PageName = 'me' | 'queue' | 'console' | 'call-scripts' | 'family' | 'people' | 'devices' | 'figures' | 'organisations' | 'users' | 'account'
 
 export interface PageSpec {
   name: PageName
@@ -38,6 +38,7 @@ export const PAGES: readonly PageSpec[] = [
   { name: 'me', label: 'My record', allowed: isPersonAccount },
   { name: 'queue', label: 'Alerts', allowed: staffWho('alerts:read') },
   { name: 'console', label: 'Console', allowed: staffWho('alerts:act') },
+  { name: 'call-scripts', label: 'Call scripts', allowed: staffWho('call-scripts:write') },
   { name: 'family', label: 'Family', allowed: (user) => !isPersonAccount(user) && user.roles.some((r) => FAMILY_ROLES.includes(r)) },
   { name: 'people', label: 'People', allowed: staffWho('persons:read') },
   { name: 'devices', label: 'Devices', allowed: staffWho('devices:read') },

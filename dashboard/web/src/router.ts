@@ -3,7 +3,7 @@ import type { PageName } from './access.js'
 
 export type Route = { page: PageName } | { page: 'person'; personId: string } | { page: 'home' } | { page: 'unknown'; path: string }
 
-const PAGE_NAMES: readonly string[] = ['me', 'queue', 'console', 'family', 'people', 'devices', 'figures', 'organisations', 'users', 'account'] satisfies readonly PageName[]
+const PAGE_NAMES: readonly string[] = ['me', 'queue', 'console', 'call-scripts', 'family', 'people', 'devices', 'figures', 'organisations', 'users', 'account'] satisfies readonly PageName[]
 
 /** Hash routes (`#/queue`, `#/person/p-1`): the server serves one index.html and never sees them. */
 export function parseRoute(hash: string): Route {

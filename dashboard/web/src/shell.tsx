@@ -13,6 +13,7 @@ import { LiveHub, LiveHubContext } from './live-hub.js'
 import { AlertQueueContext, LiveQueueContext, useLiveQueue } from './live-queue.js'
 import { NoAccess } from './components/no-access.js'
 import { AccountPage } from './pages/account-page.js'
+import { CallScriptsPage } from './pages/call-scripts-page.js'
 import { ConsolePage } from './pages/console-page.js'
 import { DevicesPage } from './pages/devices-page.js'
 import { FamilyPage } from './pages/family-page.js'
@@ -67,6 +68,8 @@ function PageOf({ route, user }: PageProps) {
       return <QueuePage user={user} />
     case 'console':
       return <ConsolePage user={user} />
+    case 'call-scripts':
+      return <CallScriptsPage />
     case 'people':
       return <PeoplePage user={user} />
     case 'devices':

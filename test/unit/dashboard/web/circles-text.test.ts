@@ -64,7 +64,7 @@ describe('circles of care in the web app', () => {
     expect(homePage(user(['responder']))).toBe('queue')
     expect(homePage(user(['clinician']))).toBe('people')
     expect(homePage(user(['org-admin']))).toBe('people')
-    expect(pagesOf(['admin'])).toEqual(['queue', 'console', 'people', 'devices', 'figures', 'organisations', 'users'])
+    expect(pagesOf(['admin'])).toEqual(['queue', 'console', 'call-scripts', 'people', 'devices', 'figures', 'organisations', 'users'])
     expect(pagesOf(['clinician'])).not.toContain('console')
     expect(pagesOf(['org-admin'])).toEqual(['people', 'users'])
     expect(canSeePage(user(['responder']), 'organisations')).toBe(false)
