@@ -14,7 +14,7 @@ interface CallsAnswer {
 }
 
 /** "No answer", "Will attend in about 15 min", as the log and the buttons say it. */
-export function callOutcomeText(call: Pick<AlertCall, 'outcome' | 'etaMinutes'>): string {
+function callOutcomeText(call: Pick<AlertCall, 'outcome' | 'etaMinutes'>): string {
   const eta = call.outcome === 'will-attend' && call.etaMinutes !== null ? ` in about ${call.etaMinutes} min` : ''
   return `${CALL_OUTCOME_LABELS[call.outcome]}${eta}`
 }

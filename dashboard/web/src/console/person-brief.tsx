@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000
 const RECENT_DAYS = 30
 
 /** Whole years from the date of birth to now. */
-export function ageOn(dateOfBirth: string, nowMs: number): number {
+function ageOn(dateOfBirth: string, nowMs: number): number {
   const born = new Date(`${dateOfBirth}T00:00:00Z`)
   const now = new Date(nowMs)
   const birthdayPassed = now.getUTCMonth() > born.getUTCMonth() || (now.getUTCMonth() === born.getUTCMonth() && now.getUTCDate() >= born.getUTCDate())
