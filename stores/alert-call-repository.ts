@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { HearthError, type AlertCall, type CallOutcome } from '../contract/index.js'
+import type { AlertCall, CallOutcome } from '../contract/index.js'
+import { alertSeqOr404 } from './alert-ids.js'
 import type { SqliteDatabase } from './open-database.js'
 
 interface Row {
@@ -34,11 +35,6 @@ const toCall = (row: Row): AlertCall => ({
   byName: row.called_by_name,
 })
 
-function seqOf(alertId: string): number {
-  const match = /^a-(\d{1,15})$/.exec(alertId)
-  if (!match) throw new HearthError('not_found', `no alert ${alertId}`)
-  return Number(match[1])
-}
 
 export type NewAlertCall = Omit<AlertCall, 'id' | 'at'>
 
@@ -53,11 +49,11 @@ export function createAlertCallRepository(db: SqliteDatabase) {
   return {
     add(call: NewAlertCall, nowMs: number): AlertCall {
       const id = `call-${randomBytes(6).toString('hex')}`
-      insert.run(id, seqOf(call.alertId), call.personId, call.planVersion, call.step, call.name, call.relationship, call.outcome, call.etaMinutes, call.note, nowMs, call.by, call.byName)
+      insert.run(id, alertSeqOr404(call.alertId), call.personId, call.planVersion, call.step, call.name, call.relationship, call.outcome, call.etaMinutes, call.note, nowMs, call.by, call.byName)
       return { ...call, id, at: new Date(nowMs).toISOString() }
     },
     /** Oldest first: the order they were made in. */
-    forAlert: (alertId: string): AlertCall[] => ofAlert.all(seqOf(alertId)).map(toCall),
+    forAlert: (alertId: string): AlertCall[] => ofAlert.all(alertSeqOr404(alertId)).map(toCall),
     /** Newest first, for the person's timeline. */
     recentForPerson: (personId: string, limit: number): AlertCall[] => ofPerson.all(personId, limit).map(toCall),
   }

@@ -1,5 +1,6 @@
 import type { Alert, AlertHistoryEntry, AlertStatus, Outcome, Priority } from '../contract/index.js'
 import type { AnsweredAlarm } from '../dashboard/answer-times.js'
+import { alertSeq } from './alert-ids.js'
 import type { SqliteDatabase } from './open-database.js'
 
 interface Row {
@@ -62,10 +63,6 @@ function toAlert(row: Row): Alert {
   }
 }
 
-function seqOf(alertId: string): number | undefined {
-  const match = /^a-(\d{1,15})$/.exec(alertId)
-  return match ? Number(match[1]) : undefined
-}
 
 const SELECT = 'SELECT alerts.*, persons.name AS person_name FROM alerts JOIN persons ON persons.id = alerts.person_id'
 const STATUS_FILTER = {
@@ -150,7 +147,7 @@ export function createAlertRepository(db: SqliteDatabase) {
     acknowledgedAt: ms(alert.acknowledgedAt),
     resolvedAt: ms(alert.resolvedAt),
     cancelledAt: ms(alert.cancelledAt),
-    followUpOf: alert.followUpOf === undefined ? null : (seqOf(alert.followUpOf) ?? null),
+    followUpOf: alert.followUpOf === undefined ? null : (alertSeq(alert.followUpOf) ?? null),
   })
 
   return {
@@ -167,7 +164,7 @@ export function createAlertRepository(db: SqliteDatabase) {
       return due.all(nowMs, limit).map(toAlert)
     },
     get(alertId: string): Alert | undefined {
-      const seq = seqOf(alertId)
+      const seq = alertSeq(alertId)
       const row = seq === undefined ? undefined : bySeq.get(seq)
       return row ? toAlert(row) : undefined
     },
@@ -177,13 +174,13 @@ export function createAlertRepository(db: SqliteDatabase) {
     },
     update(alert: Alert): void {
       const { id, personName: _name, ...rest } = alert
-      update.run({ ...params(rest), seq: seqOf(id) })
+      update.run({ ...params(rest), seq: alertSeq(id) })
     },
     addHistory(alertId: string, entry: AlertHistoryEntry): void {
-      addHistory.run(seqOf(alertId), Date.parse(entry.at), entry.action, entry.by, entry.detail)
+      addHistory.run(alertSeq(alertId), Date.parse(entry.at), entry.action, entry.by, entry.detail)
     },
     history(alertId: string): AlertHistoryEntry[] {
-      const seq = seqOf(alertId)
+      const seq = alertSeq(alertId)
       if (seq === undefined) return []
       return history.all(seq).map((h) => ({ ...h, at: new Date(h.at).toISOString() }))
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { HearthError, type Attendance, type AttendanceEvent } from '../contract/index.js'
+import type { Attendance, AttendanceEvent } from '../contract/index.js'
+import { alertSeqOr404 } from './alert-ids.js'
 import type { SqliteDatabase } from './open-database.js'
 
 interface Row {
@@ -24,11 +25,6 @@ const toAttendance = (row: Row): Attendance => ({
   recordedBy: row.recorded_by,
 })
 
-function seqOf(alertId: string): number {
-  const match = /^a-(\d{1,15})$/.exec(alertId)
-  if (!match) throw new HearthError('not_found', `no alert ${alertId}`)
-  return Number(match[1])
-}
 
 type NewAttendance = Omit<Attendance, 'id' | 'at'>
 
@@ -39,10 +35,10 @@ export function createAttendanceRepository(db: SqliteDatabase) {
   return {
     add(attendance: NewAttendance, nowMs: number): Attendance {
       const id = `att-${randomBytes(6).toString('hex')}`
-      insert.run(id, seqOf(attendance.alertId), attendance.personId, attendance.event, attendance.responder, attendance.note, nowMs, attendance.recordedBy)
+      insert.run(id, alertSeqOr404(attendance.alertId), attendance.personId, attendance.event, attendance.responder, attendance.note, nowMs, attendance.recordedBy)
       return { ...attendance, id, at: new Date(nowMs).toISOString() }
     },
     /** Oldest first. */
-    forAlert: (alertId: string): Attendance[] => ofAlert.all(seqOf(alertId)).map(toAttendance),
+    forAlert: (alertId: string): Attendance[] => ofAlert.all(alertSeqOr404(alertId)).map(toAttendance),
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { HearthError, type FollowUp } from '../contract/index.js'
+import type { FollowUp } from '../contract/index.js'
+import { alertSeqOr404 } from './alert-ids.js'
 import type { SqliteDatabase } from './open-database.js'
 
 interface Row {
@@ -31,11 +32,6 @@ const toFollowUp = (row: Row): FollowUp => ({
   cancelledBy: row.cancelled_by,
 })
 
-function seqOf(alertId: string): number {
-  const match = /^a-(\d{1,15})$/.exec(alertId)
-  if (!match) throw new HearthError('not_found', `no alert ${alertId}`)
-  return Number(match[1])
-}
 
 interface NewFollowUp {
   alertId: string
@@ -57,7 +53,7 @@ export function createFollowUpRepository(db: SqliteDatabase) {
   return {
     add(followUp: NewFollowUp, nowMs: number): FollowUp {
       const id = `fu-${randomBytes(6).toString('hex')}`
-      insert.run(id, seqOf(followUp.alertId), followUp.personId, followUp.dueAtMs, followUp.note, nowMs, followUp.by)
+      insert.run(id, alertSeqOr404(followUp.alertId), followUp.personId, followUp.dueAtMs, followUp.note, nowMs, followUp.by)
       return toFollowUp(byId.get(id) as Row)
     },
     get(id: string): FollowUp | undefined {
@@ -65,13 +61,13 @@ export function createFollowUpRepository(db: SqliteDatabase) {
       return row ? toFollowUp(row) : undefined
     },
     /** Soonest first. */
-    forAlert: (alertId: string): FollowUp[] => ofAlert.all(seqOf(alertId)).map(toFollowUp),
+    forAlert: (alertId: string): FollowUp[] => ofAlert.all(alertSeqOr404(alertId)).map(toFollowUp),
     /** A person's pending ones, due or not, soonest first. */
     pendingForPerson: (personId: string): FollowUp[] => pendingOfPerson.all(personId).map(toFollowUp),
     /** Pending ones whose time has come, soonest first. */
     due: (nowMs: number, limit: number): FollowUp[] => due.all(nowMs, limit).map(toFollowUp),
     /** Marks it raised as that alert; false when it was cancelled or raised already. */
-    markRaised: (id: string, alertId: string): boolean => raised.run(seqOf(alertId), id).changes === 1,
+    markRaised: (id: string, alertId: string): boolean => raised.run(alertSeqOr404(alertId), id).changes === 1,
     /** Cancels it if still pending; false when it was raised or cancelled already. */
     cancel: (id: string, by: string, nowMs: number): boolean => cancel.run(nowMs, by, id).changes === 1,
   }

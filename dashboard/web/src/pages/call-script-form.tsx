@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { CallScript } from '../../../../contract/follow-ups.js'
 import { api, ApiError, formErrorText, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
+import { ReasonActions } from '../components/reason-actions.js'
 import { useSubmission } from '../use-submission.js'
 
 /** As many as the API takes (contract/follow-ups.ts). */
@@ -69,27 +70,17 @@ export function CallScriptForm(props: { kind: string; questions: readonly string
           />
           <FieldProblems id={`${id}-questions-problems`} problems={questions} />
         </div>
-        <div class="form-actions wide">
-          <div class="field grow">
-            <label for={`${id}-reason`}>Reason for the change</label>
-            <input
-              id={`${id}-reason`}
-              data-testid="call-script-reason"
-              required
-              maxLength={500}
-              value={reason}
-              onInput={(e) => setReason(e.currentTarget.value)}
-              {...invalidProps(`${id}-reason`, reasonProblems)}
-            />
-            <FieldProblems id={`${id}-reason-problems`} problems={reasonProblems} />
-          </div>
-          <button type="submit" class="primary" data-testid="call-script-save">
-            Save
-          </button>
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        </div>
+        <ReasonActions
+          id={`${id}-reason`}
+          reason={reason}
+          problems={reasonProblems}
+          onReason={setReason}
+          saveLabel="Save"
+          saveTestId="call-script-save"
+          reasonTestId="call-script-reason"
+          onCancel={props.onCancel}
+          wide
+        />
       </fieldset>
       <p class="error wide" role="alert" data-testid="call-script-error">
         {formErrorText(error, shownBeside)}

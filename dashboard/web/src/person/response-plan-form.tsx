@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { ResponseStep } from '../../../../contract/response-plan-values.js'
 import { api, formErrorText, problemsFor } from '../api.js'
-import { FieldProblems, invalidProps } from '../components/field-problems.js'
+import { ReasonActions } from '../components/reason-actions.js'
 import { useSubmission } from '../use-submission.js'
 import { StepEditor, bodyOfStep, draftOfStep, emptyStep, type StepDraft } from './response-step-editor.js'
 
@@ -58,19 +58,7 @@ export function ResponsePlanForm({ personId, steps, onSaved, onCancel }: { perso
         <button type="button" data-testid="plan-add-step" onClick={() => setDrafts([...drafts, emptyStep()])}>
           Add someone to call
         </button>
-        <div class="form-actions">
-          <div class="field grow">
-            <label for="plan-reason">Reason for the change</label>
-            <input id="plan-reason" required maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} {...invalidProps('plan-reason', reasonProblems)} />
-            <FieldProblems id="plan-reason-problems" problems={reasonProblems} />
-          </div>
-          <button type="submit" class="primary" data-testid="plan-save">
-            Save the plan
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <ReasonActions id="plan-reason" reason={reason} problems={reasonProblems} onReason={setReason} saveLabel="Save the plan" saveTestId="plan-save" onCancel={onCancel} />
       </fieldset>
       <p class="error" role="alert">
         {formErrorText(error, (field) => field === 'reason' || field.startsWith('steps.'))}

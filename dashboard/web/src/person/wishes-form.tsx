@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { Wishes } from '../../../../contract/wishes-values.js'
 import { api, formErrorText, problemsFor } from '../api.js'
 import { FieldProblems, invalidProps } from '../components/field-problems.js'
+import { ReasonActions } from '../components/reason-actions.js'
 import { useSubmission } from '../use-submission.js'
 
 interface Draft {
@@ -108,19 +109,7 @@ export function WishesForm({ personId, current, onSaved, onCancel }: { personId:
           <input id="wishes-share" type="checkbox" checked={draft.shareAlarmsWithFamily} onChange={(e) => set({ shareAlarmsWithFamily: e.currentTarget.checked })} />
           <label for="wishes-share">Tell family in the response plan of an alarm and how it ended (by email)</label>
         </div>
-        <div class="form-actions wide">
-          <div class="field grow">
-            <label for="wishes-reason">Reason for the change</label>
-            <input {...input('reason', 'reason')} required maxLength={500} value={draft.reason} onInput={(e) => set({ reason: e.currentTarget.value })} />
-            <FieldProblems id="wishes-reason-problems" problems={problems('reason')} />
-          </div>
-          <button type="submit" class="primary" data-testid="wishes-save">
-            Save
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <ReasonActions id="wishes-reason" reason={draft.reason} problems={problems('reason')} onReason={(reason) => set({ reason })} saveLabel="Save" saveTestId="wishes-save" onCancel={onCancel} wide />
       </fieldset>
       <p class="error wide" role="alert">
         {formErrorText(error, shownBeside)}
