@@ -219,6 +219,16 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
   }
 }
 
+/**
+ * Does what should raise an alert (a device's event), then waits for the new alert as `api` sees it
+ * among the open ones: the first not there before that `matches`.
+ */
+export async function raisedBy(api: TestApi, send: () => Promise<unknown>, what: string, matches: (alert: Alert) => boolean = () => true): Promise<Alert> {
+  const before = new Set(((await api.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
+  await send()
+  return eventually(async () => ((await api.request('GET', '/api/alerts')).body.alerts as Alert[]).find((a) => !before.has(a.id) && matches(a)), what)
+}
+
 /** A platform clock that stands still until a test moves it: days of rules in milliseconds. */
 export class ManualClock implements Clock {
   constructor(private ms: number) {}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { ManualClock, eventually, raisedBy, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 import { startMailInbox } from '../helpers/mail-inbox.js'
 
 const T0 = Date.parse('2026-06-15T12:00:00Z')
@@ -14,11 +14,7 @@ describe('an alarm nobody answers in time reaches the supervisors by email', { t
   let mail: Awaited<ReturnType<typeof startMailInbox>>
   let pendant: VirtualDevice
 
-  const press = async (): Promise<Alert> => {
-    const before = new Set(((await t.api.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
-    await pendant.event('alarm.pressed')
-    return eventually(async () => ((await t.api.request('GET', '/api/alerts')).body.alerts as Alert[]).find((a) => !before.has(a.id)), 'the alarm')
-  }
+  const press = (): Promise<Alert> => raisedBy(t.api, () => pendant.event('alarm.pressed'), 'the alarm')
   const at = (ms: number): void => {
     clock.set(ms)
     t.platform.tick()

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { eventually, raisedBy, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 import { startMailInbox } from '../helpers/mail-inbox.js'
 
 const PLAN = {
@@ -21,9 +21,7 @@ describe('family told of alarms by email, when the person shares them', { timeou
   let ada: string
 
   const alarmAndVisit = async (): Promise<Alert> => {
-    const before = new Set(((await t.api.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
-    await pendant.event('alarm.pressed')
-    const alarm = await eventually(async () => ((await t.api.request('GET', '/api/alerts')).body.alerts as Alert[]).find((a) => !before.has(a.id)), 'the alarm')
+    const alarm = await raisedBy(t.api, () => pendant.event('alarm.pressed'), 'the alarm')
     expect((await t.api.request('POST', `/api/alerts/${alarm.id}/resolve`, { outcome: 'responder-visited' })).status).toBe(200)
     return alarm
   }

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert, ServerToClientEvents, TimelineItem } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, TestApi, connectLive, eventually, nextAlert, removeDir, signedInUser, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { ManualClock, TestApi, connectLive, eventually, raisedBy, nextAlert, removeDir, signedInUser, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const fields = (body: any): string[] => body.error.problems.map((p: { field: string }) => p.field)
 
@@ -23,11 +23,7 @@ describe('follow-ups: "call back in 2 hours to check"', { timeout: 90_000 }, () 
   const openAlerts = async (): Promise<Alert[]> => (await responder.request('GET', '/api/alerts?status=open')).body.alerts as Alert[]
   const followUpAlerts = async (): Promise<Alert[]> => (await openAlerts()).filter((a) => a.kind === 'follow-up.due')
   /** A new alarm from Ada's pendant, as the responder sees it in the queue. */
-  const pressed = async (): Promise<Alert> => {
-    const before = new Set(((await responder.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
-    await pendant.event('alarm.pressed')
-    return eventually(async () => (await openAlerts()).find((a) => !before.has(a.id) && a.kind === 'alarm.pressed'), 'the alarm in the queue')
-  }
+  const pressed = (): Promise<Alert> => raisedBy(responder, () => pendant.event('alarm.pressed'), 'the alarm in the queue', (a) => a.kind === 'alarm.pressed')
   const live = async (): Promise<Socket<ServerToClientEvents>> => {
     const socket = await connectLive(responder)
     sockets.push(socket)

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert, ServerToClientEvents, TimelineItem } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, TestApi, connectLive, eventually, nextAlert, removeDir, signedInUser, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { ManualClock, TestApi, connectLive, raisedBy, nextAlert, removeDir, signedInUser, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const fields = (body: any): string[] => body.error.problems.map((p: { field: string }) => p.field)
 
@@ -35,11 +35,7 @@ describe('response plans and the call console', { timeout: 60_000 }, () => {
     return org.body.id as string
   }
   /** A new alarm from Ada's pendant, as the responder sees it in the queue. */
-  const pressed = async (): Promise<Alert> => {
-    const before = new Set(((await responder.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
-    await pendant.event('alarm.pressed')
-    return eventually(async () => ((await responder.request('GET', '/api/alerts')).body.alerts as Alert[]).find((a) => !before.has(a.id)), 'the alarm in the queue')
-  }
+  const pressed = (): Promise<Alert> => raisedBy(responder, () => pendant.event('alarm.pressed'), 'the alarm in the queue')
 
   beforeAll(async () => {
     t = await startTestPlatform(dataDir, {}, clock)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert, TimelineItem } from '../../contract/index.js'
 import { VirtualDevice } from '../../simulators/virtual-device.js'
-import { ManualClock, eventually, removeDir, signedInUser, startTestPlatform, tempDir, type TestApi, type TestPlatform } from '../../harness/test-platform.js'
+import { ManualClock, raisedBy, removeDir, signedInUser, startTestPlatform, tempDir, type TestApi, type TestPlatform } from '../../harness/test-platform.js'
 
 const NIGHT = Date.parse('2026-03-01T03:00:00Z')
 const MINUTE = 60_000
@@ -23,11 +23,7 @@ describe("incidents on a person's timeline", { timeout: 60_000 }, () => {
     return org.body.id as string
   }
   /** A new alert of this kind from one of Ada's devices, as the responder sees it in the queue. */
-  const raised = async (device: VirtualDevice, type: Parameters<VirtualDevice['event']>[0]): Promise<Alert> => {
-    const before = new Set(((await responder.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
-    await device.event(type)
-    return eventually(async () => ((await responder.request('GET', '/api/alerts')).body.alerts as Alert[]).find((a) => !before.has(a.id)), `the ${type} alert in the queue`)
-  }
+  const raised = (device: VirtualDevice, type: Parameters<VirtualDevice['event']>[0]): Promise<Alert> => raisedBy(responder, () => device.event(type), `the ${type} alert in the queue`)
   const timelineOf = async (api: TestApi): Promise<TimelineItem[]> => (await api.request('GET', `/api/persons/${ada}/timeline`)).body.items as TimelineItem[]
 
   beforeAll(async () => {

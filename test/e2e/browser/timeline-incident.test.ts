@@ -3,7 +3,7 @@ import type { Alert } from '../../../contract/index.js'
 import type { VirtualDevice } from '../../../simulators/virtual-device.js'
 import { CircleScene, seriousViolations, type SceneUser } from '../../helpers/browser.js'
 import { BrowserRig } from '../../helpers/browser-rig.js'
-import { ManualClock, TestApi, eventually, type TestPlatform } from '../../../harness/test-platform.js'
+import { ManualClock, TestApi, raisedBy, type TestPlatform } from '../../../harness/test-platform.js'
 
 const MINUTE = 60_000
 /** A Tuesday night in February: 03:02 in London. */
@@ -21,11 +21,7 @@ describe("an incident on the person's timeline in a real browser", { timeout: 12
   let detector: VirtualDevice
 
   /** A new alert from one of Peggy's devices, as the responder sees it in the queue. */
-  const raised = async (device: VirtualDevice, type: Parameters<VirtualDevice['event']>[0]): Promise<Alert> => {
-    const before = new Set(((await responder.request('GET', '/api/alerts?status=all')).body.alerts as Alert[]).map((a) => a.id))
-    await device.event(type)
-    return eventually(async () => ((await responder.request('GET', '/api/alerts')).body.alerts as Alert[]).find((a) => !before.has(a.id)), `the ${type} alert`)
-  }
+  const raised = (device: VirtualDevice, type: Parameters<VirtualDevice['event']>[0]): Promise<Alert> => raisedBy(responder, () => device.event(type), `the ${type} alert`)
   const ok = async (pending: Promise<{ status: number }>, status = 200) => expect((await pending).status).toBe(status)
 
   beforeAll(async () => {

@@ -1,32 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../../contract/index.js'
 import { alertEvents, noticeOf } from '../../../notifications/alert-events.js'
+import { raisedAlert } from '../../helpers/alert-fixture.js'
 
-const raised: Alert = {
-  id: 'a-1',
-  personId: 'p-1',
-  personName: 'Ada Lovelace',
-  deviceId: 'pendant-1',
-  kind: 'alarm.pressed',
-  priority: 'emergency',
-  status: 'raised',
+const raised: Alert = raisedAlert({
   raisedAt: '2026-11-29T10:00:00.000Z',
   lastOccurredAt: '2026-11-29T10:00:00.000Z',
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  outcome: null,
-  note: null,
-  cancelledAt: null,
-  occurrences: 1,
-  escalationLevel: 0,
-  summary: null,
-  clearedAt: null,
-  flapping: false,
-  reraisedCount: 0,
   nextEscalationAt: '2026-11-29T10:01:00.000Z',
-}
+})
 
 /** The events of a sequence of announcements of one alert, each told against what the one before told. */
 function told(...states: Alert[]): string[] {

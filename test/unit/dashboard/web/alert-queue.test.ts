@@ -1,36 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../../../contract/index.js'
 import { AlertQueue, compareForQueue, isOlderState, type QueueChange } from '../../../../dashboard/web/src/alert-queue.js'
+import { raisedAlert } from '../../../helpers/alert-fixture.js'
 
 let next = 0
 function alert(change: Partial<Alert> = {}): Alert {
   next += 1
-  return {
-    id: `a-${next}`,
-    personId: 'p-1',
-    personName: 'Ada Lovelace',
-    deviceId: 'pendant-1',
-    kind: 'alarm.pressed',
-    priority: 'emergency',
-    status: 'raised',
-    raisedAt: '2026-01-01T10:00:00.000Z',
-    lastOccurredAt: '2026-01-01T10:00:00.000Z',
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    outcome: null,
-    note: null,
-    cancelledAt: null,
-    occurrences: 1,
-    escalationLevel: 0,
-    summary: 'Alarm pressed',
-    clearedAt: null,
-    flapping: false,
-    reraisedCount: 0,
-    nextEscalationAt: null,
-    ...change,
-  }
+  return raisedAlert({ id: `a-${next}`, summary: 'Alarm pressed', ...change })
 }
 
 function loaded(...alerts: Alert[]): { queue: AlertQueue; changes: Array<QueueChange | undefined> } {
