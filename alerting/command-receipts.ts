@@ -27,11 +27,24 @@ export function createCommandReceipts(deps: { outbox: CommandOutbox; clock: Cloc
   return {
     delivered(deviceId: string, payload: Buffer): void {
       const id = commandIdOf(payload)
-      if (id !== undefined && deps.outbox.markDelivered(id, deviceId, deps.clock.now())) deps.logger.info({ deviceId, commandId: id }, 'command delivered')
+      if (id === undefined) return
+      try {
+        if (deps.outbox.markDelivered(id, deviceId, deps.clock.now())) deps.logger.info({ deviceId, commandId: id }, 'command delivered')
+      } catch (error) {
+        // Unmarked (the disk full), it is sent again when the device next subscribes, with the same id.
+        deps.logger.error({ err: error, deviceId, commandId: id }, 'command delivered but not marked delivered')
+      }
     },
     subscribed(deviceId: string, stillQueued: readonly Buffer[]): void {
       const queued = new Set(stillQueued.map(commandIdOf))
-      const again = deps.outbox.undelivered(deviceId, RESEND_LIMIT).filter((c) => !queued.has(c.id))
+      let undelivered: Command[]
+      try {
+        undelivered = deps.outbox.undelivered(deviceId, RESEND_LIMIT)
+      } catch (error) {
+        deps.logger.error({ err: error, deviceId }, 'undelivered commands not read; they are sent again when the device next subscribes')
+        return
+      }
+      const again = undelivered.filter((c) => !queued.has(c.id))
       if (again.length > 0) deps.logger.info({ deviceId, commands: again.length }, 'sending undelivered commands again')
       for (const command of again) deps.send(command)
     },

@@ -22,7 +22,12 @@ export function createCommandSender(deps: { logger: Logger; clock: Clock; outbox
     client.publish(deviceTopic(command.deviceId, 'commands'), command.payload, { qos: 1 }, (error) => {
       inFlight.delete(command.id)
       if (error) return log.error({ err: error, deviceId: command.deviceId, commandId: command.id }, 'command not sent; will retry')
-      deps.outbox.markSent(command.id, deps.clock.now())
+      try {
+        deps.outbox.markSent(command.id, deps.clock.now())
+      } catch (storeError) {
+        // Unmarked (the disk full), it goes out again with the same id, which the device's receipt settles.
+        log.error({ err: storeError, deviceId: command.deviceId, commandId: command.id }, 'command sent but not marked sent; will send again')
+      }
     })
     log.info({ deviceId: command.deviceId, commandId: command.id }, 'command sent')
   }

@@ -63,11 +63,19 @@ export class PlatformRunner {
       const why = signal ?? `code ${String(code)}`
       this.crashes.push(why)
       this.log(`platform exited by itself (${why}); starting it again in ${RESTART_DELAY_MS} ms`)
-      setTimeout(() => {
-        if (this.running || !this.supervising) return
-        this.start().catch((error: unknown) => this.log(`platform did not start again: ${String(error)}`))
-      }, RESTART_DELAY_MS)
+      this.restartLater()
     })
+  }
+
+  /** Starts the platform again after a pause, and again after each start that fails, until the scenario ends. */
+  private restartLater(): void {
+    setTimeout(() => {
+      if (this.running || !this.supervising) return
+      this.start().catch((error: unknown) => {
+        this.log(`platform did not start again: ${String(error)}; trying again in ${RESTART_DELAY_MS} ms`)
+        this.restartLater()
+      })
+    }, RESTART_DELAY_MS)
   }
 
   /** Sends a signal that ends the platform (SIGKILL, SIGTERM) and resolves once it has exited. */

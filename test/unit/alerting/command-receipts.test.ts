@@ -53,4 +53,24 @@ describe('command receipts', () => {
     receipts.subscribed('pendant-1', [Buffer.from(rows[1]?.payload ?? '')])
     expect(sent).toEqual(['c-1'])
   })
+
+  it('keeps going when the outbox cannot be written (the disk full), and settles the command on the next acknowledgement', () => {
+    const rows = [command('c-1')]
+    const outbox = fakeOutbox(rows)
+    let full = true
+    const markDelivered = outbox.markDelivered.bind(outbox)
+    outbox.markDelivered = (...args) => {
+      if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+      return markDelivered(...args)
+    }
+    const errors: string[] = []
+    const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push((JSON.parse(line) as { msg: string }).msg) })
+    const receipts = createCommandReceipts({ outbox, clock: { now: () => 42 }, logger, send: () => undefined })
+    expect(() => receipts.delivered('pendant-1', Buffer.from(rows[0]?.payload ?? ''))).not.toThrow()
+    expect(errors).toEqual(['command delivered but not marked delivered'])
+    expect(rows[0]?.deliveredAtMs).toBeUndefined()
+    full = false
+    receipts.delivered('pendant-1', Buffer.from(rows[0]?.payload ?? ''))
+    expect(rows[0]?.deliveredAtMs).toBe(42)
+  })
 })
