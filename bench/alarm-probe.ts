@@ -1,8 +1,10 @@
-import type { Socket } from 'socket.io-client'
-import { OFFLINE_WILL_PAYLOAD, deviceTopic, type Alert, type ServerToClientEvents } from '../contract/index.js'
+import { io, type Socket } from 'socket.io-client'
+import { OFFLINE_WILL_PAYLOAD, deviceTopic, type Alert } from '../contract/index.js'
 import { LeanMqttConnection } from '../simulators/lean-mqtt-connection.js'
 import { TestApi, connectLive } from '../harness/test-platform.js'
 import { serveParent } from './child-rpc.js'
+import type { ProbeConnection } from './load-target.js'
+import type { ReferenceAlert } from './reference/reference-alerting.js'
 
 /**
  * Presses pendants and times each press to the socket.io `alert` that reports it on a signed-in
@@ -17,6 +19,8 @@ interface Pendant {
   pressedAt?: number
   /** Date.now() of that press, to compare with the time the platform says it received it. */
   pressedAtWallMs?: number
+  /** The id of that press's event, which the reference pipeline's alert carries. */
+  eventId?: string
 }
 
 export interface ProbeResult {
@@ -38,7 +42,10 @@ export interface ProbeResult {
 }
 
 let pendants = new Map<string, Pendant>()
-let live: Socket<ServerToClientEvents> | undefined
+/** The fields of an `alert` the probe reads: Hearth's and the reference pipeline's both carry them. */
+type TimedAlert = Pick<Alert, 'deviceId' | 'kind' | 'occurrences' | 'lastOccurredAt'> | ReferenceAlert
+
+let live: Socket | undefined
 let http: TestApi | undefined
 /** The pendants' people, whose records the dashboard reads while alarms are timed. */
 let personIds: string[] = []
@@ -46,9 +53,10 @@ let latencies: number[] = []
 let toPlatform: number[] = []
 let counter = 0
 
-function onAlert(alert: Alert): void {
+function onAlert(alert: TimedAlert): void {
   const pendant = pendants.get(alert.deviceId)
   if (alert.kind !== 'alarm.pressed' || pendant?.pressedAt === undefined || alert.occurrences < pendant.presses) return
+  if ('eventId' in alert && alert.eventId !== pendant.eventId) return
   latencies.push(performance.now() - pendant.pressedAt)
   if (pendant.pressedAtWallMs !== undefined) toPlatform.push(Math.max(0, Date.parse(alert.lastOccurredAt) - pendant.pressedAtWallMs))
   pendant.pressedAt = undefined
@@ -58,6 +66,7 @@ function press(pendant: Pendant): void {
   const id = `e-probe-${++counter}`
   const payload = Buffer.from(JSON.stringify({ id, type: 'alarm.pressed', ts: Date.now() / 1000, data: {} }))
   pendant.presses++
+  pendant.eventId = id
   pendant.pressedAt = performance.now()
   pendant.pressedAtWallMs = Date.now()
   pendant.connection.publish(pendant.topic, payload, 1)
@@ -103,13 +112,27 @@ function readLoad(perSecond: number): { stop(): Promise<{ readsMs: number[]; rea
   }
 }
 
+async function connectReference(url: string): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], reconnection: false })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', reject)
+  })
+  return socket
+}
+
 const api = {
-  async start(params: { httpUrl: string; mqttPort: number; adminPassword: string; pendants: Array<{ id: string; secret: string }> }): Promise<void> {
-    http = new TestApi(params.httpUrl)
-    await http.login('admin', params.adminPassword)
-    live = await connectLive(http)
-    const signedIn = http
-    personIds = await Promise.all(params.pendants.slice(0, 20).map(async (p) => ((await signedIn.request('GET', `/api/devices/${p.id}`)).body as { personId: string }).personId))
+  /** Hearth: the admin signs in to the dashboard. The reference: its socket.io needs no sign-in and serves no records to read. */
+  async start(params: { target: ProbeConnection; mqttPort: number; pendants: Array<{ id: string; secret: string }> }): Promise<void> {
+    if (params.target.kind === 'hearth') {
+      http = new TestApi(params.target.httpUrl)
+      await http.login('admin', params.target.adminPassword)
+      live = await connectLive(http)
+      const signedIn = http
+      personIds = await Promise.all(params.pendants.slice(0, 20).map(async (p) => ((await signedIn.request('GET', `/api/devices/${p.id}`)).body as { personId: string }).personId))
+    } else {
+      live = await connectReference(params.target.alertUrl)
+    }
     live.on('alert', onAlert)
     const opened = await Promise.all(
       params.pendants.map(async (p) => {

@@ -52,7 +52,7 @@ async function startHearth(devices: Credentials[], subscriber: { username: strin
       clock: { now: () => Date.now() },
       credentials: { secretHashOf: (id) => hashes.get(id) },
       services: [{ ...subscriber, role: 'ingest' }],
-      journal: { record: (_deviceId, event) => ({ event, outcome: 'new' as const }) },
+      admitEvent: (_deviceId, _payload, _dup, _receivedAtMs, done) => done(),
       readingsLog: logged ? await ReadingsLogWriter.open(mkdtempSync(join(tmpdir(), 'hearth-bench-log-'))) : unlogged,
     },
   )

@@ -23,10 +23,12 @@ export interface ChildOptions {
   env?: Record<string, string>
   /** Extra Node flags, such as --expose-gc. */
   execArgv?: string[]
+  /** The module is plain JavaScript, run by Node alone: no TypeScript loader in its memory. */
+  plain?: boolean
 }
 
 /**
- * A bench child process (TypeScript through tsx) answering typed requests over IPC. Every call
+ * A bench child process (TypeScript through tsx, or plain JavaScript) answering typed requests over IPC. Every call
  * has a time limit, and `kill` ends the child by its own pid.
  */
 export class Child<A extends ChildApi> {
@@ -53,7 +55,7 @@ export class Child<A extends ChildApi> {
 
   static start<A extends ChildApi>(name: string, moduleUrl: string, options: ChildOptions = {}): Child<A> {
     const child = fork(fileURLToPath(moduleUrl), [], {
-      execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+      execArgv: [...(options.plain ? [] : ['--import', 'tsx']), ...(options.execArgv ?? [])],
       env: { ...process.env, ...options.env },
       // The child's output goes to stderr: stdout carries only the bench's table.
       stdio: ['ignore', 2, 2, 'ipc'],

@@ -7,6 +7,17 @@ import { loadTables } from './load-report.js'
 import { mosquittoVersion } from './mosquitto-broker.js'
 import { runPlatformLoad, type PlatformLoadOptions, type PlatformRunFigures } from './platform-load.js'
 
+/** Hearth and the reference pipeline take turns within each run, the order swapped each run, so that machine noise hits both. */
+async function platformRound(options: PlatformLoadOptions, run: number, runs: number): Promise<PlatformRunFigures[]> {
+  const order = run % 2 === 0 ? options.targets : [...options.targets].reverse()
+  const results: PlatformRunFigures[] = []
+  for (const target of order) {
+    progress(`load: platform run ${run + 1} of ${runs}, ${target === 'hearth' ? 'Hearth' : 'the reference pipeline'}, ${options.devices.toLocaleString('en-GB')} devices`)
+    results.push(await runPlatformLoad(options, target))
+  }
+  return results
+}
+
 export interface LoadBenchOptions {
   quick: boolean
   runs: number
@@ -53,6 +64,8 @@ export function loadDefaults(quick: boolean): { runs: number; platform: Platform
       drainMs: quick ? 15_000 : 90_000,
       connectPerSecond: 2000,
       ingest: 'thread',
+      broker: 'thread',
+      targets: ['hearth', 'reference'],
     },
     broker: {
       targets: quick ? ['hearth', 'mosquitto'] : ['hearth', 'hearth-unlogged', 'mosquitto', 'aedes'],
@@ -117,11 +130,11 @@ export async function runLoadBench(options: LoadBenchOptions): Promise<LoadResul
   if (options.broker?.targets.includes('mosquitto') && !results.machine.mosquitto) {
     throw new Error('mosquitto is not installed (Debian: apt-get install mosquitto), or leave it out with --brokers')
   }
+  if (options.platform?.targets.includes('reference') && !results.machine.mosquitto) {
+    throw new Error('mosquitto is not installed (Debian: apt-get install mosquitto), or leave the reference pipeline out with --target hearth')
+  }
   for (let run = 0; run < options.runs; run++) {
-    if (options.platform) {
-      progress(`load: platform run ${run + 1} of ${options.runs}, ${options.platform.devices.toLocaleString('en-GB')} devices`)
-      results.platformRuns.push(await runPlatformLoad(options.platform))
-    }
+    if (options.platform) results.platformRuns.push(...(await platformRound(options.platform, run, options.runs)))
     if (options.broker) results.brokerRuns.push(...(await brokerRound(options.broker, run)))
     // After every run, so that a long bench stopped half-way still leaves what it measured.
     if (run < options.runs - 1) write(results, options.out, `partial: ${run + 1} of ${options.runs} runs`)

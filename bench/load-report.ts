@@ -1,7 +1,9 @@
 import type { BrokerRunFigures, BrokerTarget } from './broker-compare.js'
 import { formatNumber, formatSpread, spread, type Spread } from './figures.js'
 import type { FailedBrokerRun, LoadResults } from './load-bench.js'
+import type { TargetName } from './load-target.js'
 import type { Background, PlatformRunFigures } from './platform-load.js'
+import { comparisonTable } from './reference/reference-report.js'
 
 const TARGETS = { alarmP99Ms: 25, storedPerSecond: 20_000, rssMiB: 300 } as const
 
@@ -11,9 +13,20 @@ function byBackground(runs: readonly PlatformRunFigures[], background: Backgroun
   return runs.map((r) => r.backgrounds.find((b) => b.background === background)).filter((b) => b !== undefined)
 }
 
-function platformTable(results: LoadResults): string[] {
+/** The platform runs of one target (runs from before the reference pipeline are Hearth's). */
+const runsOf = (results: LoadResults, target: TargetName): PlatformRunFigures[] => results.platformRuns.filter((r) => (r.target ?? 'hearth') === target)
+
+function whatRan(results: LoadResults, target: TargetName): string {
   const options = results.options.platform
-  const runs = results.platformRuns
+  if (target === 'reference') {
+    return `**Reference pipeline** (bench/reference/: Debian's mosquitto ${results.machine.mosquitto ?? ''}, a minimal SQLite ingest process, a minimal alerting process with a durable journal; CPU and RSS summed over the three, event-loop delay the alerting process's; it serves no records, so no dashboard reads)`
+  }
+  return `**Platform** (\`npm start\` in one process, embedded store; ${options?.ingest === 'loop' ? '**readings parsed and stored on the event loop that carries alarms** (`--ingest loop`)' : 'readings parsed and stored in the ingest thread, as shipped'}; ${options?.broker === 'loop' ? '**the broker on the event loop that carries alarms** (`--broker loop`)' : 'the broker in a thread of its own, as shipped'})`
+}
+
+function platformTable(results: LoadResults, target: TargetName): string[] {
+  const options = results.options.platform
+  const runs = runsOf(results, target)
   if (!options || runs.length === 0) return []
   const rows = options.backgrounds.map((background) => {
     const at = byBackground(runs, background)
@@ -29,8 +42,8 @@ function platformTable(results: LoadResults): string[] {
       formatSpread(spread(at.map((b) => b.cpuMsPer1k)), 0),
       formatSpread(spread(at.map((b) => b.loopDelayP99Ms)), 0),
       formatSpread(spread(at.map((b) => b.backlogAfter ?? Number.NaN))),
-      // Runs from before audited reads were measured have no `reads`.
-      at.some((b) => b.reads === undefined)
+      // Runs from before audited reads were measured have no `reads`; the reference serves no records.
+      target === 'reference' || at.some((b) => b.reads === undefined)
         ? 'n/a'
         : `${formatSpread(spread(at.map((b) => b.reads.perSecond)), 1)} (p99 ${formatSpread(spread(at.map((b) => b.reads.p99Ms)), 1)} ms, ${at.reduce((s, b) => s + b.reads.failed, 0)} failed)`,
     ]
@@ -40,26 +53,26 @@ function platformTable(results: LoadResults): string[] {
   const lost = runs.reduce((s, r) => s + r.lost, 0)
   const crashed = runs.filter((r) => r.crashed !== undefined).length
   return [
-    `**Platform** (\`npm start\` in one process, embedded store; ${options.ingest === 'loop' ? '**readings parsed and stored on the event loop that carries alarms** (`--ingest loop`)' : 'readings parsed and stored in the ingest thread, as shipped'}), ${formatNumber(options.devices)} devices connected (persistent sessions, one person each), ` +
+    `${whatRan(results, target)}, ${formatNumber(options.devices)} devices connected (persistent sessions${target === 'hearth' ? ', one person each' : ''}), ` +
       `packs of ${options.packSize} SenML records (${Math.round(options.qos1Share * 100)}% at QoS 1), a status check-in per device every ${options.statusEverySeconds} s, ` +
-      `${options.pressesPerSecond} alarm presses/s from ${options.pendants} pendants timed to the socket.io \`alert\` on a signed-in dashboard, ` +
-      `which meanwhile opens ${options.readsPerSecond ?? 0} records or timelines a second, each written to the audit log; ` +
+      `${options.pressesPerSecond} alarm presses/s from ${options.pendants} pendants timed to the socket.io \`alert\` on ${target === 'hearth' ? 'a signed-in dashboard, ' : 'a dashboard; '}` +
+      (target === 'hearth' ? `which meanwhile opens ${options.readsPerSecond ?? 0} records or timelines a second, each written to the audit log; ` : '') +
       `saturation = ${formatNumber(options.saturationWindow)} QoS 1 packs kept in flight. ` +
       `After each background the bench waits (up to ${formatNumber(options.drainMs / 1000)} s, or until the count stops rising for 10 s) for the store to catch up. ` +
-      `Readings lost (sent, never stored): **${formatNumber(lost)} of ${formatNumber(sent)}**${crashed > 0 ? `; **the platform process died in ${crashed} of ${runs.length} runs**` : ''}.`,
+      `Readings lost (sent, never stored): **${formatNumber(lost)} of ${formatNumber(sent)}**${crashed > 0 ? `; **${target === 'hearth' ? 'the platform process' : 'a reference process'} died in ${crashed} of ${runs.length} runs**` : ''}.`,
     '',
-    '| background readings/s | sent/s | stored/s (in the store) | alarm p50 ms | alarm p99 ms | alarm max ms | p99 ms before the platform received the press | presses | platform CPU, cores | CPU ms per 1,000 readings | event-loop delay p99 ms | unstored after the drain | audited dashboard reads/s |',
+    `| background readings/s | sent/s | stored/s (in the store) | alarm p50 ms | alarm p99 ms | alarm max ms | p99 ms before the platform received the press | presses | ${target === 'hearth' ? 'platform' : 'reference'} CPU, cores | CPU ms per 1,000 readings | event-loop delay p99 ms | unstored after the drain | audited dashboard reads/s |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ]
 }
 
-function memoryTable(results: LoadResults): string[] {
+function memoryTable(results: LoadResults, target: TargetName): string[] {
   const options = results.options.platform
-  const runs = results.platformRuns
+  const runs = runsOf(results, target)
   if (!options || runs.length === 0) return []
   return [
-    '| devices connected, idle | platform RSS MiB |',
+    `| devices connected, idle | ${target === 'hearth' ? 'platform' : 'reference (mosquitto + ingest + alerting)'} RSS MiB |`,
     '| --- | --- |',
     `| 0 (the alarm probe only) | ${formatSpread(spread(runs.map((r) => r.rssMiB.base)))} |`,
     `| ${formatNumber(options.firstDevices)} | ${formatSpread(spread(runs.map((r) => r.rssMiB.first)))} |`,
@@ -114,7 +127,7 @@ function verdict(met: boolean): string {
 }
 
 function targetsTable(results: LoadResults): string[] {
-  const runs = results.platformRuns
+  const runs = runsOf(results, 'hearth')
   const options = results.options.platform
   if (!options || runs.length === 0) return []
   const at20k = spread(byBackground(runs, 20_000).map((b) => b.alarm.p99Ms))
@@ -145,8 +158,11 @@ export function loadTables(results: LoadResults): { markdown: string } {
       `Load (${results.quick ? 'quick' : 'full'} run, ${results.date.slice(0, 10)}; ${results.options.runs} run(s) of each figure, shown as median (min–max)); ` +
         `${m.cores} cores (${m.cpu}), Node ${m.node}, aedes ${m.aedes}; load average before ${results.loadAverage.before.map((l) => l.toFixed(2)).join('/')}, after ${results.loadAverage.after.map((l) => l.toFixed(2)).join('/')}.`,
     ],
-    platformTable(results),
-    memoryTable(results),
+    platformTable(results, 'hearth'),
+    memoryTable(results, 'hearth'),
+    platformTable(results, 'reference'),
+    memoryTable(results, 'reference'),
+    results.options.platform ? comparisonTable(results.options.platform, runsOf(results, 'hearth'), runsOf(results, 'reference'), results.machine.mosquitto) : [],
     brokerTable(results),
     mosquittoSettings,
     targetsTable(results),

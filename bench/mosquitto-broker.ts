@@ -15,7 +15,16 @@ export interface Mosquitto {
   settings: string[]
   /** Resident memory and CPU time (user + system, microseconds) from /proc. */
   stats(): { rssBytes: number; cpuMicros: number }
+  /** False once the mosquitto process has exited. */
+  readonly alive: boolean
   stop(): Promise<void>
+}
+
+/** A service's MQTT identity and the topic filters it may subscribe to (the broker-only subscriber reads readings). */
+export interface MosquittoService {
+  username: string
+  password: string
+  read?: readonly string[]
 }
 
 const CLOCK_TICKS_PER_SECOND = 100
@@ -71,7 +80,7 @@ function settingsFor(port: number, dir: string): string[] {
   ]
 }
 
-export async function startMosquitto(devices: readonly Credentials[], subscriber: { username: string; password: string }): Promise<Mosquitto> {
+export async function startMosquitto(devices: readonly Credentials[], ...services: readonly MosquittoService[]): Promise<Mosquitto> {
   const version = mosquittoVersion()
   if (!version) throw new Error('mosquitto is not installed (Debian: apt-get install mosquitto)')
   const dir = tempDir('hearth-mosquitto-')
@@ -81,7 +90,7 @@ export async function startMosquitto(devices: readonly Credentials[], subscriber
   const settings = settingsFor(port, dir)
   writeFileSync(join(dir, 'mosquitto.conf'), `${settings.join('\n')}\n`)
   const passwords = join(dir, 'passwords')
-  writeFileSync(passwords, [...devices.map((d) => `${d.id}:${d.secret}`), `${subscriber.username}:${subscriber.password}`].join('\n') + '\n')
+  writeFileSync(passwords, [...devices.map((d) => `${d.id}:${d.secret}`), ...services.map((s) => `${s.username}:${s.password}`)].join('\n') + '\n')
   const hashed = spawnSync('mosquitto_passwd', ['-U', passwords], { encoding: 'utf8' })
   if (hashed.status !== 0) throw new Error(`mosquitto_passwd failed: ${hashed.stderr}`)
   writeFileSync(
@@ -92,8 +101,7 @@ export async function startMosquitto(devices: readonly Credentials[], subscriber
       'pattern write wellbeing/v1/devices/%u/events',
       'pattern read wellbeing/v1/devices/%u/commands',
       'pattern read wellbeing/v1/devices/%u/errors',
-      `user ${subscriber.username}`,
-      'topic read wellbeing/v1/devices/+/readings',
+      ...services.flatMap((s) => [`user ${s.username}`, ...(s.read ?? ['wellbeing/v1/devices/+/readings']).map((topic) => `topic read ${topic}`)]),
       '',
     ].join('\n'),
   )
@@ -112,6 +120,9 @@ export async function startMosquitto(devices: readonly Credentials[], subscriber
     pid,
     version,
     settings,
+    get alive() {
+      return child.exitCode === null && child.signalCode === null
+    },
     stats() {
       const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
       // /proc/PID/stat: utime and stime are fields 14 and 15, after the parenthesised command name.

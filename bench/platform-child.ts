@@ -16,6 +16,8 @@ export interface PlatformStartParams {
   adminPassword: string
   /** Where readings are parsed and stored: the ingest thread (as shipped) or the platform's event loop. */
   ingest: 'thread' | 'loop'
+  /** Where the MQTT broker runs: its own thread (as shipped) or the platform's event loop. */
+  broker: 'thread' | 'loop'
 }
 
 const api = {
@@ -31,7 +33,7 @@ const api = {
       HEARTH_LOG_LEVEL: 'error',
     })
     // Errors only: the probe's unanswered alarms escalate every 30 s, and each escalation logs a warning.
-    platform = await startPlatform(config, createLogger(process.env.HEARTH_BENCH_LOG ?? 'error'), undefined, { ingest: params.ingest })
+    platform = await startPlatform(config, createLogger(process.env.HEARTH_BENCH_LOG ?? 'error'), undefined, { ingest: params.ingest, broker: params.broker })
     sample()
     if (platform.metricsPort === undefined) throw new Error('the platform serves no metrics port')
     return { httpPort: platform.httpPort, mqttPort: platform.mqttPort, metricsPort: platform.metricsPort }

@@ -3,10 +3,10 @@ import { removeDir, tempDir } from '../harness/test-platform.js'
 import type { AlarmProbeApi, ProbeResult } from './alarm-probe.js'
 import { Child } from './child-rpc.js'
 import { MIB, percentile, progress, sleep } from './figures.js'
+import { startHearthTarget, type LoadTarget, type TargetName, type TargetStats } from './load-target.js'
 import type { LoadWorkerApi } from './load-worker.js'
-import type { PlatformChildApi } from './platform-child.js'
-import type { ProcessStats } from './process-stats.js'
 import { provisionFleet, type Credentials } from './provision-fleet.js'
+import { startReferenceTarget } from './reference/reference-pipeline.js'
 
 export type Background = number | 'saturation'
 
@@ -32,8 +32,12 @@ export interface PlatformLoadOptions {
   connectPerSecond: number
   /** Where the platform parses and stores readings: its ingest thread (as shipped) or the event loop that carries alarms. */
   ingest: 'thread' | 'loop'
+  /** Where the platform runs its MQTT broker: a thread of its own (as shipped) or the event loop that carries alarms. */
+  broker: 'thread' | 'loop'
   /** Writes a V8 CPU profile of the platform process into this folder. */
   profileDir?: string
+  /** What is measured, in turns within each run: Hearth, the reference pipeline (bench/reference/), or both. */
+  targets: TargetName[]
 }
 
 interface BackgroundFigures {
@@ -54,6 +58,8 @@ interface BackgroundFigures {
 }
 
 export interface PlatformRunFigures {
+  /** What ran: Hearth or the reference pipeline (runs written before there was a reference have none: Hearth). */
+  target?: TargetName
   /** Devices connected per second (CONNACK, SUBACK and the retained status sent), growing the fleet from `firstDevices` to `devices`. */
   connectsPerSecond: number
   rssMiB: { base: number; first: number; all: number }
@@ -69,40 +75,27 @@ export interface PlatformRunFigures {
   disconnects: number
 }
 
-const ADMIN_PASSWORD = 'bench-admin-password-1'
 const HERE = import.meta.url
 
 interface Rig {
-  platform: Child<PlatformChildApi>
+  target: LoadTarget
   probe: Child<AlarmProbeApi>
   workers: Array<Child<LoadWorkerApi>>
-  metricsUrl: string
 }
 
-async function storedCount(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text()
-  return Number(/^hearth_readings_written_total (\d+)/m.exec(text)?.[1] ?? 0)
-}
+const STARTERS: Record<TargetName, typeof startHearthTarget> = { hearth: startHearthTarget, reference: startReferenceTarget }
 
-async function startRig(options: PlatformLoadOptions, dataDir: string, fleet: Credentials[], pendants: Credentials[]): Promise<Rig> {
-  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []
-  const platform = Child.start<PlatformChildApi>('platform', new URL('./platform-child.ts', HERE).href, { execArgv: profile })
+async function startRig(options: PlatformLoadOptions, name: TargetName, dataDir: string, fleet: Credentials[], pendants: Credentials[]): Promise<Rig> {
+  const target = await STARTERS[name]({ dataDir, devices: [...fleet, ...pendants], ingest: options.ingest, broker: options.broker, ...(options.profileDir ? { profileDir: options.profileDir } : {}) })
   const probe = Child.start<AlarmProbeApi>('alarm probe', new URL('./alarm-probe.ts', HERE).href)
-  // Load generators yield to the platform and the probe when the two cores are contended.
+  // Load generators yield to the target and the probe when the two cores are contended.
   const workers = Array.from({ length: options.workers }, (_, i) => Child.start<LoadWorkerApi>(`load worker ${i}`, new URL('./load-worker.ts', HERE).href, { nice: 5 }))
-  const rig: Rig = { platform, probe, workers, metricsUrl: '' }
+  const rig: Rig = { target, probe, workers }
   try {
-    const ports = await platform.call('start', {
-      dataDir,
-      adminPassword: ADMIN_PASSWORD,
-      ingest: options.ingest,
-    })
-    const httpUrl = `http://127.0.0.1:${ports.httpPort}`
-    rig.metricsUrl = `http://127.0.0.1:${ports.metricsPort}/metrics`
-    await probe.call('start', { httpUrl, mqttPort: ports.mqttPort, adminPassword: ADMIN_PASSWORD, pendants })
+    await probe.call('start', { target: target.probe, mqttPort: target.mqttPort, pendants })
     await Promise.all(
       workers.map((w, i) =>
-        w.call('init', { host: '127.0.0.1', port: ports.mqttPort, devices: fleet.filter((_, d) => d % options.workers === i), connectPerSecond: options.connectPerSecond / options.workers, keepaliveS: 300 }),
+        w.call('init', { host: '127.0.0.1', port: target.mqttPort, devices: fleet.filter((_, d) => d % options.workers === i), connectPerSecond: options.connectPerSecond / options.workers, keepaliveS: 300 }),
       ),
     )
     return rig
@@ -115,7 +108,7 @@ async function startRig(options: PlatformLoadOptions, dataDir: string, fleet: Cr
 async function stopRig(rig: Rig): Promise<void> {
   await Promise.all(rig.workers.map((w) => w.stop()))
   await rig.probe.stop()
-  await rig.platform.stop(30_000)
+  await rig.target.stop()
 }
 
 /** Connects the fleet up to `total` devices; returns how long it took, in seconds. */
@@ -131,7 +124,7 @@ async function idleRss(rig: Rig, settleMs: number): Promise<number> {
   await sleep(settleMs)
   const samples: number[] = []
   for (let i = 0; i < 3; i++) {
-    samples.push((await rig.platform.call('stats', undefined)).rssBytes)
+    samples.push((await rig.target.stats()).rssBytes)
     await sleep(250)
   }
   return percentile(samples, 50) / MIB
@@ -162,10 +155,10 @@ async function measureBackground(rig: Rig, options: PlatformLoadOptions, backgro
   const running = Promise.all(rig.workers.map((w) => w.call('run', streamFor(options, background), options.warmupMs + options.windowMs + 60_000)))
   await sleep(options.warmupMs)
   // This sample also restarts the platform's event-loop histogram, so `after` describes the window alone.
-  const before = { stored: await storedCount(rig.metricsUrl), stats: await rig.platform.call('stats', undefined), at: performance.now() }
+  const before = { stored: await rig.target.storedCount(), stats: await rig.target.stats(), at: performance.now() }
   const probing = rig.probe.call('measure', { perSecond: options.pressesPerSecond, durationMs: options.windowMs, readsPerSecond: options.readsPerSecond }, options.windowMs + 30_000)
   await sleep(options.windowMs)
-  const after = { stored: await storedCount(rig.metricsUrl), stats: await rig.platform.call('stats', undefined), at: performance.now() }
+  const after = { stored: await rig.target.storedCount(), stats: await rig.target.stats(), at: performance.now() }
   const [alarm, tallies] = await Promise.all([probing, running])
   const sentTotal = tallies.reduce((sum, t) => sum + t.readingsSent, 0)
   // Each background starts from an empty platform: what this one queued is stored (or given up on) first.
@@ -175,8 +168,8 @@ async function measureBackground(rig: Rig, options: PlatformLoadOptions, backgro
 
 function summarise(
   background: Background,
-  before: { stored: number; stats: ProcessStats; at: number },
-  after: { stored: number; stats: ProcessStats; at: number },
+  before: { stored: number; stats: TargetStats; at: number },
+  after: { stored: number; stats: TargetStats; at: number },
   alarm: ProbeResult,
 ): Omit<BackgroundFigures, 'sentPerSecond' | 'backlogAfter'> {
   const seconds = (after.at - before.at) / 1000
@@ -208,8 +201,8 @@ async function drain(rig: Rig, sent: number, timeoutMs: number): Promise<number>
   const deadline = performance.now() + timeoutMs
   let stored = 0
   let lastRise = performance.now()
-  while (rig.platform.alive) {
-    const now = await storedCount(rig.metricsUrl).catch(() => stored)
+  while (rig.target.alive) {
+    const now = await rig.target.storedCount().catch(() => stored)
     if (now > stored) lastRise = performance.now()
     stored = Math.max(stored, now)
     if (stored >= sent || performance.now() > deadline || performance.now() - lastRise > 10_000) break
@@ -224,15 +217,15 @@ function describe(b: BackgroundFigures): string {
   return `    background ${level}: sent ${Math.round(b.sentPerSecond).toLocaleString('en-GB')}/s, stored ${Math.round(b.storedPerSecond).toLocaleString('en-GB')}/s, alarm p50 ${b.alarm.p50Ms.toFixed(1)} p99 ${b.alarm.p99Ms.toFixed(1)} max ${b.alarm.maxMs.toFixed(1)} ms, p99 before the platform received it ${b.alarm.toPlatformP99Ms.toFixed(0)} ms (${b.alarm.samples} presses, ${b.alarm.missed} missed), CPU ${b.cpuCores.toFixed(2)} cores, loop p99 ${b.loopDelayP99Ms.toFixed(1)} ms${backlog}`
 }
 
-/** One run: a fresh platform with the fleet provisioned, idle memory at two fleet sizes, then each background level. */
-export async function runPlatformLoad(options: PlatformLoadOptions): Promise<PlatformRunFigures> {
+/** One run of one target: fresh, with the fleet provisioned, idle memory at two fleet sizes, then each background level. */
+export async function runPlatformLoad(options: PlatformLoadOptions, name: TargetName): Promise<PlatformRunFigures> {
   const dataDir = tempDir('hearth-load-')
   const made = provisionFleet(dataDir, [
     { prefix: 'load-wrist', type: 'wearable', count: options.devices },
     { prefix: 'probe-pendant', type: 'pendant', count: options.pendants },
   ])
   const fleet = made.get('load-wrist') ?? []
-  const rig = await startRig(options, dataDir, fleet, made.get('probe-pendant') ?? [])
+  const rig = await startRig(options, name, dataDir, fleet, made.get('probe-pendant') ?? [])
   try {
     const base = await idleRss(rig, options.settleMs)
     await connectFleet(rig, options.firstDevices, options.workers)
@@ -242,16 +235,17 @@ export async function runPlatformLoad(options: PlatformLoadOptions): Promise<Pla
     progress(`    idle RSS: ${base.toFixed(0)} MiB with no devices, ${first.toFixed(0)} MiB with ${options.firstDevices}, ${all.toFixed(0)} MiB with ${options.devices}`)
     const backgrounds: BackgroundFigures[] = []
     for (const background of options.backgrounds) {
-      if (!rig.platform.alive) break
+      if (!rig.target.alive) break
       backgrounds.push(await measureBackground(rig, options, background))
       progress(describe(backgrounds[backgrounds.length - 1]!))
     }
     const tallies = (await Promise.all(rig.workers.map((w) => w.call('tally', undefined)))).filter((t): t is LoadTally => t !== undefined)
     const sent = tallies.reduce((sum, t) => sum + t.readingsSent, 0)
     const stored = await drain(rig, sent, options.drainMs)
-    const crashed = rig.platform.alive ? undefined : 'the platform process exited during the run'
+    const crashed = rig.target.alive ? undefined : `${name === 'hearth' ? 'the platform process' : 'a process of the reference pipeline'} exited during the run`
     if (crashed) progress(`    ${crashed}`)
     return {
+      target: name,
       ...(crashed ? { crashed } : {}),
       connectsPerSecond: (options.devices - options.firstDevices) / connectSeconds,
       rssMiB: { base, first, all },

@@ -2,17 +2,19 @@ import { parseArgs } from 'node:util'
 import type { BrokerTarget } from './broker-compare.js'
 import { progress } from './figures.js'
 import { loadDefaults, runLoadBench } from './load-bench.js'
+import { TARGET_NAMES, type TargetName } from './load-target.js'
 import type { Background } from './platform-load.js'
 import { runReadingsBench, type ReadingsStoreKind } from './readings-bench.js'
 
 const HELP = `Usage: npm run bench -- [options]
 
-Runs the load bench (thousands of simulated devices against the platform, and the broker alone
-against Debian's mosquitto), then the readings bench. Progress goes to stderr, tables to stdout;
+Runs the load bench (thousands of simulated devices against the platform and against a reference
+pipeline built from Debian's mosquitto, and the broker alone against mosquitto), then the readings
+bench. Progress goes to stderr, tables to stdout;
 results to DIR/load.json, DIR/load.md, DIR/readings.json and DIR/readings.md.
 
 Options
-  --quick                 a smoke run in about a minute: 1,000 devices, 2 s windows, one run, the
+  --quick                 a smoke run of a minute or two: 1,000 devices, 2 s windows, one run, the
                           broker at one in-flight window, readings on the embedded store only
   --only PART             load (platform and broker), platform, broker or readings; default all
   --out DIR               where results go (default bench-results)
@@ -35,9 +37,15 @@ Options
   --publishers N          broker-only publishers (default 1000)
   --broker-windows LIST   in-flight windows tried at broker saturation (full 10,100,1000, quick 100)
   --store KIND            readings bench store: embedded, influxdb or both (full both, quick embedded)
+  --target WHICH          what the platform part measures: hearth, reference (the floor: Debian's
+                          mosquitto, a minimal SQLite ingest process and a minimal alerting process
+                          with a durable journal; see bench/README.md) or both, in turns within
+                          each run, with Hearth / reference ratios (default both)
   --ingest WHERE          thread (as shipped: readings parsed and stored in a thread of their own)
                           or loop (on the event loop that carries alarms, as before): the
                           alarms-first comparison
+  --broker WHERE          thread (as shipped: the MQTT broker in a thread of its own) or loop (on
+                          the event loop that carries alarms, as before)
   --profile               write V8 CPU profiles of the platform and broker processes to DIR
   -h, --help              this text
 
@@ -48,6 +56,8 @@ Figures (load)
   - platform CPU (process.cpuUsage) in cores and per 1,000 readings stored; its event-loop delay p99;
   - platform RSS with the alarm probe alone, with 1,000 and with all devices connected and idle,
     and per connection;
+  - each of these on the reference pipeline too (--target), summed over its three processes, and
+    the ratio Hearth / reference for each (throughput: Hearth stored/s over the reference's);
   - broker alone (Hearth's broker/create-broker.ts, Debian's mosquitto, stock aedes), publishers
     at QoS 1 to one QoS 1 subscriber: delivered msg/s at saturation, latency p50/p99/max at
     10,000 msg/s, RSS per idle connection, messages lost; Hearth/mosquitto ratio for each.
@@ -73,9 +83,16 @@ function brokers(text: string | undefined, fallback: BrokerTarget[]): BrokerTarg
   return chosen as BrokerTarget[]
 }
 
-function ingestWhere(text: string | undefined): 'thread' | 'loop' {
+function platformTargets(text: string | undefined): TargetName[] {
+  const chosen = text ?? 'both'
+  if (chosen === 'both') return [...TARGET_NAMES]
+  if (!(TARGET_NAMES as readonly string[]).includes(chosen)) throw new Error('--target must be hearth, reference or both')
+  return [chosen as TargetName]
+}
+
+function threadOrLoop(text: string | undefined, option: string): 'thread' | 'loop' {
   if (text === undefined || text === 'thread' || text === 'loop') return text ?? 'thread'
-  throw new Error('--ingest must be thread or loop')
+  throw new Error(`${option} must be thread or loop`)
 }
 
 const OPTIONS = {
@@ -98,6 +115,8 @@ const OPTIONS = {
   'broker-windows': { type: 'string' },
   store: { type: 'string' },
   ingest: { type: 'string' },
+  broker: { type: 'string' },
+  target: { type: 'string' },
   profile: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -122,7 +141,9 @@ async function main(): Promise<void> {
     pressesPerSecond: Math.max(1, number(v['presses-per-s'], '--presses-per-s', d.platform.pressesPerSecond)),
     readsPerSecond: Math.max(0, number(v['reads-per-s'], '--reads-per-s', d.platform.readsPerSecond)),
     saturationWindow: Math.max(1, number(v['saturation-window'], '--saturation-window', d.platform.saturationWindow)),
-    ingest: ingestWhere(v.ingest),
+    ingest: threadOrLoop(v.ingest, '--ingest'),
+    broker: threadOrLoop(v.broker, '--broker'),
+    targets: platformTargets(v.target),
     ...(v.profile ? { profileDir: out } : {}),
   }
   platform.firstDevices = Math.min(platform.firstDevices, Math.floor(platform.devices / 2))

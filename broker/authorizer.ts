@@ -1,11 +1,5 @@
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes'
-import {
-  isDeviceId,
-  parseDeviceEvent,
-  type DeviceId,
-  type EventVerdict,
-  type TakenEvent,
-} from '../contract/index.js'
+import { isDeviceId, type DeviceId } from '../contract/index.js'
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
 import { sameSecret, verifyDeviceSecret } from './device-secret.js'
 import type { ConnectGuard } from './connect-refusals.js'
@@ -22,7 +16,7 @@ export interface ServiceAccount {
  * What the hooks need of the broker's own dependencies, how a refusal is counted, how CONNECTs
  * are limited, and where a connection made with a replaced secret is given its end.
  */
-type AuthorizerDeps = Pick<BrokerDeps, 'logger' | 'clock' | 'credentials' | 'services' | 'journal' | 'readingsLog' | 'events' | 'eventGate'> & {
+type AuthorizerDeps = Pick<BrokerDeps, 'logger' | 'clock' | 'credentials' | 'services' | 'readingsLog' | 'admitEvent'> & {
   refuse: (reason: string, detail: Record<string, unknown>) => void
   connects: ConnectGuard
   deadlines: ConnectionDeadlines
@@ -128,27 +122,11 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
       if (principal.kind !== 'device' || !packet.topic.endsWith('/events')) return callback(null)
       const { deviceId } = principal
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      const receivedAtMs = deps.clock.now()
-      // Parsed here, once: what follows (limits, journal, alerting) takes the verdict.
-      const verdict = parseDeviceEvent(payload)
-      // Beyond its limits a device's event is folded into its open alert or refused, and
-      // acknowledged at once; one that is new still goes the full way below (event-limits.ts).
-      if (deps.eventGate?.limited(deviceId, verdict, packet, receivedAtMs)) return callback(null)
-      let taken: TakenEvent
-      try {
-        taken = journalEvent(deps, deviceId, verdict, receivedAtMs)
-      } catch (error) {
-        // No PUBACK: the device keeps the event and sends it again.
-        deps.logger.error({ err: error, deviceId }, 'could not journal device event')
-        deps.refuse('journal_failed', { clientId: client.id })
-        return callback(new Error('event journal unavailable'))
-      }
-      callback(null)
-      try {
-        deps.events?.(deviceId, taken, receivedAtMs)
-      } catch (error) {
-        deps.logger.error({ err: error, deviceId }, 'device event not handed on; the journal keeps it')
-      }
+      deps.admitEvent(deviceId, payload, packet.dup === true, deps.clock.now(), (refusal) => {
+        if (refusal === undefined) return callback(null)
+        deps.refuse(refusal, { clientId: client.id })
+        callback(new Error('event journal unavailable'))
+      })
     },
 
     authorizeSubscribe(client, subscription: Subscription, callback) {
@@ -162,17 +140,6 @@ export function createAuthorizer(deps: AuthorizerDeps): Hooks {
       callback(null, subscription)
     },
   }
-}
-
-/**
- * PROTOCOL §1 events at QoS 1: aedes sends PUBACK only after this hook returns, so the event is
- * on disk before the device is told it was delivered. Invalid events pass on to alerting,
- * which answers the device on its errors topic.
- */
-function journalEvent(deps: AuthorizerDeps, deviceId: DeviceId, verdict: EventVerdict, receivedAtMs: number): TakenEvent {
-  if (!verdict.ok) return verdict
-  const { event, outcome } = deps.journal.record(deviceId, verdict.event, receivedAtMs)
-  return { ok: true, event, notices: verdict.notices, journal: outcome }
 }
 
 /**

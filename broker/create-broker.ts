@@ -12,10 +12,10 @@ import { addressKey, webSocketClientAddress, type ProxyTrust } from './client-ad
 import { DEFAULT_CONNECT_LIMITS, createConnectLimits, type ConnectLimitsConfig } from './connect-limits.js'
 import { CONNECT_LOG_SAMPLING, sampleConnectRefusals } from './connect-refusals.js'
 import { DEADLINE_SWEEP_MS, createConnectionDeadlines } from './connection-deadlines.js'
-import type { EventGate } from './event-limits.js'
+import type { EventAdmission } from './event-admission.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
 import { MqttPacketRules } from './packet-rules.js'
-import type { CommandReceipts, DeviceCredentials, EventJournal, EventSink, ReadingsLog } from './ports.js'
+import type { CommandReceipts, DeviceCredentials, ReadingsLog } from './ports.js'
 import { SessionStore } from './session-store.js'
 import { watchCommands } from './watch-commands.js'
 
@@ -45,13 +45,10 @@ export interface BrokerDeps {
   clock: Clock
   credentials: DeviceCredentials
   services: readonly ServiceAccount[]
-  journal: EventJournal
   /** Keeps readings on disk before they are acknowledged; ingest reads them from there. */
   readingsLog: ReadingsLog
-  /** Takes each accepted device event once it is journalled (alerting, in this process). */
-  events?: EventSink
-  /** Per-device limits on events: beyond them, repeats are folded and the rest refused (event-limits.ts). */
-  eventGate?: EventGate
+  /** Takes each device event before it is acknowledged: held to the device's limits, journalled, handed to alerting (event-admission.ts). */
+  admitEvent: EventAdmission
   /** Told when a device acknowledges a command, and when it subscribes to its commands. */
   commands?: CommandReceipts
   /**
@@ -73,9 +70,11 @@ export interface Broker extends Service {
   tlsPort(): number | undefined
   /** Serves MQTT over WebSocket on an HTTP upgrade the root routes here (path /mqtt). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Serves MQTT over a WebSocket's bytes taken elsewhere (another thread's HTTP server), from the client address given. */
+  acceptWebSocketStream(stream: Duplex, address: string): void
   health(): HealthReport
-  /** Ends the connection of this deprovisioned device now, if it has one, without publishing its will; true when it had. */
-  disconnect(clientId: string): boolean
+  /** Ends the connection of this deprovisioned device now, if it has one, without publishing its will. */
+  disconnect(clientId: string): void
   /** The device's secret was replaced, the old one working until `untilMs`: its connection ends then (connection-deadlines.ts). */
   secretReplaced(clientId: string, untilMs: number): void
 }
@@ -131,20 +130,21 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
   // aedes keeps its connected clients by id (it closes the old one on a take-over), untyped.
   const connected = (clientId: string): Client | undefined => (aedes as unknown as { clients?: Record<string, Client | undefined> } | undefined)?.clients?.[clientId]
 
-  const accept = (conn: Duplex, address: string, req?: IncomingMessage, socketPeer?: string): void => {
+  /** A connection, by TCP or TLS (its peer as it is given) or by WebSocket (no peer: services never come that way). */
+  const accept = (conn: Duplex, address: string, via: { socketPeer: string | undefined } | { webSocket: IncomingMessage | undefined }): void => {
     // Every packet is checked against MQTT 3.1.1 (packet-rules.ts) before aedes parses it.
     const scanner = new MqttFrameScanner(config.maxPacketBytes, new MqttPacketRules())
     const guarded = new GuardedConnection(conn, scanner, ({ reason, why, clientId }) => refuse(reason, { why, clientId }))
     addresses.set(guarded, address)
-    if (req === undefined) socketPeers.set(guarded, socketPeer)
-    aedes?.handle(guarded, req)
+    if ('socketPeer' in via) socketPeers.set(guarded, via.socketPeer)
+    aedes?.handle(guarded, 'webSocket' in via ? via.webSocket : undefined)
   }
 
   const onTcpConnection = (socket: Socket): void => {
     // Neither aedes nor Node sets TCP_NODELAY; without it small alarm packets wait on Nagle.
     socket.setNoDelay(true)
     socket.on('error', () => socket.destroy())
-    accept(socket, addressKey(socket.remoteAddress), undefined, socket.remoteAddress)
+    accept(socket, addressKey(socket.remoteAddress), { socketPeer: socket.remoteAddress })
   }
 
   return {
@@ -207,17 +207,23 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       wss.handleUpgrade(req, socket, head, (ws) => {
         const stream = createWebSocketStream(ws)
         stream.on('error', () => stream.destroy())
-        accept(stream, webSocketClientAddress(req, config.trustProxy), req)
+        accept(stream, webSocketClientAddress(req, config.trustProxy), { webSocket: req })
       })
+    },
+    acceptWebSocketStream(stream, address) {
+      if (!aedes) {
+        stream.destroy()
+        return
+      }
+      accept(stream, address, { webSocket: undefined })
     },
     health: () => ({ component: 'broker', ok: aedes !== undefined && !aedes.closed }),
     disconnect(clientId) {
       const client = connected(clientId)
-      if (!client) return false
+      if (!client) return
       log.info({ clientId }, 'connection ended by Hearth')
       withdrawn.add(client)
       client.close()
-      return true
     },
     secretReplaced(clientId, untilMs) {
       const client = connected(clientId)

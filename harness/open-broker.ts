@@ -58,7 +58,7 @@ export async function startOpenBroker(options: OpenBrokerOptions = {}): Promise<
       clock: { now: () => Date.now() },
       credentials: { secretHashOf: () => undefined },
       services: [],
-      journal: { record: (_deviceId, event) => ({ event, outcome: 'new' as const }) },
+      admitEvent: (_deviceId, _payload, _dup, _receivedAtMs, done) => done(),
       readingsLog: { append: (_deviceId, _receivedAtMs, _payload, done) => done() },
       authorizer: options.authorizer ?? openAuthorizer(options.refuseSubscriptions),
     },

@@ -10,6 +10,7 @@ import { READINGS_LOG_FOLDER } from '../stores/readings-log.js'
 import { ReadingsLogReader } from '../stores/readings-log-reader.js'
 import { openReadingsStore } from './readings-store-factory.js'
 import { moduleExtension } from './thread-entry.js'
+import { relogFrom } from './thread-log.js'
 import type { IngestThreadCall, IngestThreadData, IngestThreadMessage, IngestThreadRequest } from './ingest-thread.js'
 
 export interface IngestRunner extends Service {
@@ -21,10 +22,11 @@ export interface IngestRunner extends Service {
   flush(): Promise<void>
 }
 
-const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }
 const RESTART_DELAY_MS = 1000
 const CLOSE_TIMEOUT_MS = 15_000
 const DEVICE_WRITE_INTERVAL_MS = 1000
+/** Devices whose last-seen time is written in one turn of the event loop. */
+const SEEN_WRITE_SLICE = 500
 
 /** Runs platform/ingest-thread.ts in a worker thread, restarts it if it dies, and relays its logs, health and metrics. */
 /** The broker's side of the readings log, as ingest's host needs it: how far it is on disk, and when that moves. */
@@ -44,14 +46,7 @@ export function createIngestThread(
   const waiting = new Map<number, { resolve: (result: string | undefined) => void; reject: (error: Error) => void }>()
   let stopped: HealthReport = { component: 'ingest', ok: false, detail: 'starting' }
 
-  const relog = (line: string): void => {
-    try {
-      const { level, msg, time: _time, pid: _pid, hostname: _hostname, app: _app, ...fields } = JSON.parse(line) as Record<string, unknown>
-      logger[LEVELS[Number(level)] ?? 'info'](fields, typeof msg === 'string' ? msg : '')
-    } catch {
-      logger.info({ component: 'ingest' }, line.trim())
-    }
-  }
+  const relog = relogFrom(logger, 'ingest')
 
   /**
    * The thread's device writes (last seen, status), made here: the platform's thread is the
@@ -63,19 +58,31 @@ export function createIngestThread(
     if (message.type === 'seen') for (const [deviceId, atMs] of message.seen) seen.set(deviceId, Math.max(atMs, seen.get(deviceId) ?? 0))
     else statuses.push(...message.statuses)
   }
-  const writeDevices = (): void => {
+  const writeDevices = (slice = SEEN_WRITE_SLICE): void => {
     const [seenNow, statusesNow] = [seen, statuses]
     seen = new Map()
     statuses = []
     try {
       if (statusesNow.length > 0) deps.devices.recordStatuses(statusesNow)
-      if (seenNow.size > 0) deps.devices.recordSeen(seenNow)
     } catch (error) {
-      logger.error({ err: error, component: 'ingest' }, 'could not record device last-seen and status')
+      logger.error({ err: error, component: 'ingest' }, 'could not record device status')
     }
+    if (seenNow.size > 0) writeSeen([...seenNow], slice)
+  }
+  /**
+   * Last seen, a slice of devices per turn of the event loop: thousands of devices in one write
+   * would hold an alarm up for as long as it takes.
+   */
+  const writeSeen = (entries: Array<[string, number]>, slice: number): void => {
+    try {
+      deps.devices.recordSeen(new Map(entries.splice(0, slice)))
+    } catch (error) {
+      logger.error({ err: error, component: 'ingest' }, 'could not record device last-seen')
+    }
+    if (entries.length > 0) setImmediate(writeSeen, entries, slice)
   }
   deps.log.onDurable((end) => worker?.postMessage({ op: 'log', end } satisfies IngestThreadRequest))
-  const deviceWriter = setInterval(writeDevices, DEVICE_WRITE_INTERVAL_MS)
+  const deviceWriter = setInterval(() => writeDevices(), DEVICE_WRITE_INTERVAL_MS)
   deviceWriter.unref()
 
   const judge = (items: JudgedTelemetry[]): void => {
@@ -180,7 +187,8 @@ export function createIngestThread(
           await exited
         }
         clearInterval(deviceWriter)
-        writeDevices()
+        // All at once at the end: the stores close next.
+        writeDevices(Number.POSITIVE_INFINITY)
       })()
       return closing
     },

@@ -1,30 +1,76 @@
-import { isIP } from 'node:net'
+import { join } from 'node:path'
 import type { Alerting } from '../alerting/create-alerting.js'
-import { createBroker, type BrokerDeps } from '../broker/create-broker.js'
+import { createBroker, type Broker, type BrokerDeps } from '../broker/create-broker.js'
 import { DEFAULT_EVENT_LIMITS, createEventGate } from '../broker/event-limits.js'
-import type { EventSink } from '../broker/ports.js'
+import { createEventAdmission } from '../broker/event-admission.js'
+import type { EventJournal, EventSink } from '../broker/ports.js'
+import type { Service } from '../contract/index.js'
+import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../stores/readings-log.js'
 import type { Config } from './config.js'
-import { addressMatcher } from './address-list.js'
-import { SERVICE_USERS, serviceCredential } from './connect-service-client.js'
+import { platformServices, serviceAddressCheck } from './broker-access.js'
+import { createBrokerThread } from './broker-thread-host.js'
+import type { ReadingsLogEnd } from './ingest-thread-host.js'
 import { proxyTrust } from './trusted-proxies.js'
+
+/** The broker as the platform runs it, wherever it runs. */
+export interface PlatformBroker {
+  broker: Broker
+  /** Closes the broker, then the readings log: nothing more is acknowledged, and what was is on disk. */
+  service: Service
+  /** What ingest reads the readings log up to. */
+  readingsLog: ReadingsLogEnd
+  /** The broker's metrics when it keeps them apart (its thread's), for /metrics. */
+  metricsText: () => Promise<string>
+  /** From now on device events, command receipts and devices over their limits go to `alerting`. */
+  handOver: (alerting: Alerting) => void
+}
+
+type PlatformBrokerDeps = Pick<BrokerDeps, 'logger' | 'metrics' | 'clock' | 'credentials'> & { journal: EventJournal; servicePassword: string }
 
 /**
  * The MQTT broker as the platform runs it: devices sign in with their credentials, ingest and
  * alerting each with a credential of its own and only from the addresses allowed (loopback unless
- * set); readings are logged before they are acknowledged, device events journalled and held to
- * each device's limits. Device events go from the broker straight
- * to alerting in this process; alerting is created after the broker, and `handOver` connects it.
+ * set); readings are logged before they are acknowledged, device events admitted (held to each
+ * device's limits, journalled, handed to alerting) before they are. In a thread of its own (the
+ * default: alarms never wait behind the parsing and routing of readings), or on the platform's
+ * event loop (for a clock of the caller's, which cannot cross into a thread). Alerting is created
+ * after the broker; `handOver` connects it.
  */
-export function createPlatformBroker(
-  config: Config,
-  deps: Pick<BrokerDeps, 'logger' | 'metrics' | 'clock' | 'credentials' | 'journal' | 'readingsLog'> & { servicePassword: string },
-) {
-  const handOff: { to?: EventSink; commands?: Alerting; storms?: Alerting } = {}
-  // Beyond a device's event limits, alerting folds its repeats or refuses them (broker/event-limits.ts).
-  const eventGate = createEventGate(DEFAULT_EVENT_LIMITS, {
-    clock: deps.clock,
-    storms: { limited: (deviceId, verdict, receivedAtMs, over, written) => handOff.storms?.limited(deviceId, verdict, receivedAtMs, over, written) ?? 'process' },
-  })
+export async function startPlatformBroker(config: Config, deps: PlatformBrokerDeps, where: 'thread' | 'loop'): Promise<PlatformBroker> {
+  const logger = deps.logger.child({ component: 'broker' })
+  const admission = platformEventAdmission({ ...deps, logger })
+  const handOff: { commands?: Alerting } = {}
+  // What devices do with their commands, to alerting's outbox: delivered only when a device acknowledged it.
+  const commands = {
+    delivered: (deviceId: Parameters<Alerting['commandDelivered']>[0], payload: Buffer) => handOff.commands?.commandDelivered(deviceId, payload),
+    subscribed: (deviceId: Parameters<Alerting['commandsSubscribed']>[0], stillQueued: readonly Buffer[]) => handOff.commands?.commandsSubscribed(deviceId, stillQueued),
+  }
+  const handOver = (alerting: Alerting): void => {
+    admission.handOver(alerting)
+    handOff.commands = alerting
+  }
+  if (where === 'thread') {
+    const thread = createBrokerThread(
+      {
+        dataDir: config.dataDir,
+        host: config.host,
+        port: config.mqttPort,
+        ...(config.tls ? { tls: config.tls } : {}),
+        maxPacketBytes: config.maxPacketBytes,
+        connectTimeoutMs: config.connectTimeoutMs,
+        trustProxy: config.trustProxy,
+        serviceAddresses: config.serviceAddresses,
+        services: platformServices(deps.servicePassword),
+        logLevel: deps.logger.level,
+      },
+      // The thread's lines carry their component already.
+      { logger: deps.logger, admitEvent: admission.admit, commands: () => commands },
+    )
+    await thread.start()
+    return { broker: thread, service: thread, readingsLog: thread.readingsLog, metricsText: () => thread.metricsText(), handOver }
+  }
+  // Readings are on disk here before a device is told they are delivered; ingest reads them from here.
+  const readingsLog = await ReadingsLogWriter.open(join(config.dataDir, READINGS_LOG_FOLDER))
   const broker = createBroker(
     {
       host: config.host,
@@ -37,43 +83,40 @@ export function createPlatformBroker(
       trustProxy: proxyTrust(config.trustProxy),
       serviceAddresses: serviceAddressCheck(config),
     },
-    {
-      logger: deps.logger,
-      metrics: deps.metrics,
-      clock: deps.clock,
-      credentials: deps.credentials,
-      journal: deps.journal,
-      readingsLog: deps.readingsLog,
-      events: (deviceId, taken, receivedAtMs) => handOff.to?.(deviceId, taken, receivedAtMs),
-      eventGate,
-      // What devices do with their commands, to alerting's outbox: delivered only when a device acknowledged it.
-      commands: {
-        delivered: (deviceId, payload) => handOff.commands?.commandDelivered(deviceId, payload),
-        subscribed: (deviceId, stillQueued) => handOff.commands?.commandsSubscribed(deviceId, stillQueued),
-      },
-      services: [
-        { username: SERVICE_USERS.ingest, password: serviceCredential(deps.servicePassword, SERVICE_USERS.ingest), role: 'ingest' },
-        { username: SERVICE_USERS.alerting, password: serviceCredential(deps.servicePassword, SERVICE_USERS.alerting), role: 'alerting' },
-      ],
-    },
+    { ...deps, logger, readingsLog, admitEvent: admission.admit, commands, services: platformServices(deps.servicePassword) },
   )
-  return {
-    broker,
-    /** From now on device events, command receipts and devices over their limits go to `alerting`. */
-    handOver: (alerting: Alerting): void => {
-      handOff.to = (deviceId, taken, receivedAtMs) => alerting.takeEvent(deviceId, taken, receivedAtMs)
-      handOff.commands = alerting
-      handOff.storms = alerting
+  try {
+    await broker.start()
+  } catch (error) {
+    await readingsLog.close()
+    throw error
+  }
+  const service: Service = {
+    start: () => Promise.resolve(),
+    async close() {
+      await broker.close()
+      await readingsLog.close()
     },
   }
+  return { broker, service, readingsLog, metricsText: () => Promise.resolve(''), handOver }
 }
 
 /**
- * Where the platform's services may connect from: the addresses allowed, and the address the
- * broker listens on when it is one address (the services connect to it, and so from it).
+ * Device events as the platform admits them, in its own thread (wherever the broker runs): held to
+ * each device's limits, journalled, then handed to alerting.
  */
-function serviceAddressCheck(config: Config): (address: string | undefined) => boolean {
-  const allowed = addressMatcher(config.serviceAddresses)
-  const listening = isIP(config.host) === 0 || config.host === '0.0.0.0' || config.host === '::' ? undefined : addressMatcher([config.host])
-  return (address) => allowed(address) || (listening?.(address) ?? false)
+function platformEventAdmission(deps: Pick<BrokerDeps, 'logger' | 'clock'> & { journal: EventJournal }) {
+  const handOff: { to?: EventSink; storms?: Alerting } = {}
+  // Beyond a device's event limits, alerting folds its repeats or refuses them (broker/event-limits.ts).
+  const eventGate = createEventGate(DEFAULT_EVENT_LIMITS, {
+    clock: deps.clock,
+    storms: { limited: (deviceId, verdict, receivedAtMs, over, written) => handOff.storms?.limited(deviceId, verdict, receivedAtMs, over, written) ?? 'process' },
+  })
+  return {
+    admit: createEventAdmission({ logger: deps.logger, journal: deps.journal, eventGate, events: (deviceId, taken, receivedAtMs) => handOff.to?.(deviceId, taken, receivedAtMs) }),
+    handOver(alerting: Alerting): void {
+      handOff.to = (deviceId, taken, receivedAtMs) => alerting.takeEvent(deviceId, taken, receivedAtMs)
+      handOff.storms = alerting
+    },
+  }
 }

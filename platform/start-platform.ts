@@ -5,13 +5,12 @@ import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createAlerting } from '../alerting/create-alerting.js'
 import { addressKey } from '../broker/client-address.js'
 import { issueDeviceSecret } from '../broker/device-secret.js'
-import type { Clock, Service } from '../contract/index.js'
+import type { Clock } from '../contract/index.js'
 import type { Notifications } from '../notifications/create-notifications.js'
 import { createDashboard } from '../dashboard/create-dashboard.js'
 import { renderMetrics } from '../dashboard/metrics-endpoint.js'
 import { createCommandOutbox } from '../stores/command-outbox.js'
 import { createDeviceRepository } from '../stores/device-repository.js'
-import { READINGS_LOG_FOLDER, ReadingsLogWriter } from '../stores/readings-log.js'
 import type { SignInLimitSettings } from '../stores/sign-in-limits.js'
 import { createRuleStateRepository } from '../stores/rule-state-repository.js'
 import { bootstrapAdmin } from './bootstrap-admin.js'
@@ -24,7 +23,7 @@ import { OPEN_IN_CLEAR, openInClear } from './open-in-clear.js'
 import { monitoredCarePlans } from './monitored-care-plans.js'
 import { openStores } from './open-stores.js'
 import { platformNotifications } from './platform-notifications.js'
-import { createPlatformBroker } from './platform-broker.js'
+import { startPlatformBroker } from './platform-broker.js'
 import { scheduleRetention } from './readings-retention.js'
 import { servedUrls } from './served-urls.js'
 import { proxyTrust } from './trusted-proxies.js'
@@ -58,6 +57,8 @@ export interface PlatformOptions {
    * cannot cross into a thread; the load bench also uses it to show the difference).
    */
   ingest?: 'thread' | 'loop'
+  /** Where the MQTT broker runs: a thread of its own (the default with the system clock), or the event loop that carries alarms. */
+  broker?: 'thread' | 'loop'
   /**
    * Sign-in limits other than `SIGN_IN_LIMITS`: short windows and holds for tests, since the
    * limits' store keeps time by the system clock, not the platform's.
@@ -90,29 +91,21 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
 
   try {
     await readingsStore.start()
-    // Readings are on disk here before a device is told they are delivered; ingest reads them from here.
-    // Closed after the broker (services close in reverse), so that nothing is acknowledged without it.
-    const readingsLog = await ReadingsLogWriter.open(join(config.dataDir, READINGS_LOG_FOLDER))
-    const readingsLogService: Service = { start: () => Promise.resolve(), close: () => readingsLog.close() }
-    services.started(readingsLogService)
-    const { broker, handOver } = createPlatformBroker(config, {
-      logger: logger.child({ component: 'broker' }),
-      metrics,
-      clock,
-      credentials: devices,
-      journal,
-      readingsLog,
-      servicePassword,
-    })
-    await broker.start()
-    services.started(broker)
-    services.stopFirst(broker, readingsLogService)
+    // Readings are parsed, checked and stored in a thread of their own, and the broker runs in
+    // another, so that neither telemetry nor its parsing and routing ever hold up alarms.
+    const inThread = clock === systemClock
+    const { broker, service: brokerService, readingsLog, metricsText: brokerMetrics, handOver } = await startPlatformBroker(
+      config,
+      { logger, metrics, clock, credentials: devices, journal, servicePassword },
+      inThread && options.broker !== 'loop' ? 'thread' : 'loop',
+    )
+    // Closed first: nothing more is acknowledged, and what was is on disk, before ingest reads the log to its end.
+    services.started(brokerService)
+    services.stopFirst(brokerService)
     routeUpgrades(server, broker)
     const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
     const mqttUrl = `mqtt://${loopback}:${broker.port()}`
 
-    // Readings are parsed, checked and stored in a thread of their own, so that telemetry never holds up alarms.
-    const inThread = clock === systemClock && options.ingest !== 'loop'
     const alerting = createAlerting(
       { sweepIntervalMs: 1000, tickIntervalMs: 1000 },
       {
@@ -148,7 +141,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
       password: serviceCredential(servicePassword, SERVICE_USERS.ingest),
       logLevel: logger.level,
     }
-    const ingest = inThread
+    const ingest = inThread && options.ingest !== 'loop'
       ? createIngestThread(ingestSetup, { logger, log: readingsLog, devices: createDeviceRepository(telemetryDb), onTelemetry: (items) => alerting.judgeTelemetry(items) })
       : createIngestInProcess(ingestSetup, { logger, metrics, clock, log: readingsLog, devices, onTelemetry: (items) => alerting.judgeTelemetry(items) })
     await ingest.start()
@@ -202,7 +195,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         webhooks: notifications.webhooks,
         transaction: (fn) => db.transaction(fn)(),
         health: async () => [broker.health(), ...(await ingest.health()), alerting.health(), { component: 'dashboard', ok: server.listening }],
-        extraMetrics: () => ingest.metricsText(),
+        extraMetrics: () => threadMetrics(ingest, brokerMetrics),
       },
     )
     await dashboard.start()
@@ -211,7 +204,7 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     const httpPort = await listen(server, config.httpPort, config.host, logger)
     let metricsPort: number | undefined
     if (config.metrics.port !== undefined) {
-      const served = await startMetricsServer(config.metrics.port, () => renderMetrics(metrics, () => ingest.metricsText()), metrics.contentType, logger)
+      const served = await startMetricsServer(config.metrics.port, () => renderMetrics(metrics, () => threadMetrics(ingest, brokerMetrics)), metrics.contentType, logger)
       services.started(served.service)
       metricsPort = served.port
     }
@@ -233,4 +226,10 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
     await closeAll()
     throw error
   }
+}
+
+/** The metrics the platform's threads keep apart (ingest's, the broker's), for /metrics. */
+async function threadMetrics(ingest: { metricsText(): Promise<string> }, broker: () => Promise<string>): Promise<string> {
+  const [fromIngest, fromBroker] = await Promise.all([ingest.metricsText(), broker()])
+  return [fromIngest, fromBroker].filter((text) => text.length > 0).join('\n')
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Registry } from 'prom-client'
 import { createBroker } from '../../broker/create-broker.js'
+import { createEventAdmission } from '../../broker/event-admission.js'
 import { createLogger } from '../../platform/logger.js'
 import { createCommandOutbox } from '../../stores/command-outbox.js'
 import { createDeviceRepository } from '../../stores/device-repository.js'
@@ -83,7 +84,7 @@ describe('alerting', () => {
     const readingsLog = await ReadingsLogWriter.open(join(dataDir, READINGS_LOG_FOLDER))
     const broker = createBroker(
       { host: '127.0.0.1', port: 0, maxPacketBytes: 65536, connectTimeoutMs: 2000 },
-      { logger: createLogger('silent'), metrics: new Registry(), clock: { now: () => Date.now() }, credentials: createDeviceRepository(db), journal: createEventJournal(db), readingsLog, services: [] },
+      { logger: createLogger('silent'), metrics: new Registry(), clock: { now: () => Date.now() }, credentials: createDeviceRepository(db), admitEvent: createEventAdmission({ logger: createLogger('silent'), journal: createEventJournal(db) }), readingsLog, services: [] },
     )
     await broker.start()
     const pendant = await connectDevice(`mqtt://127.0.0.1:${broker.port()}`, { id: 'pendant-1', secret: first.secret })

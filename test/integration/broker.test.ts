@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect as mqttConnect, connectAsync } from 'mqtt'
 import { Registry } from 'prom-client'
 import { createBroker, type Broker } from '../../broker/create-broker.js'
+import { createEventAdmission } from '../../broker/event-admission.js'
 import { generateDeviceSecret, hashDeviceSecret } from '../../broker/device-secret.js'
 import { createLogger } from '../../platform/logger.js'
 import { createDeviceRepository } from '../../stores/device-repository.js'
@@ -41,13 +42,16 @@ describe('broker', () => {
         metrics,
         clock: { now: () => Date.now() },
         credentials: devices,
-        journal,
         readingsLog: await ReadingsLogWriter.open(join(dir, READINGS_LOG_FOLDER)),
-        events: (deviceId, taken) => {
-          const id = taken.ok ? taken.event.id : undefined
-          const summary = taken.ok ? `${taken.event.type} ${taken.journal}` : `invalid ${taken.problems.map((p) => p.field).join(',')}`
-          handed.push({ deviceId, taken: summary, journalled: journal.pending(1000).some((e) => e.event.id === id) })
-        },
+        admitEvent: createEventAdmission({
+          logger: createLogger('silent'),
+          journal,
+          events: (deviceId, taken) => {
+            const id = taken.ok ? taken.event.id : undefined
+            const summary = taken.ok ? `${taken.event.type} ${taken.journal}` : `invalid ${taken.problems.map((p) => p.field).join(',')}`
+            handed.push({ deviceId, taken: summary, journalled: journal.pending(1000).some((e) => e.event.id === id) })
+          },
+        }),
         services: [SERVICE],
       },
     )

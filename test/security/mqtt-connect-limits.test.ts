@@ -36,7 +36,7 @@ describe('limits on failed MQTT CONNECTs', () => {
           },
         },
         services: [],
-        journal: { record: (_deviceId, event) => ({ event, outcome: 'new' as const }) },
+        admitEvent: (_deviceId, _payload, _dup, _receivedAtMs, done) => done(),
         readingsLog: { append: (_deviceId, _receivedAtMs, _payload, done) => done() },
       },
     )
