@@ -14,6 +14,8 @@ import { CONNECT_LOG_SAMPLING, sampleConnectRefusals } from './connect-refusals.
 import { DEADLINE_SWEEP_MS, createConnectionDeadlines } from './connection-deadlines.js'
 import type { EventAdmission } from './event-admission.js'
 import { GuardedConnection, MqttFrameScanner } from './frame-guard.js'
+import { leanClients } from './lean-clients.js'
+import { leanMatcher } from './lean-matcher.js'
 import { MqttPacketRules } from './packet-rules.js'
 import type { CommandReceipts, DeviceCredentials, ReadingsLog } from './ports.js'
 import { SessionStore } from './session-store.js'
@@ -143,7 +145,7 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
   const onTcpConnection = (socket: Socket): void => {
     // Neither aedes nor Node sets TCP_NODELAY; without it small alarm packets wait on Nagle.
     socket.setNoDelay(true)
-    socket.on('error', () => socket.destroy())
+    socket.on('error', destroyOnError)
     accept(socket, addressKey(socket.remoteAddress), { socketPeer: socket.remoteAddress })
   }
 
@@ -178,6 +180,8 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
         ...authorizer,
       }
       aedes = await Aedes.createBroker(options)
+      leanClients(aedes)
+      leanMatcher(aedes)
       watchCommands(aedes, sessions, deps.commands)
       aedes.on('clientError', (client: Client, error: Error) => {
         log.debug({ clientId: client.id, err: error.message }, 'mqtt client error')
@@ -244,6 +248,11 @@ export function createBroker(config: BrokerConfig, deps: BrokerDeps): Broker {
       return closing
     },
   }
+}
+
+/** One listener for every socket (a closure each would be held for as long as the connection). */
+function destroyOnError(this: Socket): void {
+  this.destroy()
 }
 
 function listen(server: TcpServer, port: number, host: string): Promise<void> {

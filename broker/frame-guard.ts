@@ -27,8 +27,8 @@ export class MqttFrameScanner {
   private multiplier = 1
   private lengthBytes = 0
   private remaining = 0
-  /** The start of the packet under way, from earlier chunks. */
-  private carried: Buffer[] = []
+  /** The start of the packet under way, from earlier chunks (none while packets arrive whole, as they do on an idle connection). */
+  private carried: Buffer[] | undefined
 
   constructor(
     private readonly maxPacketBytes: number,
@@ -76,8 +76,8 @@ export class MqttFrameScanner {
       }
       if (!complete) continue
       this.state = 'type'
-      const packet = startedHere ? chunk.subarray(packetStart, i) : Buffer.concat([...this.carried, chunk.subarray(0, i)])
-      this.carried = []
+      const packet = startedHere ? chunk.subarray(packetStart, i) : Buffer.concat([...(this.carried ?? []), chunk.subarray(0, i)])
+      this.carried = undefined
       const refusal = this.rules?.check(packet, 1 + this.lengthBytes)
       if (refusal) return { pass: [], refusal }
       if (!startedHere) {
@@ -90,7 +90,7 @@ export class MqttFrameScanner {
     } else {
       const partStart = startedHere ? packetStart : 0
       if (runStart < partStart) pass.push(chunk.subarray(runStart, partStart))
-      this.carried.push(chunk.subarray(partStart))
+      ;(this.carried ??= []).push(chunk.subarray(partStart))
     }
     return { pass }
   }
@@ -99,10 +99,20 @@ export class MqttFrameScanner {
 /** How long a refused client has to close its side after its CONNACK before the connection is cut. */
 const CONNACK_LINGER_MS = 2000
 
+/** The guard on a connection, kept on the connection so that one set of listeners serves them all. */
+const GUARD = Symbol('hearth.guard')
+
+interface Guarded extends Duplex {
+  [GUARD]?: GuardedConnection
+}
+
 /**
  * Wraps a connection so that the broker only ever sees whole packets within the size limit that
  * passed the scanner's checks. On a refusal the connection is closed, after writing the CONNACK
  * the refusal asks for (the broker never saw that CONNECT, so it answers nothing itself).
+ *
+ * Every idle device holds one, so it holds no functions of its own: the listeners on the inner
+ * connection are shared and find their guard on it.
  */
 export class GuardedConnection extends Duplex {
   private ended = false
@@ -110,50 +120,65 @@ export class GuardedConnection extends Duplex {
   /** Set when the connection is left to close itself once a refusal's CONNACK is written. */
   private lingering = false
   private corked = false
-  private readonly flush = (): void => {
-    this.corked = false
-    this.inner.uncork()
-  }
 
   constructor(
     private readonly inner: Duplex,
-    scanner: MqttFrameScanner,
-    onRefuse: (refusal: Refusal) => void,
+    private readonly scanner: MqttFrameScanner,
+    private readonly onRefuse: (refusal: Refusal) => void,
   ) {
     super({ allowHalfOpen: false })
-    inner.on('data', (chunk: Buffer) => {
-      if (this.refused) return
-      const { pass, refusal } = scanner.feed(chunk)
-      if (refusal) {
-        this.refused = true
-        onRefuse(refusal)
-        if (refusal.connack === undefined) {
-          inner.destroy()
-        } else {
-          this.lingering = true
-          // Read on (and drop) what else it sends, so that its closing is noticed.
-          inner.resume()
-          inner.end(Buffer.from([0x20, 0x02, 0x00, refusal.connack]))
-          const cut = setTimeout(() => inner.destroy(), CONNACK_LINGER_MS)
-          cut.unref()
-          inner.once('close', () => clearTimeout(cut))
-        }
-        this.destroy()
-        return
-      }
-      let more = true
-      for (const bytes of pass) more = this.push(bytes) && more
-      if (!more) inner.pause()
-    })
-    inner.once('end', () => {
-      this.ended = true
-      this.push(null)
-    })
-    inner.on('error', (error) => this.destroy(error))
+    ;(inner as Guarded)[GUARD] = this
+    inner.on('data', onInnerData)
+    inner.on('end', onInnerEnd)
+    inner.on('error', onInnerError)
     // After a clean end the broker still reads what was buffered; only an abrupt close cuts it short.
-    inner.once('close', () => {
-      if (!this.ended) this.destroy()
-    })
+    inner.on('close', onInnerClose)
+  }
+
+  /** @internal A chunk read from the inner connection. */
+  static received(guard: GuardedConnection, chunk: Buffer): void {
+    if (guard.refused) return
+    const { pass, refusal } = guard.scanner.feed(chunk)
+    if (refusal) {
+      guard.refuse(refusal)
+      return
+    }
+    let more = true
+    for (const bytes of pass) more = guard.push(bytes) && more
+    if (!more) guard.inner.pause()
+  }
+
+  /** @internal The inner connection ended (once) or closed (once). */
+  static innerEnded(guard: GuardedConnection, closed: boolean): void {
+    if (closed) {
+      if (!guard.ended) guard.destroy()
+      return
+    }
+    guard.ended = true
+    guard.push(null)
+  }
+
+  private refuse(refusal: Refusal): void {
+    const inner = this.inner
+    this.refused = true
+    this.onRefuse(refusal)
+    if (refusal.connack === undefined) {
+      inner.destroy()
+    } else {
+      this.lingering = true
+      // Read on (and drop) what else it sends, so that its closing is noticed.
+      inner.resume()
+      inner.end(Buffer.from([0x20, 0x02, 0x00, refusal.connack]))
+      const cut = setTimeout(() => inner.destroy(), CONNACK_LINGER_MS)
+      cut.unref()
+      inner.once('close', () => clearTimeout(cut))
+    }
+    this.destroy()
+  }
+
+  private static flush(this: void, guard: GuardedConnection): void {
+    guard.corked = false
+    guard.inner.uncork()
   }
 
   override _read(): void {
@@ -167,7 +192,7 @@ export class GuardedConnection extends Duplex {
     if (!this.corked) {
       this.corked = true
       this.inner.cork()
-      process.nextTick(this.flush)
+      process.nextTick(GuardedConnection.flush, this)
     }
     if (this.inner.write(chunk)) callback()
     else this.inner.once('drain', () => callback())
@@ -182,4 +207,23 @@ export class GuardedConnection extends Duplex {
     if (!this.lingering) this.inner.destroy()
     callback(error)
   }
+}
+
+function onInnerData(this: Guarded, chunk: Buffer): void {
+  const guard = this[GUARD]
+  if (guard) GuardedConnection.received(guard, chunk)
+}
+
+function onInnerEnd(this: Guarded): void {
+  const guard = this[GUARD]
+  if (guard) GuardedConnection.innerEnded(guard, false)
+}
+
+function onInnerClose(this: Guarded): void {
+  const guard = this[GUARD]
+  if (guard) GuardedConnection.innerEnded(guard, true)
+}
+
+function onInnerError(this: Guarded, error: Error): void {
+  this[GUARD]?.destroy(error)
 }

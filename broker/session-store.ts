@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { Readable } from 'node:stream'
+import { SubscriptionIndex, type Subscription, type TopicSubscriber } from './subscription-index.js'
 
 /**
  * aedes' in-memory persistence with the outgoing queue of each persistent session kept in maps.
@@ -14,6 +15,10 @@ import { Readable } from 'node:stream'
  * Retained messages (each device's status) are looked up by topic: the stock store tests every
  * retained topic against each new subscription, so a fleet of N devices, each subscribing to its
  * own commands as it connects, cost N² topic matches to connect.
+ *
+ * Every idle device holds a session here, so what each holds is kept small: subscriptions once each
+ * (subscription-index.ts), a retained message as the four fields aedes reads back, and retained and
+ * will payloads in buffers of their own size, not views that keep a whole read buffer alive.
  */
 
 /** The fields of an aedes packet this store reads; the rest it keeps as they are. */
@@ -31,8 +36,12 @@ interface ClientRef {
 
 type PacketConstructor = new (packet: object) => QueuedPacket
 
+interface WillStore {
+  putWill(client: ClientRef, packet: object): Promise<void>
+}
+
 interface MemoryPersistenceClass {
-  new (options?: object): object
+  new (options?: object): WillStore
   Packet: PacketConstructor
 }
 
@@ -63,14 +72,68 @@ export function topicMatches(filter: string, topic: string): boolean {
 
 const hasWildcard = (filter: string): boolean => filter.includes('+') || filter.includes('#')
 
+/** The bytes alone: a payload parsed from a socket's read is a view that keeps the whole read buffer (or an 8 KiB pool slab) alive. */
+function ownBytes(payload: Buffer): Buffer {
+  if (payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength) return payload
+  const copy = Buffer.allocUnsafeSlow(payload.length)
+  payload.copy(copy)
+  return copy
+}
+
+/** A retained message: what aedes reads back of it when a subscription matches (handlers/subscribe.js). */
+interface RetainedMessage {
+  cmd?: string
+  topic: string
+  payload: Buffer
+  qos?: number
+}
+
 export class SessionStore extends MemoryPersistence {
   private readonly queues = new Map<string, OutgoingQueue>()
-  private readonly retained = new Map<string, { topic: string; payload: Buffer }>()
+  private readonly retained = new Map<string, RetainedMessage>()
+  private readonly subscriptions = new SubscriptionIndex()
 
-  storeRetained(packet: { topic: string; payload: Buffer }): Promise<void> {
+  storeRetained(packet: RetainedMessage): Promise<void> {
     if (packet.payload.length === 0) this.retained.delete(packet.topic)
-    else this.retained.set(packet.topic, { ...packet })
+    else this.retained.set(packet.topic, { cmd: packet.cmd, topic: packet.topic, payload: ownBytes(packet.payload), qos: packet.qos })
     return Promise.resolve()
+  }
+
+  override putWill(client: ClientRef, packet: { payload?: Buffer }): Promise<void> {
+    // The will is the client's own packet (aedes keeps it as `client.will` too): its payload is replaced by an equal copy.
+    if (Buffer.isBuffer(packet.payload)) packet.payload = ownBytes(packet.payload)
+    return super.putWill(client, packet)
+  }
+
+  addSubscriptions(client: ClientRef, subs: Subscription[]): Promise<void> {
+    this.subscriptions.add(client.id, subs)
+    return Promise.resolve()
+  }
+
+  removeSubscriptions(client: ClientRef, topics: string[]): Promise<void> {
+    this.subscriptions.remove(client.id, topics)
+    return Promise.resolve()
+  }
+
+  cleanSubscriptions(client: ClientRef): Promise<void> {
+    this.subscriptions.clear(client.id)
+    return Promise.resolve()
+  }
+
+  subscriptionsByClient(client: ClientRef): Promise<Subscription[]> {
+    return Promise.resolve(this.subscriptions.ofClient(client.id))
+  }
+
+  subscriptionsByTopic(topic: string): Promise<TopicSubscriber[]> {
+    return Promise.resolve(this.subscriptions.matching(topic))
+  }
+
+  countOffline(): Promise<{ subsCount: number; clientsCount: number }> {
+    return Promise.resolve(this.subscriptions.counts())
+  }
+
+  getClientList(topic: string): Readable {
+    return Readable.from(this.subscriptions.clientsOf(topic))
   }
 
   private *retainedFor(filter: string): Generator<{ topic: string; payload: Buffer }> {

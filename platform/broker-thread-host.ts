@@ -10,7 +10,7 @@ import type { CommandReceipts } from '../broker/ports.js'
 import type { BrokerThreadCall, BrokerThreadData, BrokerThreadMessage, BrokerThreadRequest } from './broker-thread.js'
 import type { ReadingsLogEnd } from './ingest-thread-host.js'
 import { PortStream } from './port-stream.js'
-import { moduleExtension } from './thread-entry.js'
+import { moduleExtension, threadExecArgv } from './thread-entry.js'
 import { relogFrom } from './thread-log.js'
 import { proxyTrust } from './trusted-proxies.js'
 
@@ -123,8 +123,8 @@ export function createBrokerThread(
       const entry = new URL(`./broker-thread${moduleExtension}`, import.meta.url).href
       // Started again on the ports it had, where devices and the platform's services reconnect.
       const workerData: BrokerThreadData = { ...data, entry, ...(ports ? { port: ports.port } : {}), ...(ports?.tlsPort && data.tls ? { tls: { ...data.tls, port: ports.tlsPort } } : {}) }
-      // No inherited flags: the platform's own (a test runner's, a profiler's) are not the thread's.
-      const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData, execArgv: [] })
+      // A profiler's flags only: the platform's others (a test runner's) are not the thread's.
+      const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData, execArgv: threadExecArgv })
       worker = thread
       let started = false
       thread.on('message', (message: BrokerThreadMessage) => {

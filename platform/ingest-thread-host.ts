@@ -9,7 +9,7 @@ import { serviceConnector } from './connect-service-client.js'
 import { READINGS_LOG_FOLDER } from '../stores/readings-log.js'
 import { ReadingsLogReader } from '../stores/readings-log-reader.js'
 import { openReadingsStore } from './readings-store-factory.js'
-import { moduleExtension } from './thread-entry.js'
+import { moduleExtension, threadExecArgv } from './thread-entry.js'
 import { relogFrom } from './thread-log.js'
 import type { IngestThreadCall, IngestThreadData, IngestThreadMessage, IngestThreadRequest } from './ingest-thread.js'
 
@@ -120,8 +120,8 @@ export function createIngestThread(
   const spawn = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const entry = new URL(`./ingest-thread${moduleExtension}`, import.meta.url).href
-      // No inherited flags: the platform's own (a test runner's, a profiler's) are not the thread's.
-      const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData: { ...data, entry } satisfies IngestThreadData, execArgv: [] })
+      // A profiler's flags only: the platform's others (a test runner's) are not the thread's.
+      const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData: { ...data, entry } satisfies IngestThreadData, execArgv: threadExecArgv })
       worker = thread
       // Ingest reads the log up to what is on disk; from here on it is told each time that moves.
       thread.postMessage({ op: 'log', end: deps.log.end() } satisfies IngestThreadRequest)

@@ -4,3 +4,9 @@
  * named with it, so that a compiled platform starts compiled threads.
  */
 export const moduleExtension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
+
+/**
+ * The flags a thread of the platform's takes from the process: a CPU profiler's only, so that each
+ * thread writes a profile of its own. The rest (a test runner's, a loader's) are not the thread's.
+ */
+export const threadExecArgv = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'))
