@@ -41,6 +41,7 @@ function platformTable(results: LoadResults, target: TargetName): string[] {
       formatSpread(spread(at.map((b) => b.cpuCores)), 2),
       formatSpread(spread(at.map((b) => b.cpuMsPer1k)), 0),
       formatSpread(spread(at.map((b) => b.loopDelayP99Ms)), 0),
+      at.every((b) => b.readerDelayP99Ms === undefined) ? 'n/a' : formatSpread(spread(at.map((b) => b.readerDelayP99Ms ?? Number.NaN)), 0),
       formatSpread(spread(at.map((b) => b.backlogAfter ?? Number.NaN))),
       // Runs from before audited reads were measured have no `reads`; the reference serves no records.
       target === 'reference' || at.some((b) => b.reads === undefined)
@@ -61,8 +62,8 @@ function platformTable(results: LoadResults, target: TargetName): string[] {
       `After each background the bench waits (up to ${formatNumber(options.drainMs / 1000)} s, or until the count stops rising for 10 s) for the store to catch up. ` +
       `Readings lost (sent, never stored): **${formatNumber(lost)} of ${formatNumber(sent)}**${crashed > 0 ? `; **${target === 'hearth' ? 'the platform process' : 'a reference process'} died in ${crashed} of ${runs.length} runs**` : ''}.`,
     '',
-    `| background readings/s | sent/s | stored/s (in the store) | alarm p50 ms | alarm p99 ms | alarm max ms | p99 ms before the platform received the press | presses | ${target === 'hearth' ? 'platform' : 'reference'} CPU, cores | CPU ms per 1,000 readings | event-loop delay p99 ms | unstored after the drain | audited dashboard reads/s |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| background readings/s | sent/s | stored/s (in the store) | alarm p50 ms | alarm p99 ms | alarm max ms | p99 ms before the platform received the press | presses | ${target === 'hearth' ? 'platform' : 'reference'} CPU, cores | CPU ms per 1,000 readings | event-loop delay p99 ms (the loop that emits alerts) | broker thread delay p99 ms (last 10 s) | unstored after the drain | audited dashboard reads/s |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ]
 }

@@ -20,6 +20,11 @@ export interface TargetStats {
   cpuMicros: number
   /** Event-loop delay p99 since the previous sample, of the process that emits alerts. */
   loopDelayP99Ms: number
+  /**
+   * Event-loop delay p99 over the last 10 s of the thread that reads devices' packets, where that
+   * is not the one that emits alerts (Hearth's broker thread); undefined otherwise.
+   */
+  readerDelayP99Ms?: number
 }
 
 /** A running target: where devices connect, where the probe listens, and what it stored and spent. */
@@ -103,7 +108,12 @@ export async function startHearthTarget(params: TargetStartParams): Promise<Load
       const text = await (await fetch(metricsUrl)).text()
       return Number(/^hearth_readings_written_total (\d+)/m.exec(text)?.[1] ?? 0)
     },
-    stats: () => platform.call('stats', undefined),
+    async stats() {
+      const stats = await platform.call('stats', undefined)
+      const text = await (await fetch(metricsUrl)).text()
+      const reader = /^hearth_broker_event_loop_delay_seconds\{quantile="0\.99"\} ([\d.e+-]+)$/m.exec(text)?.[1]
+      return reader === undefined ? stats : { ...stats, readerDelayP99Ms: Number(reader) * 1000 }
+    },
     stop: () => platform.stop(30_000),
   }
 }

@@ -53,6 +53,8 @@ interface BackgroundFigures {
   /** The audited dashboard reads made during the window: per second, their p99, and those that failed or were refused. */
   reads: { perSecond: number; p99Ms: number; failed: number }
   loopDelayP99Ms: number
+  /** The broker thread's event-loop delay p99 over the window's last 10 s (Hearth with the broker in its own thread). */
+  readerDelayP99Ms?: number
   /** Readings sent but not yet stored when the backlog stopped shrinking or the drain limit passed (0 when the platform kept up). */
   backlogAfter: number
 }
@@ -190,6 +192,7 @@ function summarise(
     },
     reads: { perSecond: alarm.readsMs.length / seconds, p99Ms: percentile(alarm.readsMs, 99), failed: alarm.readsFailed },
     loopDelayP99Ms: after.stats.loopDelayP99Ms,
+    ...(after.stats.readerDelayP99Ms === undefined ? {} : { readerDelayP99Ms: after.stats.readerDelayP99Ms }),
   }
 }
 
@@ -214,7 +217,7 @@ async function drain(rig: Rig, sent: number, timeoutMs: number): Promise<number>
 function describe(b: BackgroundFigures): string {
   const level = b.background === 'saturation' ? 'saturation' : `${b.background.toLocaleString('en-GB')}/s`
   const backlog = b.backlogAfter > 0 ? `, ${b.backlogAfter.toLocaleString('en-GB')} still unstored after the drain` : ''
-  return `    background ${level}: sent ${Math.round(b.sentPerSecond).toLocaleString('en-GB')}/s, stored ${Math.round(b.storedPerSecond).toLocaleString('en-GB')}/s, alarm p50 ${b.alarm.p50Ms.toFixed(1)} p99 ${b.alarm.p99Ms.toFixed(1)} max ${b.alarm.maxMs.toFixed(1)} ms, p99 before the platform received it ${b.alarm.toPlatformP99Ms.toFixed(0)} ms (${b.alarm.samples} presses, ${b.alarm.missed} missed), CPU ${b.cpuCores.toFixed(2)} cores, loop p99 ${b.loopDelayP99Ms.toFixed(1)} ms${backlog}`
+  return `    background ${level}: sent ${Math.round(b.sentPerSecond).toLocaleString('en-GB')}/s, stored ${Math.round(b.storedPerSecond).toLocaleString('en-GB')}/s, alarm p50 ${b.alarm.p50Ms.toFixed(1)} p99 ${b.alarm.p99Ms.toFixed(1)} max ${b.alarm.maxMs.toFixed(1)} ms, p99 before the platform received it ${b.alarm.toPlatformP99Ms.toFixed(0)} ms (${b.alarm.samples} presses, ${b.alarm.missed} missed), CPU ${b.cpuCores.toFixed(2)} cores, loop p99 ${b.loopDelayP99Ms.toFixed(1)} ms${b.readerDelayP99Ms === undefined ? '' : `, broker thread p99 ${b.readerDelayP99Ms.toFixed(1)} ms`}${backlog}`
 }
 
 /** One run of one target: fresh, with the fleet provisioned, idle memory at two fleet sizes, then each background level. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
-import { Registry } from 'prom-client'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Gauge, Registry } from 'prom-client'
 import type { ServiceAccount } from '../broker/authorizer.js'
 import { createBroker } from '../broker/create-broker.js'
 import type { EventRefusal } from '../broker/event-admission.js'
@@ -50,6 +51,9 @@ export type BrokerThreadMessage =
   | { type: 'subscribed'; deviceId: DeviceId; stillQueued: Uint8Array[] }
   | { type: 'reply'; id: number; result?: string; error?: string }
 
+/** The window over which the thread's event-loop delay is reported. */
+const LOOP_DELAY_WINDOW_MS = 10_000
+
 const data = workerData as BrokerThreadData
 const parent = parentPort
 if (!parent) throw new Error('platform/broker-thread.ts runs as a worker thread')
@@ -58,6 +62,25 @@ const send = (message: BrokerThreadMessage): void => parent.postMessage(message)
 // Log lines go to the platform's logger, which writes them with its own.
 const logger = createLogger(data.logLevel, { write: (line: string) => send({ type: 'log', line }) }).child({ component: 'broker' })
 const metrics = new Registry()
+// How long a packet that arrives may wait for this thread's event loop: what an alarm waits before it is read.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+loopDelay.enable()
+let lastWindow = { p99: 0, max: 0 }
+const loopWindow = setInterval(() => {
+  lastWindow = { p99: loopDelay.percentile(99) / 1e9, max: loopDelay.max / 1e9 }
+  loopDelay.reset()
+}, LOOP_DELAY_WINDOW_MS)
+loopWindow.unref()
+new Gauge({
+  name: 'hearth_broker_event_loop_delay_seconds',
+  help: `Event-loop delay of the broker's thread over the last complete ${LOOP_DELAY_WINDOW_MS / 1000} s, by quantile (0.99, and 1 for the longest)`,
+  labelNames: ['quantile'],
+  registers: [metrics],
+  collect() {
+    this.set({ quantile: '0.99' }, lastWindow.p99)
+    this.set({ quantile: '1' }, lastWindow.max)
+  },
+})
 const db = openDatabase(join(data.dataDir, 'hearth.db'), OPERATIONAL_MIGRATIONS, { synchronous: 'NORMAL' })
 const readingsLog = await ReadingsLogWriter.open(join(data.dataDir, READINGS_LOG_FOLDER))
 readingsLog.onDurable((end) => send({ type: 'durable', end }))
@@ -96,6 +119,8 @@ const broker = createBroker(
 )
 
 const close = async (): Promise<void> => {
+  clearInterval(loopWindow)
+  loopDelay.disable()
   // The broker first: nothing more is acknowledged, and what was is on disk when the log closes.
   await broker.close()
   await readingsLog.close()
