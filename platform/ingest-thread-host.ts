@@ -20,6 +20,8 @@ export interface IngestRunner extends Service {
   metricsText(): Promise<string>
   /** Writes what ingest has buffered. */
   flush(): Promise<void>
+  /** A device moved to another person or was deprovisioned: its next readings are the new person's, or refused. */
+  deviceChanged(deviceId: string): void
 }
 
 const RESTART_DELAY_MS = 1000
@@ -173,6 +175,9 @@ export function createIngestThread(
     async flush() {
       await request('flush')
     },
+    deviceChanged(deviceId) {
+      worker?.postMessage({ op: 'deviceChanged', deviceId } satisfies IngestThreadRequest)
+    },
     close() {
       closing ??= (async () => {
         const thread = worker
@@ -228,6 +233,8 @@ export function createIngestInProcess(
     health: () => Promise.resolve([ingest.health(), readings.health()]),
     metricsText: () => Promise.resolve(''),
     flush: () => ingest.flush(),
+    // Looked up for every message here: nothing to forget.
+    deviceChanged: () => undefined,
     async close() {
       await ingest.close()
       await readings.close()

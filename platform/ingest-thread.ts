@@ -30,7 +30,11 @@ export interface IngestThreadData {
 
 /** Host → thread: requests answered with a reply, and how far the readings log is on disk. */
 export type IngestThreadCall = { id: number; op: 'metrics' | 'health' | 'flush' | 'close' }
-export type IngestThreadRequest = IngestThreadCall | { op: 'log'; end: number }
+export type IngestThreadRequest =
+  | IngestThreadCall
+  | { op: 'log'; end: number }
+  /** A device moved to another person or was deprovisioned: whose it is must be looked up again. */
+  | { op: 'deviceChanged'; deviceId: string }
 
 /** Thread → host. */
 export type IngestThreadMessage =
@@ -58,8 +62,17 @@ const db = openDatabase(join(data.store.dataDir, 'hearth.db'), OPERATIONAL_MIGRA
 const repository = createDeviceRepository(db)
 // This thread only reads the operational database. Its writes (last seen, status) go to the
 // platform's thread: a second writer there would make alarms wait for its write lock.
+// Whose each device is, looked up once rather than for every message; forgotten when the device
+// moves or is deprovisioned. Unknown devices are not remembered: one may be provisioned next.
+const people = new Map<string, string>()
 const devices: DeviceDirectory = {
-  personOf: (deviceId) => repository.personOf(deviceId),
+  personOf(deviceId) {
+    const known = people.get(deviceId)
+    if (known !== undefined) return known
+    const personId = repository.personOf(deviceId)
+    if (personId !== undefined) people.set(deviceId, personId)
+    return personId
+  },
   recordSeen: (seen) => send({ type: 'seen', seen: [...seen] }),
   recordStatuses: (statuses) => send({ type: 'statuses', statuses: [...statuses] }),
 }
@@ -97,6 +110,7 @@ const close = async (): Promise<void> => {
 
 port.on('message', (request: IngestThreadRequest) => {
   if (request.op === 'log') return ingest.logDurable(request.end)
+  if (request.op === 'deviceChanged') return void people.delete(request.deviceId)
   const work: Promise<string | undefined> =
     request.op === 'metrics'
       ? metrics.metrics()

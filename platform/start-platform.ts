@@ -165,9 +165,15 @@ export async function startPlatform(config: Config, logger: Logger, clock: Clock
         people: stores.people,
         devices,
         issueDeviceSecret,
-        disconnectDevice: (deviceId) => void broker.disconnect(deviceId),
+        disconnectDevice: (deviceId) => {
+          broker.disconnect(deviceId)
+          ingest.deviceChanged(deviceId)
+        },
         endDeviceConnectionAt: (deviceId, untilMs) => broker.secretReplaced(deviceId, untilMs),
-        deviceMoved: (deviceId) => alerting.deviceMoved(deviceId),
+        deviceMoved: (deviceId) => {
+          alerting.deviceMoved(deviceId)
+          ingest.deviceChanged(deviceId)
+        },
         alerts: stores.alerts,
         events: journal,
         desk: alerting,

@@ -72,4 +72,15 @@ export const READINGS_MIGRATIONS: readonly Migration[] = [
           FROM readings WHERE 1 GROUP BY person_id, metric, minute;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- One index is both a reading's identity and its series (a person's metric over a time range):
+      -- time before the device, so that a range of time is one stretch of it. Every reading stored
+      -- updates one index fewer (a third less work per reading in SQLite).
+      CREATE UNIQUE INDEX readings_series_identity ON readings(person_id, metric, at_ms, device_id);
+      DROP INDEX readings_identity;
+      DROP INDEX readings_series;
+    `,
+  },
 ]

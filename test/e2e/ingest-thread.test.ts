@@ -56,6 +56,18 @@ describe('ingest in its own thread', () => {
     expect(lines).toContainEqual(expect.objectContaining({ component: 'ingest', msg: 'readings refused', deviceId: 'wrist-thread', refused: 1, accepted: 2 }))
     const health = await api.request('GET', '/healthz')
     expect(health.body.components).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'ingest', ok: true })]))
+
+    // Moved to another person, the device's next readings are theirs, though the thread has looked it up before.
+    const otherId = await api.createPerson('Katherine Johnson')
+    expect((await api.request('PATCH', '/api/devices/wrist-thread', { personId: otherId })).status).toBe(200)
+    await device.publishAsync('wellbeing/v1/devices/wrist-thread/readings', JSON.stringify([{ n: 'heart_rate', u: 'beat/min', v: 88 }]), { qos: 1 })
+    const moved = await eventually(async () => {
+      const { body } = await api.request('GET', `/api/persons/${otherId}`)
+      return (body.latest as Array<{ metric: string; value: number }>).find((l) => l.metric === 'heart_rate')
+    }, "the reading stored as the other person's")
+    expect(moved.value).toBe(88)
+    const { body: first } = await api.request('GET', `/api/persons/${personId}`)
+    expect((first.latest as Array<{ metric: string; value: number }>).find((l) => l.metric === 'heart_rate')?.value).toBe(71)
     await device.endAsync()
   })
 })
