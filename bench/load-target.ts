@@ -1,7 +1,8 @@
-import { symlinkSync } from 'node:fs'
+import type { Plugin } from 'esbuild'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { Child } from './child-rpc.js'
+import { bundleForNode } from './plain-node.js'
 import type { PlatformChildApi } from './platform-child.js'
 import type { Credentials } from './provision-fleet.js'
 
@@ -57,28 +58,15 @@ const ADMIN_PASSWORD = 'bench-admin-password-1'
  * threads too, with no TypeScript loader in its memory or its start.
  */
 async function buildPlatformChild(dir: string): Promise<string> {
-  const { build } = await import('esbuild')
   const root = fileURLToPath(new URL('..', import.meta.url))
-  await build({
-    entryPoints: [fileURLToPath(new URL('./platform-child.ts', import.meta.url))],
-    outfile: join(dir, 'platform-child.mjs'),
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    plugins: [
-      {
-        name: 'hearth-from-build',
-        setup(b) {
-          b.onResolve({ filter: /^\.\.\/platform\// }, (args) => ({ path: join(root, 'build', 'platform', args.path.slice('../platform/'.length)), external: true }))
-        },
-      },
-    ],
-  })
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  return pathToFileURL(join(dir, 'platform-child.mjs')).href
+  const fromBuild: Plugin = {
+    name: 'hearth-from-build',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/platform\// }, (args) => ({ path: join(root, 'build', 'platform', args.path.slice('../platform/'.length)), external: true }))
+    },
+  }
+  const built = await bundleForNode(dir, [new URL('./platform-child.ts', import.meta.url).href], [fromBuild])
+  return built.get('platform-child') ?? ''
 }
 
 /**

@@ -196,13 +196,22 @@ export function defaultThresholds(scale: 1 | 2): Threshold[] {
   ]
 }
 
+/**
+ * The defaults as in force, one frozen set per scale shared by every plan: the platform keeps a
+ * care plan per person in memory, and most people have only the defaults.
+ */
+const DEFAULTS_IN_FORCE: Record<1 | 2, readonly ThresholdInForce[]> = {
+  1: defaultThresholds(1).map((t) => Object.freeze(Object.assign({}, t, { source: 'default' as const }))),
+  2: defaultThresholds(2).map((t) => Object.freeze(Object.assign({}, t, { source: 'default' as const }))),
+}
+
 /** The person's own rules replace the default for their metric; the other defaults stay. */
 export function thresholdsInForce(own: readonly Threshold[], scale: 1 | 2): ThresholdInForce[] {
   const mine = new Set(own.map((t) => t.metric))
+  // Object.assign rather than `{ ...t, source }`: V8 gives each object spread-then-extended a hidden
+  // class of its own.
   return [
-    ...defaultThresholds(scale)
-      .filter((t) => !mine.has(t.metric))
-      .map((t) => ({ ...t, source: 'default' as const })),
-    ...own.map((t) => ({ ...t, source: 'person' as const })),
+    ...DEFAULTS_IN_FORCE[scale].filter((t) => !mine.has(t.metric)),
+    ...own.map((t): ThresholdInForce => Object.assign({}, t, { source: 'person' as const })),
   ].sort((a, b) => NUMERIC_METRICS.indexOf(a.metric) - NUMERIC_METRICS.indexOf(b.metric))
 }

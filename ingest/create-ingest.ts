@@ -1,17 +1,11 @@
 import type { MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import {
-  allDevicesTopic,
-  deviceTopic,
-  parseDeviceTopic,
-  type Clock,
-  type DeviceErrorMessage,
-  type DeviceId,
-  type HealthReport,
-  type JudgedTelemetry,
-  type Service,
-} from '../contract/index.js'
+import type { DeviceErrorMessage } from '../contract/device-errors.js'
+import type { DeviceId } from '../contract/ids.js'
+import type { JudgedTelemetry } from '../contract/judged-telemetry.js'
+import type { Clock, HealthReport, Service } from '../contract/runtime.js'
+import { allDevicesTopic, deviceTopic, parseDeviceTopic } from '../contract/topics.js'
 import { createDeviceCheckins } from './device-checkins.js'
 import { createIngestMetrics } from './ingest-metrics.js'
 import { createReadingsJudge } from './judge-readings.js'

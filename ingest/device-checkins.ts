@@ -1,5 +1,8 @@
 import type { Logger } from 'pino'
-import { parseDeviceStatus, type DeviceErrorMessage, type DeviceId, type DeviceStatus, type JudgedTelemetry } from '../contract/index.js'
+import type { DeviceErrorMessage } from '../contract/device-errors.js'
+import type { DeviceId } from '../contract/ids.js'
+import type { JudgedTelemetry } from '../contract/judged-telemetry.js'
+import { parseDeviceStatus, type DeviceStatus } from '../contract/status.js'
 import type { IngestMetrics } from './ingest-metrics.js'
 import type { DeviceDirectory } from './ports.js'
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { isDeviceId, type DeviceId } from '../contract/index.js'
+import { isDeviceId, type DeviceId } from '../contract/ids.js'
 import type { IngestReading, ReadingsLogSource } from './ports.js'
 import type { ReadingsWriter } from './readings-writer.js'
 

@@ -122,7 +122,8 @@ export function createCareSettingsRepository(db: SqliteDatabase, options: CareSe
       return { version: row.version, own: JSON.parse(row.thresholds) as Threshold[], settings: JSON.parse(row.settings) as CareSettings, activeHoursSet }
     }
     const person = timeZoneOf.get(personId)
-    return person ? { version: 0, own: [], settings: { ...DEFAULT_CARE_SETTINGS, timeZone: person.time_zone }, activeHoursSet: false } : undefined
+    // Object.assign rather than a spread with timeZone added: V8 would give each person's settings a hidden class of their own.
+    return person ? { version: 0, own: [], settings: Object.assign({}, DEFAULT_CARE_SETTINGS, { timeZone: person.time_zone }), activeHoursSet: false } : undefined
   }
 
   const write = db.transaction((personId: string, next: (previous: Content) => Pick<Content, 'own' | 'settings'>, audit: Audit) => {

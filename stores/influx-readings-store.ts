@@ -1,5 +1,7 @@
 import { InfluxDB, escape, type IPoint } from 'influx'
-import { READING_EARLIEST_MS, READING_MAX_AHEAD_MS, isMetricName, type SeriesPoint } from '../contract/index.js'
+import { isMetricName } from '../contract/metrics.js'
+import type { SeriesPoint } from '../contract/api.js'
+import { READING_EARLIEST_MS, READING_MAX_AHEAD_MS } from '../contract/senml.js'
 import { MINUTE_MS, MINUTE_RP, RECENT_MS, ROLLUP_RP, ensureRollups, rollUpMinutes } from './influx-rollups.js'
 import { HOUR_MS, RejectedBatchError, type LatestReading, type ReadingsStore, type RetentionPolicy, type SeriesQuery, type StoredReading } from './readings-store.js'
 

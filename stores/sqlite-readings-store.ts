@@ -1,4 +1,6 @@
-import { METRIC_NAMES, READING_EARLIEST_MS, READING_MAX_AHEAD_MS, type MetricName, type SeriesPoint } from '../contract/index.js'
+import { METRIC_NAMES, type MetricName } from '../contract/metrics.js'
+import type { SeriesPoint } from '../contract/api.js'
+import { READING_EARLIEST_MS, READING_MAX_AHEAD_MS } from '../contract/senml.js'
 import { openDatabase, type SqliteDatabase } from './open-database.js'
 import { HOUR_MS, type LatestReading, type ReadingsStore, type SeriesQuery, type StoredReading } from './readings-store.js'
 import { READINGS_MIGRATIONS } from './readings-schema.js'

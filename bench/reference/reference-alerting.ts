@@ -1,9 +1,10 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import mqtt, { type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import { Server } from 'socket.io'
 import { serveParent } from '../child-rpc.js'
+import { connectService } from '../plain-node.js'
 import { processSampler } from '../process-stats.js'
 
 /**
@@ -65,16 +66,7 @@ const api = {
     io = new Server(http, { transports: ['websocket'] })
     const server = http
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-    client = await mqtt.connectAsync({
-      host: '127.0.0.1',
-      port: params.port,
-      clientId: params.username,
-      username: params.username,
-      password: params.password,
-      clean: false,
-      reconnectPeriod: 0,
-      keepalive: 60,
-    })
+    client = await connectService(params.port, params.username, params.password)
     client.on('message', onEvent)
     await client.subscribeAsync('wellbeing/v1/devices/+/events', { qos: 1 })
     sample()

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
-import mqtt, { type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import { serveParent } from '../child-rpc.js'
+import { connectService } from '../plain-node.js'
 import { processSampler } from '../process-stats.js'
 
 /**
@@ -81,16 +82,7 @@ function flush(write: (rows: Row[]) => void): void {
 const api = {
   async start(params: { port: number; username: string; password: string; dbFile: string }): Promise<void> {
     const write = open(params.dbFile)
-    client = await mqtt.connectAsync({
-      host: '127.0.0.1',
-      port: params.port,
-      clientId: params.username,
-      username: params.username,
-      password: params.password,
-      clean: false,
-      reconnectPeriod: 0,
-      keepalive: 60,
-    })
+    client = await connectService(params.port, params.username, params.password)
     client.on('message', (topic, payload) => {
       const deviceId = deviceOf(topic)
       const rows = deviceId === undefined ? undefined : parsePack(deviceId, payload)

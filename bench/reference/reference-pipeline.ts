@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { symlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { deviceTopic } from '../../contract/index.js'
 import { Child } from '../child-rpc.js'
 import type { LoadTarget, TargetStartParams } from '../load-target.js'
 import { startMosquitto, type Mosquitto } from '../mosquitto-broker.js'
+import { bundleForNode } from '../plain-node.js'
 import type { ReferenceAlertingApi } from './reference-alerting.js'
 import type { ReferenceIngestApi } from './reference-ingest.js'
 
@@ -20,28 +19,11 @@ const ALERTING = 'reference-alerting'
 
 const secret = (): string => randomBytes(24).toString('base64url')
 
-/**
- * Bundles the two Node processes into plain JavaScript in `dir` (packages left to node_modules),
- * so that they run on Node alone, as a deployed service would, without the TypeScript loader the
- * bench's other children carry (about 48 MiB each here): the floor's memory is the floor's own.
- */
+/** The two Node processes as plain JavaScript, run on Node alone: the floor's memory is the floor's own. */
 async function buildProcesses(dir: string): Promise<{ ingest: string; alerting: string }> {
-  const { build } = await import('esbuild')
-  const source = (name: string): string => fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
-  await build({
-    entryPoints: [source('reference-ingest'), source('reference-alerting')],
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-  })
-  symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(dir, 'node_modules'), 'dir')
-  const url = (name: string): string => pathToFileURL(join(dir, `${name}.mjs`)).href
-  return { ingest: url('reference-ingest'), alerting: url('reference-alerting') }
+  const entry = (name: string): string => new URL(`./${name}.ts`, import.meta.url).href
+  const built = await bundleForNode(dir, [entry('reference-ingest'), entry('reference-alerting')])
+  return { ingest: built.get('reference-ingest') ?? '', alerting: built.get('reference-alerting') ?? '' }
 }
 
 export async function startReferenceTarget(params: TargetStartParams): Promise<LoadTarget> {
