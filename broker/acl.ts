@@ -1,11 +1,5 @@
-import {
-  DEVICE_PUBLISHES,
-  DEVICE_SUBSCRIBES,
-  allDevicesTopic,
-  parseDeviceTopic,
-  type DeviceId,
-  type DeviceTopicSuffix,
-} from '../contract/index.js'
+import type { DeviceId } from '../contract/ids.js'
+import { DEVICE_PUBLISHES, DEVICE_SUBSCRIBES, allDevicesTopic, parseDeviceTopic, type DeviceTopicSuffix } from '../contract/topics.js'
 
 /** The platform's own MQTT roles: each may read and write what its job needs and nothing more. */
 const SERVICE_ROLES = {

@@ -1,5 +1,5 @@
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes'
-import { isDeviceId, type DeviceId } from '../contract/index.js'
+import { isDeviceId, type DeviceId } from '../contract/ids.js'
 import { decidePublish, decideSubscribe, type Principal, type ServiceRole } from './acl.js'
 import { sameSecret, verifyDeviceSecret } from './device-secret.js'
 import type { ConnectGuard } from './connect-refusals.js'

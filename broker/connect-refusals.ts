@@ -1,6 +1,7 @@
 import type { Client } from 'aedes'
 import type { Logger } from 'pino'
-import { createKeyedLogSampler, type Clock, type LogSamplerConfig } from '../contract/index.js'
+import { createKeyedLogSampler, type LogSamplerConfig } from '../contract/log-sampler.js'
+import type { Clock } from '../contract/runtime.js'
 import type { ConnectLimits } from './connect-limits.js'
 
 /**

@@ -1,5 +1,6 @@
 import type { Aedes } from 'aedes'
-import { deviceTopic, isDeviceId } from '../contract/index.js'
+import { isDeviceId } from '../contract/ids.js'
+import { deviceTopic } from '../contract/topics.js'
 import type { CommandReceipts } from './ports.js'
 import type { SessionStore } from './session-store.js'
 

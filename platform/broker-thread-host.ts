@@ -16,6 +16,11 @@ import { proxyTrust } from './trusted-proxies.js'
 
 const RESTART_DELAY_MS = 1000
 const CLOSE_TIMEOUT_MS = 15_000
+/**
+ * The broker's short-lived garbage (a packet, its parse, its PUBACK) is collected in a young
+ * generation of this size rather than V8's default, which grows to tens of MiB per thread.
+ */
+const BROKER_YOUNG_GENERATION_MB = 8
 
 export interface BrokerThread extends Broker {
   /** How far the readings log the thread keeps is on disk, and when that moves: what ingest reads up to. */
@@ -124,7 +129,7 @@ export function createBrokerThread(
       // Started again on the ports it had, where devices and the platform's services reconnect.
       const workerData: BrokerThreadData = { ...data, entry, ...(ports ? { port: ports.port } : {}), ...(ports?.tlsPort && data.tls ? { tls: { ...data.tls, port: ports.tlsPort } } : {}) }
       // A profiler's flags only: the platform's others (a test runner's) are not the thread's.
-      const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData, execArgv: threadExecArgv })
+      const thread = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData, execArgv: threadExecArgv, resourceLimits: { maxYoungGenerationSizeMb: BROKER_YOUNG_GENERATION_MB } })
       worker = thread
       let started = false
       thread.on('message', (message: BrokerThreadMessage) => {
