@@ -51,6 +51,9 @@ export function createReadingsWriter(
       chunks = chunks.slice(taken)
       pendingCount -= batch.length
       deps.stored(upTo)
+      // A store that writes synchronously (SQLite) would otherwise hold the event loop for the
+      // whole backlog: between batches, the thread answers what else it is asked.
+      if (chunks.length > 0) await new Promise((resolve) => setImmediate(resolve))
     }
   }
 
