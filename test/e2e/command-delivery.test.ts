@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3'
-import type { MqttClient } from 'mqtt'
+import mqtt, { type MqttClient } from 'mqtt'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Alert, DeviceCommand } from '../../contract/index.js'
-import { connectDevice, eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
+import { eventually, removeDir, startTestPlatform, tempDir, type TestPlatform } from '../../harness/test-platform.js'
 
 const COMMANDS = 'wellbeing/v1/devices/pendant-away/commands'
 const EVENTS = 'wellbeing/v1/devices/pendant-away/events'
@@ -27,11 +27,16 @@ describe('commands to a device that is away', { timeout: 60_000 }, () => {
 
   /** Connects as the pendant (a persistent session), hearing its commands from the first packet. */
   const connect = async (): Promise<{ client: MqttClient; heard: DeviceCommand[] }> => {
-    const client = await connectDevice((t as TestPlatform).mqttUrl, device)
+    // Listening before CONNACK: the broker's thread sends what the session holds right after it.
+    const client = mqtt.connect((t as TestPlatform).mqttUrl, { clientId: device.id, username: device.id, password: device.secret, clean: false, reconnectPeriod: 0 })
     clients.push(client)
     const heard: DeviceCommand[] = []
     client.on('message', (topic, payload) => {
       if (topic === COMMANDS) heard.push(JSON.parse(payload.toString()) as DeviceCommand)
+    })
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve())
+      client.once('error', reject)
     })
     await client.subscribeAsync(COMMANDS, { qos: 1 })
     return { client, heard }
